@@ -1,0 +1,87 @@
+//! `commaudit rules` and `commaudit explain`: the catalogue, printed from the rules' own data.
+
+use std::fmt::Write;
+
+use comfy_table::{Table, presets};
+
+use crate::rules::catalog::{self, RuleMeta};
+
+use super::Exit;
+
+pub fn rules_table() -> String {
+    let mut table = Table::new();
+    table.load_style(presets::UTF8_FULL_CONDENSED);
+    table.set_header(["ID", "name", "family", "severity", "enabled", "summary"]);
+    for rule in catalog::all() {
+        table.add_row([
+            rule.id.as_str(),
+            rule.name.as_str(),
+            rule.family.as_str(),
+            severity_name(rule),
+            "yes",
+            rule.summary.as_str(),
+        ]);
+    }
+    format!("{table}\n")
+}
+
+fn severity_name(rule: &RuleMeta) -> &'static str {
+    crate::finding::Severity::from(rule.severity).as_str()
+}
+
+pub fn explain(key: &str) -> Exit {
+    let Some(rule) = catalog::find(key) else {
+        let keys = catalog::all()
+            .iter()
+            .flat_map(|r| [r.id.as_str(), r.name.as_str()]);
+        let hint = crate::suggest::did_you_mean(key, keys)
+            .unwrap_or_else(|| "run `commaudit rules` to list them".into());
+        eprintln!("error: no rule `{key}`\n  help: {hint}");
+        return Exit::Usage;
+    };
+    print!("{}", render(rule));
+    Exit::Clean
+}
+
+/// The whole documentation of one rule, as plain text.
+pub fn render(rule: &RuleMeta) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} {}", rule.id, rule.name);
+    let _ = writeln!(
+        out,
+        "family: {} · default severity: {}\n",
+        rule.family,
+        severity_name(rule)
+    );
+    let _ = writeln!(out, "{}\n", rule.summary);
+    let _ = writeln!(out, "Message:\n  {}\n", rule.message);
+    let _ = writeln!(out, "Why it matters:\n{}", indent(&rule.why));
+    let _ = writeln!(out, "How to fix it:\n{}", indent(&rule.fix));
+    if !rule.options.is_empty() {
+        let _ = writeln!(out, "Options:");
+        for option in &rule.options {
+            let _ = writeln!(
+                out,
+                "  {} (default {}): {}",
+                option.name, option.default, option.description
+            );
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "Example that triggers it:\n{}", indent(&rule.example.bad));
+    let _ = write!(out, "Fixed:\n{}", indent(&rule.example.good));
+    out
+}
+
+fn indent(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.trim_end().lines() {
+        if line.is_empty() {
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
+    out.push('\n');
+    out
+}

@@ -1,0 +1,190 @@
+//! Findings: what every stage reports, and what every output format prints.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::source::{Sources, Span};
+
+/// A stable rule ID such as `CA101`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct RuleId(pub &'static str);
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// How bad a finding is. Ordered, so `severity >= fail_on` reads naturally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "note" | "info" => Some(Severity::Note),
+            "warning" | "warn" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A secondary location that explains a finding: a hop of a chain, a member of a cycle, the
+/// other declaration of a duplicate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub span: Span,
+    pub message: String,
+}
+
+/// One problem, pointing at the line to change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: RuleId,
+    pub severity: Severity,
+    /// Lowercase, no trailing period, names the services and operations involved.
+    pub message: String,
+    /// The line to change; `None` only for problems with no file (a path that does not exist).
+    pub span: Option<Span>,
+    /// A short label drawn under the primary span.
+    pub label: Option<String>,
+    pub related: Vec<Related>,
+    /// Services the finding is about, in the order they matter (caller first).
+    pub services: Vec<String>,
+    pub operation: Option<String>,
+    /// What to do, imperative.
+    pub help: Option<String>,
+}
+
+impl Finding {
+    /// A finding with the rule's default severity from the catalogue.
+    pub fn new(rule: RuleId, message: impl Into<String>) -> Self {
+        Self {
+            rule,
+            severity: crate::rules::catalog::default_severity(rule),
+            message: message.into(),
+            span: None,
+            label: None,
+            related: Vec::new(),
+            services: Vec::new(),
+            operation: None,
+            help: None,
+        }
+    }
+
+    pub fn at(mut self, span: Span) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn service(mut self, name: impl Into<String>) -> Self {
+        self.services.push(name.into());
+        self
+    }
+
+    pub fn services<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.services.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    pub fn operation(mut self, operation: impl Into<String>) -> Self {
+        self.operation = Some(operation.into());
+        self
+    }
+
+    pub fn related(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+}
+
+/// Sorts findings into the one order every output uses: file, line, column, rule, message.
+pub fn sort_findings(findings: &mut [Finding], sources: &Sources) {
+    findings.sort_by_cached_key(|f| {
+        let place = f.span.map(|s| {
+            let loc = sources.locate(s);
+            (loc.file.to_owned(), loc.line, loc.column)
+        });
+        (
+            place.is_some(),
+            place,
+            f.rule,
+            f.message.clone(),
+            f.services.clone(),
+        )
+    });
+}
+
+/// Counts of findings by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+impl Tally {
+    pub fn of(findings: &[Finding]) -> Self {
+        let mut tally = Tally::default();
+        for f in findings {
+            match f.severity {
+                Severity::Error => tally.errors += 1,
+                Severity::Warning => tally.warnings += 1,
+                Severity::Note => tally.notes += 1,
+            }
+        }
+        tally
+    }
+
+    pub fn at_least(&self, level: Severity) -> usize {
+        match level {
+            Severity::Error => self.errors,
+            Severity::Warning => self.errors + self.warnings,
+            Severity::Note => self.errors + self.warnings + self.notes,
+        }
+    }
+}

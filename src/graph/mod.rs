@@ -1,0 +1,272 @@
+//! Stage 3, graph: the model as nodes and typed edges, and the derived views the rules query.
+//!
+//! [`Graph`] is the dependency graph users see (`commaudit graph`): services, gateways, clients,
+//! brokers, channels and datastores, joined by calls, publications, subscriptions and datastore
+//! accesses, each edge sync or async with its protocol and the line that declared it.
+
+use std::collections::BTreeMap;
+
+use crate::model::{
+    CallId, ChannelId, Model, Origin, Protocol, PublicationId, ServiceId, ServiceKind,
+    SubscriptionId, subject::SubjectIndex,
+};
+use crate::source::Span;
+
+/// What a node stands for in the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NodeRef {
+    Service(ServiceId),
+    Broker(crate::model::BrokerId),
+    Channel(ChannelId),
+    Datastore(crate::model::DatastoreId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NodeKind {
+    Service,
+    Gateway,
+    Client,
+    Broker,
+    Channel,
+    Datastore,
+}
+
+impl NodeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::Service => "service",
+            NodeKind::Gateway => "gateway",
+            NodeKind::Client => "client",
+            NodeKind::Broker => "broker",
+            NodeKind::Channel => "channel",
+            NodeKind::Datastore => "datastore",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub name: String,
+    pub kind: NodeKind,
+    pub target: NodeRef,
+    pub span: Option<Span>,
+    pub origin: Origin,
+}
+
+/// What an edge stands for in the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EdgeKind {
+    Call(CallId),
+    Publish(PublicationId),
+    Subscribe(SubscriptionId),
+    /// Index into the model's datastore accesses.
+    Access(usize),
+}
+
+impl EdgeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeKind::Call(_) => "call",
+            EdgeKind::Publish(_) => "publish",
+            EdgeKind::Subscribe(_) => "subscribe",
+            EdgeKind::Access(_) => "datastore",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Edge {
+    /// Index into [`Graph::nodes`].
+    pub from: usize,
+    pub to: usize,
+    pub kind: EdgeKind,
+    pub protocol: Protocol,
+    pub sync: bool,
+    pub operation: Option<String>,
+    pub span: Span,
+    pub origin: Origin,
+}
+
+/// The dependency graph.
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    /// Sorted by kind, then name.
+    pub nodes: Vec<Node>,
+    /// Sorted by source and target name, then kind.
+    pub edges: Vec<Edge>,
+    index: BTreeMap<NodeRef, usize>,
+}
+
+impl Graph {
+    pub fn build(model: &Model) -> Graph {
+        let mut nodes = Vec::new();
+        for (i, s) in model.services.iter().enumerate() {
+            let kind = match s.kind {
+                ServiceKind::Service => NodeKind::Service,
+                ServiceKind::Gateway => NodeKind::Gateway,
+                ServiceKind::Client => NodeKind::Client,
+            };
+            nodes.push(Node {
+                name: s.name.clone(),
+                kind,
+                target: NodeRef::Service(ServiceId(i as u32)),
+                span: Some(s.span),
+                origin: s.origin,
+            });
+        }
+        for (i, b) in model.brokers.iter().enumerate() {
+            nodes.push(Node {
+                name: b.name.clone(),
+                kind: NodeKind::Broker,
+                target: NodeRef::Broker(crate::model::BrokerId(i as u32)),
+                span: Some(b.span),
+                origin: Origin::Declared,
+            });
+        }
+        let mut subjects: BTreeMap<&str, usize> = BTreeMap::new();
+        for c in &model.channels {
+            *subjects.entry(c.subject.as_str()).or_default() += 1;
+        }
+        for (i, c) in model.channels.iter().enumerate() {
+            let name = if subjects[c.subject.as_str()] > 1 {
+                format!("{}/{}", model.broker(c.broker).name, c.subject)
+            } else {
+                c.subject.clone()
+            };
+            nodes.push(Node {
+                name,
+                kind: NodeKind::Channel,
+                target: NodeRef::Channel(ChannelId(i as u32)),
+                span: None,
+                origin: Origin::Declared,
+            });
+        }
+        for (i, d) in model.datastores.iter().enumerate() {
+            nodes.push(Node {
+                name: d.name.clone(),
+                kind: NodeKind::Datastore,
+                target: NodeRef::Datastore(crate::model::DatastoreId(i as u32)),
+                span: Some(d.span),
+                origin: Origin::Declared,
+            });
+        }
+        nodes.sort_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)));
+        let index: BTreeMap<NodeRef, usize> = nodes.iter().enumerate().map(|(i, n)| (n.target, i)).collect();
+
+        let mut edges = Vec::new();
+        let service = |id: ServiceId| index[&NodeRef::Service(id)];
+        let channel = |id: ChannelId| index[&NodeRef::Channel(id)];
+        for (i, call) in model.calls.iter().enumerate() {
+            edges.push(Edge {
+                from: service(call.from),
+                to: service(call.to),
+                kind: EdgeKind::Call(CallId(i as u32)),
+                protocol: call.protocol.clone(),
+                sync: true,
+                operation: call.operation.as_ref().map(|o| o.name.clone()),
+                span: call.span,
+                origin: call.origin,
+            });
+        }
+        for (i, p) in model.publications.iter().enumerate() {
+            let c = model.channel(p.channel);
+            edges.push(Edge {
+                from: service(p.service),
+                to: channel(p.channel),
+                kind: EdgeKind::Publish(PublicationId(i as u32)),
+                protocol: Protocol::of_broker(model.broker(c.broker).kind),
+                sync: false,
+                operation: Some(c.subject.clone()),
+                span: p.span,
+                origin: p.origin,
+            });
+        }
+        let published = SubjectIndex::new(model.publications.iter().map(|p| {
+            let c = model.channel(p.channel);
+            (c.broker, c.subject.as_str(), p.channel)
+        }));
+        for (i, s) in model.subscriptions.iter().enumerate() {
+            let own = model.channel(s.channel);
+            let protocol = Protocol::of_broker(model.broker(own.broker).kind);
+            // A wildcard subscription is fed by every published channel it matches.
+            let mut feeds = published.overlapping(own.broker, &own.subject);
+            if feeds.is_empty() {
+                feeds.push(s.channel);
+            }
+            for feed in feeds {
+                edges.push(Edge {
+                    from: channel(feed),
+                    to: service(s.service),
+                    kind: EdgeKind::Subscribe(SubscriptionId(i as u32)),
+                    protocol: protocol.clone(),
+                    sync: false,
+                    operation: Some(own.subject.clone()),
+                    span: s.span,
+                    origin: s.origin,
+                });
+            }
+        }
+        for (i, a) in model.accesses.iter().enumerate() {
+            edges.push(Edge {
+                from: service(a.service),
+                to: index[&NodeRef::Datastore(a.datastore)],
+                kind: EdgeKind::Access(i),
+                protocol: Protocol::of_datastore(&model.datastore(a.datastore).kind),
+                sync: true,
+                operation: None,
+                span: a.span,
+                origin: Origin::Declared,
+            });
+        }
+        edges.sort_by(|a, b| {
+            (&nodes[a.from].name, &nodes[a.to].name, a.kind.as_str(), &a.operation, a.span)
+                .cmp(&(&nodes[b.from].name, &nodes[b.to].name, b.kind.as_str(), &b.operation, b.span))
+        });
+        Graph { nodes, edges, index }
+    }
+
+    pub fn node_of(&self, target: NodeRef) -> Option<usize> {
+        self.index.get(&target).copied()
+    }
+
+    pub fn counts(&self) -> Counts {
+        let mut counts = Counts::default();
+        for node in &self.nodes {
+            match node.kind {
+                NodeKind::Service => counts.services += 1,
+                NodeKind::Gateway => counts.gateways += 1,
+                NodeKind::Client => counts.clients += 1,
+                NodeKind::Broker => counts.brokers += 1,
+                NodeKind::Channel => counts.channels += 1,
+                NodeKind::Datastore => counts.datastores += 1,
+            }
+        }
+        counts.nodes = self.nodes.len();
+        counts.edges = self.edges.len();
+        for edge in &self.edges {
+            if edge.sync {
+                counts.sync_edges += 1;
+            } else {
+                counts.async_edges += 1;
+            }
+            *counts.by_protocol.entry(edge.protocol.as_str().to_owned()).or_default() += 1;
+        }
+        counts
+    }
+}
+
+/// Sizes of the graph, for summaries.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub nodes: usize,
+    pub edges: usize,
+    pub services: usize,
+    pub gateways: usize,
+    pub clients: usize,
+    pub brokers: usize,
+    pub channels: usize,
+    pub datastores: usize,
+    pub sync_edges: usize,
+    pub async_edges: usize,
+    pub by_protocol: BTreeMap<String, usize>,
+}

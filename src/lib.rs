@@ -1,0 +1,20 @@
+//! commaudit: audits how microservices talk to each other.
+//!
+//! The pipeline, one folder per stage, each taking the previous stage's output:
+//!
+//! ```text
+//! files -> load/ -> model/ -> graph/ -> rules/ -> report/
+//! ```
+//!
+//! [`audit::run`] runs the first four stages; `report/` formats the resulting [`audit::Audit`].
+
+pub mod audit;
+pub mod cli;
+pub mod finding;
+pub mod graph;
+pub mod load;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod suggest;

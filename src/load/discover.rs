@@ -1,0 +1,198 @@
+//! Finding input files below the scanned paths, and telling which format each one is.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+/// What a file is, decided from its name and a cheap look at its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// `commaudit.yaml`.
+    Project,
+    /// A native service manifest (`service: name` at the top).
+    Manifest,
+    Proto,
+    OpenApi,
+    AsyncApi,
+}
+
+impl Kind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::Project => "project file",
+            Kind::Manifest => "service manifest",
+            Kind::Proto => ".proto file",
+            Kind::OpenApi => "OpenAPI document",
+            Kind::AsyncApi => "AsyncAPI document",
+        }
+    }
+}
+
+/// A file found below a scanned path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    pub path: PathBuf,
+    /// The scanned path (a folder) it was found under.
+    pub scan_root: PathBuf,
+}
+
+/// Project file names, in the order they are preferred.
+pub const PROJECT_FILES: [&str; 3] = ["commaudit.yaml", "commaudit.yml", ".commaudit.yaml"];
+
+const EXTENSIONS: [&str; 4] = ["yaml", "yml", "json", "proto"];
+
+/// Every file with a readable extension below `root` (or `root` itself when it is a file),
+/// honouring .gitignore and skipping hidden folders, in a deterministic order.
+pub fn walk(root: &Path) -> Vec<Candidate> {
+    if root.is_file() {
+        let scan_root = root.parent().unwrap_or(Path::new(".")).to_path_buf();
+        return vec![Candidate {
+            path: root.to_path_buf(),
+            scan_root,
+        }];
+    }
+    let mut found = Vec::new();
+    let walker = ignore::WalkBuilder::new(root)
+        .standard_filters(true)
+        .require_git(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .build();
+    for entry in walker.flatten() {
+        let path = entry.path();
+        let is_file = entry.file_type().is_some_and(|t| t.is_file());
+        let named_project = path
+            .file_name()
+            .is_some_and(|n| PROJECT_FILES.iter().any(|p| n == *p));
+        let readable = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+        if is_file && (readable || named_project) {
+            found.push(Candidate {
+                path: path.to_path_buf(),
+                scan_root: root.to_path_buf(),
+            });
+        }
+    }
+    found
+}
+
+/// Decides what a file is from its name and the top of its text. `None`: not ours.
+pub fn sniff(path: &Path, text: &str) -> Option<Kind> {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if PROJECT_FILES.contains(&name) {
+        return Some(Kind::Project);
+    }
+    if name.ends_with(".proto") {
+        return Some(Kind::Proto);
+    }
+    if text.trim_start().starts_with('{') {
+        return sniff_json(text);
+    }
+    for key in top_level_keys(text) {
+        match key {
+            "openapi" | "swagger" => return Some(Kind::OpenApi),
+            "asyncapi" => return Some(Kind::AsyncApi),
+            "service" => return Some(Kind::Manifest),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn sniff_json(text: &str) -> Option<Kind> {
+    let head: String = text.chars().take(64 * 1024).collect();
+    let has = |key: &str| {
+        head.match_indices(&format!("\"{key}\""))
+            .any(|(i, m)| head[i + m.len()..].trim_start().starts_with(':'))
+    };
+    if has("openapi") || has("swagger") {
+        Some(Kind::OpenApi)
+    } else if has("asyncapi") {
+        Some(Kind::AsyncApi)
+    } else {
+        None
+    }
+}
+
+/// Keys written at column 0 of a YAML text (`key:`), skipping comments and directives.
+fn top_level_keys(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter_map(|line| {
+        let first = line.chars().next()?;
+        if first.is_whitespace() || matches!(first, '#' | '-' | '%' | '.' | '[' | '{') {
+            return None;
+        }
+        let (key, _) = line.split_once(':')?;
+        Some(key.trim().trim_matches(|c| c == '"' || c == '\''))
+    })
+}
+
+/// Glob patterns from a project file's `exclude:`, relative to its folder.
+#[derive(Debug, Default)]
+pub struct Excludes {
+    sets: Vec<(PathBuf, GlobSet)>,
+}
+
+impl Excludes {
+    /// Adds patterns rooted at `dir`; returns the patterns that are not valid globs.
+    pub fn add(&mut self, dir: &Path, patterns: &[String]) -> Vec<(usize, String)> {
+        let mut builder = GlobSetBuilder::new();
+        let mut bad = Vec::new();
+        for (i, pattern) in patterns.iter().enumerate() {
+            match Glob::new(pattern) {
+                Ok(glob) => {
+                    builder.add(glob);
+                }
+                Err(err) => bad.push((i, err.kind().to_string())),
+            }
+        }
+        if let Ok(set) = builder.build() {
+            self.sets.push((dir.to_path_buf(), set));
+        }
+        bad
+    }
+
+    pub fn matches(&self, path: &Path) -> bool {
+        self.sets.iter().any(|(dir, set)| {
+            path.strip_prefix(dir).is_ok_and(|rel| {
+                set.is_match(rel) || rel.ancestors().any(|a| !a.as_os_str().is_empty() && set.is_match(a))
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_formats_from_their_top_keys() {
+        let p = Path::new("x.yaml");
+        assert_eq!(sniff(p, "# c\nopenapi: 3.1.0\n"), Some(Kind::OpenApi));
+        assert_eq!(sniff(p, "swagger: '2.0'\n"), Some(Kind::OpenApi));
+        assert_eq!(sniff(p, "asyncapi: 3.0.0\n"), Some(Kind::AsyncApi));
+        assert_eq!(sniff(p, "---\nservice: orders\n"), Some(Kind::Manifest));
+        assert_eq!(sniff(p, "name: ci\non: push\n"), None);
+        assert_eq!(
+            sniff(Path::new("a.json"), "{\n  \"info\": {},\n  \"openapi\" : \"3.0.0\"}"),
+            Some(Kind::OpenApi)
+        );
+        assert_eq!(sniff(Path::new("package.json"), "{\"name\": \"x\"}"), None);
+        assert_eq!(sniff(Path::new("d/commaudit.yaml"), ""), Some(Kind::Project));
+    }
+
+    #[test]
+    fn nested_keys_do_not_count() {
+        assert_eq!(sniff(Path::new("x.yaml"), "spec:\n  service: x\n"), None);
+    }
+
+    #[test]
+    fn excludes_match_below_their_folder() {
+        let mut ex = Excludes::default();
+        assert!(ex.add(Path::new("/p"), &["generated/**".into(), "*.json".into()]).is_empty());
+        assert!(ex.matches(Path::new("/p/generated/a.yaml")));
+        assert!(ex.matches(Path::new("/p/x.json")));
+        assert!(!ex.matches(Path::new("/q/x.json")));
+        assert!(!ex.matches(Path::new("/p/services/a.yaml")));
+    }
+}

@@ -1,0 +1,429 @@
+//! Stage 1, load: find the input files below the scanned paths, read and parse each format
+//! keeping positions, and turn every read or parse problem into a CA001 finding.
+//!
+//! Nothing here judges the architecture; it only reports what the files say.
+
+pub mod asyncapi;
+pub mod discover;
+pub mod located;
+pub mod manifest;
+pub mod openapi;
+pub mod proto;
+pub mod read;
+pub mod yaml;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::finding::Finding;
+use crate::rules::catalog::INVALID_INPUT;
+use crate::source::{SourceId, Sources, Span, display_name};
+use discover::{Candidate, Excludes, Kind};
+use manifest::{ProjectFile, ServiceManifest};
+use read::ReadProblem;
+
+/// What to read.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    pub paths: Vec<PathBuf>,
+    pub max_file_bytes: u64,
+}
+
+/// A service manifest, from its own file or from a project file's `services:`.
+#[derive(Debug, Clone)]
+pub struct ManifestInput {
+    pub source: SourceId,
+    /// Folder that relative paths in the manifest start from.
+    pub dir: PathBuf,
+    pub manifest: ServiceManifest,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProjectInput {
+    pub source: SourceId,
+    pub dir: PathBuf,
+    pub file: ProjectFile,
+}
+
+/// Everything read, parsed and positioned; the input of `model/`.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub sources: Sources,
+    pub projects: Vec<ProjectInput>,
+    pub manifests: Vec<ManifestInput>,
+    pub protos: Vec<proto::ProtoService>,
+    pub openapi: Vec<openapi::OpenApiDoc>,
+    pub asyncapi: Vec<asyncapi::AsyncApiDoc>,
+    pub findings: Vec<Finding>,
+    /// Canonical path of every file read, for resolving references between files.
+    pub paths: BTreeMap<PathBuf, SourceId>,
+    /// Files that were read but could not be used (already reported as CA001).
+    pub broken: BTreeSet<SourceId>,
+}
+
+impl Loaded {
+    /// The file at `path` (relative paths start from `dir`), if it was read.
+    pub fn source_at(&self, dir: &Path, path: &str) -> Option<SourceId> {
+        self.paths.get(&canonical(&dir.join(path))).copied()
+    }
+}
+
+/// Problems that stop the scan before anything is read: exit code 2.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum LoadError {
+    #[error("path `{}` does not exist", .0.display())]
+    PathNotFound(PathBuf),
+    #[error("no inputs found under {}", .0.iter().map(|p| format!("`{}`", p.display())).collect::<Vec<_>>().join(", "))]
+    NoInputs(Vec<PathBuf>),
+}
+
+impl LoadError {
+    pub fn help(&self) -> &'static str {
+        match self {
+            LoadError::PathNotFound(_) => "check the spelling, or run from the repository's root",
+            LoadError::NoInputs(_) => {
+                "commaudit reads service manifests (`service: name`), commaudit.yaml, .proto files, and OpenAPI and AsyncAPI documents (YAML or JSON)"
+            }
+        }
+    }
+}
+
+/// Reads every input below `options.paths`.
+pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
+    for path in &options.paths {
+        if !path.exists() {
+            return Err(LoadError::PathNotFound(path.clone()));
+        }
+    }
+    let mut loader = Loader {
+        loaded: Loaded::default(),
+        max_file_bytes: options.max_file_bytes,
+        proto_inputs: Vec::new(),
+        proto_roots: Vec::new(),
+        excludes: Excludes::default(),
+    };
+    let candidates: Vec<Candidate> = options.paths.iter().flat_map(|p| discover::walk(p)).collect();
+    let (projects, others): (Vec<_>, Vec<_>) = candidates.into_iter().partition(|c| {
+        c.path
+            .file_name()
+            .is_some_and(|n| discover::PROJECT_FILES.iter().any(|p| n == *p))
+    });
+    loader.read_batch(projects, None);
+    let mut extra = loader.apply_projects();
+    let mut rest: Vec<Candidate> = others;
+    rest.append(&mut extra);
+    rest.retain(|c| !loader.excludes.matches(&canonical(&c.path)));
+    loader.read_batch(rest, None);
+    loader.load_references();
+    loader.compile_protos();
+
+    let loaded = loader.loaded;
+    let recognised = !loaded.projects.is_empty()
+        || !loaded.manifests.is_empty()
+        || !loaded.protos.is_empty()
+        || !loaded.openapi.is_empty()
+        || !loaded.asyncapi.is_empty()
+        || !loaded.findings.is_empty();
+    if !recognised {
+        return Err(LoadError::NoInputs(options.paths.clone()));
+    }
+    Ok(loaded)
+}
+
+/// Absolute, symlink-free path when the file exists; a lexically cleaned one otherwise.
+pub fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| {
+        let mut out = PathBuf::new();
+        for part in path.components() {
+            match part {
+                std::path::Component::ParentDir => {
+                    out.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => out.push(other),
+            }
+        }
+        out
+    })
+}
+
+struct Loader {
+    loaded: Loaded,
+    max_file_bytes: u64,
+    proto_inputs: Vec<proto::ProtoInput>,
+    proto_roots: Vec<PathBuf>,
+    excludes: Excludes,
+}
+
+/// A file read and parsed, before it is filed into [`Loaded`].
+enum Parsed {
+    Project(Box<ProjectFile>),
+    Manifest(Box<ServiceManifest>),
+    OpenApi(openapi::OpenApiDoc),
+    AsyncApi(asyncapi::AsyncApiDoc),
+    Proto,
+    Broken(Vec<Finding>),
+}
+
+impl Loader {
+    /// Reads, classifies and parses a batch of files in parallel; files are filed in order.
+    /// `forced` is the kind a reference expects, for files named by a manifest.
+    fn read_batch(&mut self, candidates: Vec<Candidate>, forced: Option<(Kind, Span)>) {
+        let max = self.max_file_bytes;
+        let fresh: Vec<(Candidate, PathBuf)> = candidates
+            .into_iter()
+            .filter_map(|c| {
+                let key = canonical(&c.path);
+                (!self.loaded.paths.contains_key(&key)).then_some((c, key))
+            })
+            .collect();
+        let texts: Vec<(Candidate, PathBuf, Result<String, ReadProblem>)> = fresh
+            .into_par_iter()
+            .map(|(c, key)| {
+                let text = read::read_text(&c.path, max);
+                (c, key, text)
+            })
+            .collect();
+
+        let mut jobs: Vec<(SourceId, Kind, Candidate)> = Vec::new();
+        for (candidate, key, text) in texts {
+            if self.loaded.paths.contains_key(&key) {
+                continue;
+            }
+            let name = display_name(&candidate.path);
+            match text {
+                Ok(text) => {
+                    let kind = forced.map(|(k, _)| k).or_else(|| discover::sniff(&candidate.path, &text));
+                    let Some(kind) = kind else { continue };
+                    let id = self.loaded.sources.add(name, candidate.path.clone(), text.into());
+                    self.loaded.paths.insert(key, id);
+                    jobs.push((id, kind, candidate));
+                }
+                Err(problem) => {
+                    let (shown_text, offset) = match &problem {
+                        ReadProblem::NotUtf8 { offset, lossy } => (lossy.clone(), *offset as u32),
+                        _ => (String::new(), 0),
+                    };
+                    let ours = forced.is_some()
+                        || match &problem {
+                            ReadProblem::NotUtf8 { lossy, .. } => {
+                                discover::sniff(&candidate.path, lossy).is_some()
+                            }
+                            ReadProblem::TooLarge { .. } => {
+                                discover::sniff(&candidate.path, &read_head(&candidate.path)).is_some()
+                            }
+                            ReadProblem::Binary | ReadProblem::Io(_) => true,
+                        };
+                    if !ours {
+                        continue;
+                    }
+                    let id = self.loaded.sources.add(name, candidate.path.clone(), shown_text.into());
+                    self.loaded.paths.insert(key, id);
+                    self.loaded.broken.insert(id);
+                    let mut finding = Finding::new(INVALID_INPUT, problem.message())
+                        .at(Span::new(id, offset, 0))
+                        .help(problem.help());
+                    if let Some((_, reference)) = forced {
+                        finding = finding.related(reference, "referenced here");
+                    }
+                    self.loaded.findings.push(finding);
+                }
+            }
+        }
+
+        let sources = &self.loaded.sources;
+        let parsed: Vec<(SourceId, Candidate, Parsed)> = jobs
+            .into_par_iter()
+            .map(|(id, kind, candidate)| {
+                let parsed = parse(id, kind, &sources.get(id).text, sources);
+                (id, candidate, parsed)
+            })
+            .collect();
+        for (id, candidate, parsed) in parsed {
+            self.file(id, candidate, parsed);
+        }
+    }
+
+    fn file(&mut self, id: SourceId, candidate: Candidate, parsed: Parsed) {
+        let dir = candidate.path.parent().unwrap_or(Path::new("")).to_path_buf();
+        match parsed {
+            Parsed::Project(file) => self.loaded.projects.push(ProjectInput {
+                source: id,
+                dir,
+                file: *file,
+            }),
+            Parsed::Manifest(manifest) => self.loaded.manifests.push(ManifestInput {
+                source: id,
+                dir,
+                manifest: *manifest,
+            }),
+            Parsed::OpenApi(doc) => self.loaded.openapi.push(doc),
+            Parsed::AsyncApi(doc) => self.loaded.asyncapi.push(doc),
+            Parsed::Proto => self.proto_inputs.push(proto::ProtoInput {
+                source: id,
+                path: candidate.path,
+                scan_root: candidate.scan_root,
+            }),
+            Parsed::Broken(findings) => {
+                self.loaded.broken.insert(id);
+                self.loaded.findings.extend(findings);
+            }
+        }
+    }
+
+    /// Files the project files' settings: proto roots, excludes, included paths and inline
+    /// services. Returns the files below `include:` paths.
+    fn apply_projects(&mut self) -> Vec<Candidate> {
+        let mut extra = Vec::new();
+        for project in &self.loaded.projects {
+            let source = project.source;
+            let patterns: Vec<String> = project.file.exclude.iter().map(|e| e.value.clone()).collect();
+            for (i, err) in self.excludes.add(&canonical(&project.dir), &patterns) {
+                self.loaded.findings.push(
+                    Finding::new(INVALID_INPUT, format!("invalid exclude pattern `{}`: {err}", patterns[i]))
+                        .at(project.file.exclude[i].span(source))
+                        .help("write a glob such as `generated/**` or `*.gen.yaml`"),
+                );
+            }
+            for root in &project.file.proto_roots {
+                let path = project.dir.join(&root.value);
+                if path.is_dir() {
+                    self.proto_roots.push(path);
+                } else {
+                    self.loaded.findings.push(
+                        Finding::new(INVALID_INPUT, format!("proto root `{}` is not a folder", root.value))
+                            .at(root.span(source))
+                            .help("give a folder relative to commaudit.yaml"),
+                    );
+                }
+            }
+            for include in &project.file.include {
+                let path = project.dir.join(&include.value);
+                if path.exists() {
+                    extra.extend(discover::walk(&path));
+                } else {
+                    self.loaded.findings.push(
+                        Finding::new(INVALID_INPUT, format!("included path `{}` does not exist", include.value))
+                            .at(include.span(source))
+                            .help("give a file or folder relative to commaudit.yaml"),
+                    );
+                }
+            }
+            for service in &project.file.services {
+                self.loaded.manifests.push(ManifestInput {
+                    source,
+                    dir: project.dir.clone(),
+                    manifest: service.value.clone(),
+                });
+            }
+        }
+        extra
+    }
+
+    /// Loads the files that manifests name (specs and protos), reporting missing ones.
+    fn load_references(&mut self) {
+        let mut wanted: Vec<(PathBuf, Kind, Span, String)> = Vec::new();
+        for input in &self.loaded.manifests {
+            let Some(provides) = &input.manifest.provides else { continue };
+            let refs = provides
+                .openapi
+                .iter()
+                .map(|c| (Kind::OpenApi, &c.spec))
+                .chain(provides.asyncapi.iter().map(|c| (Kind::AsyncApi, &c.spec)))
+                .chain(provides.grpc.iter().filter_map(|c| c.proto.as_ref().map(|p| (Kind::Proto, p))));
+            for (kind, path) in refs {
+                wanted.push((input.dir.join(&path.value), kind, path.span(input.source), path.value.clone()));
+            }
+        }
+        for (path, kind, span, written) in wanted {
+            if self.loaded.paths.contains_key(&canonical(&path)) {
+                continue;
+            }
+            if !path.is_file() {
+                self.loaded.findings.push(
+                    Finding::new(
+                        INVALID_INPUT,
+                        format!("{} `{written}` does not exist", kind.describe()),
+                    )
+                    .at(span)
+                    .label("no file at this path")
+                    .help("paths are relative to the manifest's folder; fix the path or add the file"),
+                );
+                continue;
+            }
+            let scan_root = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+            self.read_batch(vec![Candidate { path, scan_root }], Some((kind, span)));
+        }
+    }
+
+    fn compile_protos(&mut self) {
+        if self.proto_inputs.is_empty() {
+            return;
+        }
+        let mut findings = Vec::new();
+        let roots: Vec<PathBuf> = self.proto_roots.clone();
+        self.loaded.protos = proto::compile(
+            &self.proto_inputs,
+            &roots,
+            &mut self.loaded.sources,
+            self.max_file_bytes,
+            &mut findings,
+        );
+        for f in &findings {
+            if let Some(span) = f.span {
+                self.loaded.broken.insert(span.source);
+            }
+        }
+        self.loaded.findings.extend(findings);
+    }
+}
+
+/// Parses one file as the format it was classified as.
+fn parse(id: SourceId, kind: Kind, text: &str, sources: &Sources) -> Parsed {
+    let file = sources.get(id);
+    let yaml_problem = |what: &str, err: yaml::YamlError| {
+        let mut finding = Finding::new(INVALID_INPUT, format!("invalid {what}: {}", err.message))
+            .at(err.span(id, file));
+        if let Some(help) = err.help {
+            finding = finding.help(help);
+        }
+        Parsed::Broken(vec![finding])
+    };
+    match kind {
+        Kind::Proto => Parsed::Proto,
+        Kind::Project => match yaml::parse_typed::<Option<ProjectFile>>(text) {
+            Ok(Some(project)) => Parsed::Project(Box::new(project)),
+            Ok(None) => Parsed::Broken(vec![
+                Finding::new(INVALID_INPUT, "the project file is empty")
+                    .at(Span::file_start(id))
+                    .help("declare `services:`, `brokers:` and `datastores:`, or delete the file"),
+            ]),
+            Err(err) => yaml_problem("project file", err),
+        },
+        Kind::Manifest => match yaml::parse_typed::<ServiceManifest>(text) {
+            Ok(manifest) => Parsed::Manifest(Box::new(manifest)),
+            Err(err) => yaml_problem("service manifest", err),
+        },
+        Kind::OpenApi => match yaml::parse_node(text) {
+            Ok(root) => openapi::read(id, &root).map_or_else(Parsed::Broken, Parsed::OpenApi),
+            Err(err) => yaml_problem("OpenAPI document", err),
+        },
+        Kind::AsyncApi => match yaml::parse_node(text) {
+            Ok(root) => asyncapi::read(id, &root).map_or_else(Parsed::Broken, Parsed::AsyncApi),
+            Err(err) => yaml_problem("AsyncAPI document", err),
+        },
+    }
+}
+
+/// The first 64 KiB of a file, for sniffing files too large to read whole.
+fn read_head(path: &Path) -> String {
+    use std::io::Read;
+    let mut buf = vec![0; 64 * 1024];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut buf))
+        .unwrap_or(0);
+    buf.truncate(n);
+    String::from_utf8_lossy(&buf).into_owned()
+}

@@ -1,0 +1,427 @@
+//! `.proto` files, compiled with protox (no protoc needed): gRPC services, their methods and
+//! streaming kinds, each with the line it is declared on.
+//!
+//! Imports resolve, in order, from: files found by the scan (by the name they are imported
+//! under), the declared `proto_roots`, the well-known types, and lenient stand-ins for
+//! `google/api/*` annotations. Each file gets one canonical import name, so a file opened by the
+//! scan and imported by another is compiled once.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use miette::Diagnostic;
+use protox::file::{File, FileResolver, GoogleFileResolver};
+
+use crate::finding::Finding;
+use crate::rules::catalog::INVALID_INPUT;
+use crate::source::{SourceId, Sources, Span};
+
+/// A gRPC service declared in a .proto file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtoService {
+    /// `package.Service`.
+    pub full_name: String,
+    pub span: Span,
+    pub methods: Vec<ProtoMethod>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtoMethod {
+    pub name: String,
+    pub span: Span,
+    pub client_streaming: bool,
+    pub server_streaming: bool,
+    pub input: String,
+    pub output: String,
+}
+
+impl ProtoMethod {
+    /// `unary`, `server-streaming`, `client-streaming` or `bidi-streaming`.
+    pub fn streaming_kind(&self) -> &'static str {
+        match (self.client_streaming, self.server_streaming) {
+            (false, false) => "unary",
+            (false, true) => "server-streaming",
+            (true, false) => "client-streaming",
+            (true, true) => "bidi-streaming",
+        }
+    }
+}
+
+/// A .proto file found by the scan.
+#[derive(Debug, Clone)]
+pub struct ProtoInput {
+    pub source: SourceId,
+    pub path: PathBuf,
+    /// The scanned path it was found under, the fallback import root.
+    pub scan_root: PathBuf,
+}
+
+/// Compiles every discovered .proto file and returns the gRPC services they declare.
+pub fn compile(
+    inputs: &[ProtoInput],
+    roots: &[PathBuf],
+    sources: &mut Sources,
+    max_file_bytes: u64,
+    findings: &mut Vec<Finding>,
+) -> Vec<ProtoService> {
+    let imports = collect_imports(inputs, sources);
+    let mut by_name: BTreeMap<String, SourceId> = BTreeMap::new();
+    let mut names: Vec<(String, SourceId)> = Vec::new();
+    for input in inputs {
+        let name = canonical_name(input, roots, &imports, sources);
+        if let Some(&first) = by_name.get(&name) {
+            let other = sources.get(first).name.clone();
+            findings.push(
+                Finding::new(
+                    INVALID_INPUT,
+                    format!("two .proto files share the import name `{name}`"),
+                )
+                .at(Span::file_start(input.source))
+                .label("second file with this name")
+                .related(Span::file_start(first), format!("first one: {other}"))
+                .help("give each file a distinct path below its import root, or set proto_roots in commaudit.yaml"),
+            );
+            continue;
+        }
+        by_name.insert(name.clone(), input.source);
+        names.push((name, input.source));
+    }
+
+    let state = Rc::new(RefCell::new(ResolverState {
+        files: by_name
+            .iter()
+            .map(|(n, &id)| (n.clone(), (id, sources.get(id).text.to_string())))
+            .collect(),
+        roots: roots.to_vec(),
+        max_file_bytes,
+        read_from_roots: Vec::new(),
+    }));
+    let mut compiler = protox::Compiler::with_file_resolver(Resolver {
+        state: Rc::clone(&state),
+        google: GoogleFileResolver::new(),
+    });
+    compiler.include_source_info(true);
+
+    let mut reported: Vec<(String, String)> = Vec::new();
+    for (name, source) in &names {
+        if let Err(err) = compiler.open_file(name) {
+            // Files read from proto_roots become sources, so errors in them can be shown.
+            for (path, text) in state.borrow_mut().read_from_roots.drain(..) {
+                let shown = crate::source::display_name(&path);
+                sources.add(shown, path, text.into());
+            }
+            let finding = proto_error(&err, *source, sources, &state.borrow());
+            let key = (
+                finding
+                    .span
+                    .map(|s| sources.get(s.source).name.clone())
+                    .unwrap_or_default(),
+                finding.message.clone(),
+            );
+            if !reported.contains(&key) {
+                reported.push(key);
+                findings.push(finding);
+            }
+        }
+    }
+
+    let mut services = Vec::new();
+    let pool = compiler.descriptor_pool();
+    for file in pool.files() {
+        let Some(&source) = by_name.get(file.name()) else {
+            continue;
+        };
+        let proto = file.file_descriptor_proto();
+        let text = sources.get(source);
+        let locate = |path: &[i32]| -> Span {
+            proto
+                .source_code_info
+                .as_ref()
+                .and_then(|info| info.location.iter().find(|l| l.path == path))
+                .map_or(Span::file_start(source), |l| {
+                    let (line, col) = (l.span[0] as u32 + 1, l.span[1] as u32 + 1);
+                    let (end_line, end_col) = if l.span.len() == 4 {
+                        (l.span[2] as u32 + 1, l.span[3] as u32 + 1)
+                    } else {
+                        (line, l.span[2] as u32 + 1)
+                    };
+                    let start = text.offset_of(line, col);
+                    let end = text.offset_of(end_line, end_col).max(start);
+                    Span::new(source, start, end - start)
+                })
+        };
+        for (i, service) in file.services().enumerate() {
+            let i = i as i32;
+            let methods = service
+                .methods()
+                .enumerate()
+                .map(|(j, m)| ProtoMethod {
+                    name: m.name().to_owned(),
+                    span: locate(&[6, i, 2, j as i32, 1]),
+                    client_streaming: m.is_client_streaming(),
+                    server_streaming: m.is_server_streaming(),
+                    input: m.input().full_name().to_owned(),
+                    output: m.output().full_name().to_owned(),
+                })
+                .collect();
+            services.push(ProtoService {
+                full_name: service.full_name().to_owned(),
+                span: locate(&[6, i, 1]),
+                methods,
+            });
+        }
+    }
+    services.sort_by(|a, b| a.full_name.cmp(&b.full_name));
+    services
+}
+
+/// Every `import "..."` string in the discovered files, for naming files the way they are
+/// imported.
+fn collect_imports(inputs: &[ProtoInput], sources: &Sources) -> Vec<String> {
+    let mut imports: Vec<String> = inputs
+        .iter()
+        .flat_map(|i| {
+            sources
+                .get(i.source)
+                .text
+                .lines()
+                .filter_map(import_of)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    imports.sort();
+    imports.dedup();
+    imports
+}
+
+fn import_of(line: &str) -> Option<String> {
+    let rest = line.trim_start().strip_prefix("import")?;
+    let rest = rest.trim_start();
+    let rest = rest
+        .strip_prefix("public")
+        .or_else(|| rest.strip_prefix("weak"))
+        .unwrap_or(rest)
+        .trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let inner = &rest[1..];
+    inner.find(quote).map(|end| inner[..end].to_owned())
+}
+
+fn package_of(text: &str) -> Option<String> {
+    text.lines().find_map(|line| {
+        let rest = line.trim_start().strip_prefix("package")?;
+        let name = rest.trim().trim_end_matches(';').trim();
+        (!name.is_empty()).then(|| name.to_owned())
+    })
+}
+
+/// The import name of a file: relative to a declared root; else the longest import string it
+/// ends with; else from its package when its folders spell the package; else relative to the
+/// scanned path.
+fn canonical_name(
+    input: &ProtoInput,
+    roots: &[PathBuf],
+    imports: &[String],
+    sources: &Sources,
+) -> String {
+    let slash = |p: &Path| {
+        p.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    for root in roots {
+        if let Ok(rel) = input.path.strip_prefix(root) {
+            return slash(rel);
+        }
+    }
+    let full = slash(&input.path);
+    if let Some(name) = imports
+        .iter()
+        .filter(|imp| full == **imp || full.ends_with(&format!("/{imp}")))
+        .max_by_key(|imp| imp.len())
+    {
+        return name.clone();
+    }
+    if let Some(package) = package_of(&sources.get(input.source).text) {
+        let dir = package.replace('.', "/");
+        let file = input
+            .path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let parent = input.path.parent().map(slash).unwrap_or_default();
+        if parent == dir || parent.ends_with(&format!("/{dir}")) {
+            return format!("{dir}/{file}");
+        }
+    }
+    input
+        .path
+        .strip_prefix(&input.scan_root)
+        .map(slash)
+        .unwrap_or(full)
+}
+
+struct ResolverState {
+    /// Discovered files by canonical name: their source and text.
+    files: BTreeMap<String, (SourceId, String)>,
+    roots: Vec<PathBuf>,
+    max_file_bytes: u64,
+    /// Files read from `proto_roots` during compilation, to add to the sources.
+    read_from_roots: Vec<(PathBuf, String)>,
+}
+
+struct Resolver {
+    state: Rc<RefCell<ResolverState>>,
+    google: GoogleFileResolver,
+}
+
+impl FileResolver for Resolver {
+    fn open_file(&self, name: &str) -> Result<File, protox::Error> {
+        if let Some((_, text)) = self.state.borrow().files.get(name) {
+            return File::from_source(name, text);
+        }
+        let roots = self.state.borrow().roots.clone();
+        for root in roots {
+            let path = root.join(name);
+            if path.is_file() {
+                let max = self.state.borrow().max_file_bytes;
+                let too_big = std::fs::metadata(&path).map(|m| m.len() > max);
+                if too_big.unwrap_or(false) {
+                    return Err(protox::Error::new(format!(
+                        "{} is larger than the {max}-byte limit",
+                        path.display()
+                    )));
+                }
+                let text = std::fs::read_to_string(&path).map_err(protox::Error::new)?;
+                let file = File::from_source(name, &text)?;
+                self.state.borrow_mut().read_from_roots.push((path, text));
+                return Ok(file);
+            }
+        }
+        match self.google.open_file(name) {
+            Ok(file) => Ok(file),
+            Err(_) if name.starts_with("google/api/") => File::from_source(name, google_api_stub()),
+            Err(err) => Err(err),
+        }
+    }
+}
+
+/// Stand-in for `google/api/*.proto`: declares the HTTP annotation so that files using
+/// `option (google.api.http)` compile without the googleapis repository.
+fn google_api_stub() -> &'static str {
+    r#"syntax = "proto3";
+package google.api;
+import "google/protobuf/descriptor.proto";
+message HttpRule {
+  string selector = 1;
+  string get = 2;
+  string put = 3;
+  string post = 4;
+  string delete = 5;
+  string patch = 6;
+  CustomHttpPattern custom = 8;
+  string body = 7;
+  string response_body = 12;
+  repeated HttpRule additional_bindings = 11;
+}
+message CustomHttpPattern {
+  string kind = 1;
+  string path = 2;
+}
+extend google.protobuf.MethodOptions {
+  HttpRule http = 72295728;
+}
+extend google.protobuf.ServiceOptions {
+  string default_host = 1049;
+  string oauth_scopes = 1050;
+}
+extend google.protobuf.MethodOptions {
+  repeated string method_signature = 1051;
+}
+enum FieldBehavior {
+  FIELD_BEHAVIOR_UNSPECIFIED = 0;
+  OPTIONAL = 1;
+  REQUIRED = 2;
+  OUTPUT_ONLY = 3;
+  INPUT_ONLY = 4;
+  IMMUTABLE = 5;
+  UNORDERED_LIST = 6;
+  NON_EMPTY_DEFAULT = 7;
+  IDENTIFIER = 8;
+}
+extend google.protobuf.FieldOptions {
+  repeated FieldBehavior field_behavior = 1052;
+}
+"#
+}
+
+/// Turns a protox error into a CA001 finding at the line it names.
+fn proto_error(
+    err: &protox::Error,
+    opened: SourceId,
+    sources: &Sources,
+    state: &ResolverState,
+) -> Finding {
+    let source = err
+        .file()
+        .and_then(|name| {
+            state
+                .files
+                .get(name)
+                .map(|(id, _)| *id)
+                .or_else(|| sources.iter().find(|(_, f)| f.name.ends_with(name)).map(|(id, _)| id))
+        })
+        .unwrap_or(opened);
+    let label = err.labels().and_then(|mut labels| labels.next());
+    let span = label.as_ref().map_or(Span::file_start(source), |l| {
+        Span::new(source, l.offset() as u32, l.len() as u32)
+    });
+    let mut message = err.to_string();
+    let mut help = err.help().map(|h| h.to_string());
+    if message.contains("edition") {
+        message = format!("{message} (protobuf editions are not supported yet)");
+        help = Some("use `syntax = \"proto3\";` for this file, or exclude it from the scan".into());
+    } else if message.starts_with("import '") && message.ends_with("not found") {
+        help = Some(
+            "add the folder that contains it to `proto_roots` in commaudit.yaml, or scan it too"
+                .into(),
+        );
+    }
+    let mut finding = Finding::new(INVALID_INPUT, format!("invalid .proto: {message}")).at(span);
+    if let Some(label) = label.and_then(|l| l.label().map(str::to_owned)) {
+        finding = finding.label(label);
+    }
+    if let Some(help) = help {
+        finding = finding.help(help);
+    }
+    finding
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imports_are_read_from_lines() {
+        assert_eq!(
+            import_of(r#"import "a/b.proto";"#).as_deref(),
+            Some("a/b.proto")
+        );
+        assert_eq!(
+            import_of(r#"  import public 'c.proto';"#).as_deref(),
+            Some("c.proto")
+        );
+        assert_eq!(import_of("important = 1;"), None);
+    }
+
+    #[test]
+    fn packages_are_read() {
+        assert_eq!(
+            package_of("syntax = \"proto3\";\npackage orders.v1;\n").as_deref(),
+            Some("orders.v1")
+        );
+    }
+}

@@ -1,0 +1,470 @@
+//! YAML and JSON reading with serde-saphyr: one set of safe options, a span-carrying tree for
+//! formats we walk by hand, and errors turned into located, actionable messages.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::{Budget, Error, MessageFormatter, Spanned};
+
+use crate::source::{SourceId, Span};
+
+/// Position of a node in its file: byte offset and length.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub offset: u32,
+    pub len: u32,
+}
+
+impl Pos {
+    pub fn span(self, source: SourceId) -> Span {
+        Span::new(source, self.offset, self.len)
+    }
+
+    fn of(location: &serde_saphyr::Location) -> Self {
+        let span = location.span();
+        Pos {
+            offset: span.byte_offset().unwrap_or(0).min(u64::from(u32::MAX)) as u32,
+            len: span.byte_len().unwrap_or(0).min(u64::from(u32::MAX)) as u32,
+        }
+    }
+}
+
+/// Converts a serde-saphyr location into a span of `source`.
+pub fn span_of<T>(value: &Spanned<T>, source: SourceId) -> Span {
+    Pos::of(&value.referenced).span(source)
+}
+
+/// A YAML or JSON value with the position of every node and key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub pos: Pos,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Key, Node)>),
+}
+
+/// A mapping key. Non-string scalar keys (`200:`, `true:`) are kept as their text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    pub pos: Pos,
+    pub name: String,
+}
+
+impl Node {
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entries()
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(_, v)| v)
+    }
+
+    pub fn entries(&self) -> &[(Key, Node)] {
+        match &self.value {
+            Value::Map(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    pub fn items(&self) -> &[Node] {
+        match &self.value {
+            Value::Seq(items) => items,
+            _ => &[],
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The scalar as text, whatever its YAML type: `8080` and `"8080"` both give "8080".
+    pub fn scalar_text(&self) -> Option<Cow<'_, str>> {
+        match &self.value {
+            Value::String(s) => Some(Cow::Borrowed(s)),
+            Value::Int(i) => Some(Cow::Owned(i.to_string())),
+            Value::Float(f) => Some(Cow::Owned(f.to_string())),
+            Value::Bool(b) => Some(Cow::Owned(b.to_string())),
+            Value::Null | Value::Seq(_) | Value::Map(_) => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.value {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_i64(&self) -> Option<i64> {
+        match &self.value {
+            Value::Int(i) => Some(*i),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn is_map(&self) -> bool {
+        matches!(self.value, Value::Map(_))
+    }
+
+    /// A word for the node's type, for messages such as "expected a mapping, found a list".
+    pub fn kind_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "nothing",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) | Value::Float(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = Spanned::<Value>::deserialize(deserializer)?;
+        Ok(Node {
+            pos: Pos::of(&spanned.referenced),
+            value: spanned.value,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Value, E> {
+        Ok(Value::String(String::from_utf8_lossy(v).into_owned()))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Node>()? {
+            items.push(item);
+        }
+        Ok(Value::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<Spanned<KeyText>>()? {
+            let value = map.next_value::<Node>()?;
+            entries.push((
+                Key {
+                    pos: Pos::of(&key.referenced),
+                    name: key.value.0,
+                },
+                value,
+            ));
+        }
+        Ok(Value::Map(entries))
+    }
+}
+
+/// Any scalar key, as text.
+struct KeyText(String);
+
+impl<'de> Deserialize<'de> for KeyText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = KeyText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a scalar mapping key")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<KeyText, E> {
+                Ok(KeyText(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_unit<E>(self) -> Result<KeyText, E> {
+                Ok(KeyText("null".into()))
+            }
+        }
+        deserializer.deserialize_any(KeyVisitor)
+    }
+}
+
+/// A YAML or JSON problem with its position and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    pub message: String,
+    pub pos: Option<Pos>,
+    /// Where to look instead, 1-based, when the parser gave a line but no byte offset.
+    pub line_col: Option<(u32, u32)>,
+    pub help: Option<String>,
+}
+
+impl YamlError {
+    /// The span of the problem in `source`, falling back to the start of the file.
+    pub fn span(&self, source: SourceId, file: &crate::source::SourceFile) -> Span {
+        match (self.pos, self.line_col) {
+            (Some(pos), _) if pos.offset > 0 || self.line_col.is_none() => pos.span(source),
+            (_, Some((line, col))) => Span::new(source, file.offset_of(line, col), 0),
+            _ => Span::file_start(source),
+        }
+    }
+}
+
+/// Parse options shared by every reader: YAML 1.2 booleans and numbers, budgets sized for
+/// multi-megabyte specs, and alias limits that stop alias bombs early.
+fn options() -> serde_saphyr::Options {
+    let mut budget = Budget::default();
+    budget.max_nodes = 4_000_000;
+    budget.max_events = 16_000_000;
+    budget.max_depth = 128;
+    budget.max_documents = 10_000;
+    let mut opts = serde_saphyr::options! {
+        budget: Some(budget),
+        strict_booleans: true,
+        leading_zero_numbers_as_strings: true,
+        with_snippet: false,
+    };
+    opts.alias_limits.max_total_replayed_events = 200_000;
+    opts
+}
+
+/// Parses a single-document YAML or JSON text into a typed value.
+pub fn parse_typed<T: de::DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    serde_saphyr::from_str_with_options(text, options()).map_err(|e| convert(&e))
+}
+
+/// Parses a single-document YAML or JSON text into a [`Node`] tree.
+pub fn parse_node(text: &str) -> Result<Node, YamlError> {
+    parse_typed(text)
+}
+
+/// Parses a multi-document YAML stream (Kubernetes style); empty documents are skipped.
+pub fn parse_documents(text: &str) -> Result<Vec<Node>, YamlError> {
+    let docs: Vec<Option<Node>> =
+        serde_saphyr::from_multiple_with_options(text, options()).map_err(|e| convert(&e))?;
+    Ok(docs.into_iter().flatten().collect())
+}
+
+fn convert(err: &Error) -> YamlError {
+    let inner = original(err);
+    let location = err.location().or_else(|| inner.location());
+    let pos = location
+        .as_ref()
+        .filter(|l| l.line() > 0)
+        .map(Pos::of)
+        .filter(|p| p.offset > 0 || p.len > 0);
+    let line_col = location
+        .filter(|l| l.line() > 0)
+        .map(|l| (l.line() as u32, l.column() as u32));
+    let (message, help) = describe(inner);
+    YamlError {
+        message,
+        pos,
+        line_col,
+        help,
+    }
+}
+
+fn original(mut err: &Error) -> &Error {
+    while let Error::AliasError { error, .. } | Error::WithSnippet { error, .. } = err {
+        err = error;
+    }
+    err
+}
+
+fn describe(err: &Error) -> (String, Option<String>) {
+    match err {
+        Error::SerdeUnknownField {
+            field, expected, ..
+        } => {
+            let suggestion = crate::suggest::closest(field, expected.iter().copied());
+            let help = match suggestion {
+                Some(s) => format!(
+                    "did you mean `{s}`? the keys allowed here are: {}",
+                    expected.join(", ")
+                ),
+                None => format!("the keys allowed here are: {}", expected.join(", ")),
+            };
+            (format!("unknown key `{field}`"), Some(help))
+        }
+        Error::SerdeMissingField { field, .. } => (
+            format!("missing required key `{field}`"),
+            Some(format!("add `{field}:` to this mapping")),
+        ),
+        Error::Budget { breach, .. } => {
+            let text = format!("{breach:?}");
+            let alias = text.contains("Alias") || text.contains("Anchor");
+            if alias || text.starts_with("Nodes") || text.starts_with("Events") {
+                (
+                    format!(
+                        "the document expands past the safety limit ({text}); \
+                         this looks like an alias bomb or a generated file"
+                    ),
+                    Some(
+                        "remove the repeated aliases, or exclude this file from the scan".into(),
+                    ),
+                )
+            } else if text.starts_with("Depth") {
+                (
+                    format!("the document is nested too deeply ({text})"),
+                    Some("flatten the document, or exclude this file from the scan".into()),
+                )
+            } else {
+                (
+                    format!("the document exceeds a safety limit ({text})"),
+                    Some("exclude this file from the scan if it is generated".into()),
+                )
+            }
+        }
+        Error::AliasReplayLimitExceeded { .. }
+        | Error::AliasExpansionLimitExceeded { .. }
+        | Error::AliasReplayStackDepthExceeded { .. }
+        | Error::AliasReplayCounterOverflow { .. } => (
+            format!(
+                "{}; this looks like an alias bomb",
+                serde_saphyr::DefaultMessageFormatter.format_message(err)
+            ),
+            Some("remove the repeated aliases, or exclude this file from the scan".into()),
+        ),
+        Error::InvalidBooleanStrict { .. } => (
+            serde_saphyr::DefaultMessageFormatter
+                .format_message(err)
+                .into_owned(),
+            Some("write `true` or `false`".into()),
+        ),
+        _ => (
+            clean(&serde_saphyr::DefaultMessageFormatter.format_message(err)),
+            None,
+        ),
+    }
+}
+
+/// Keeps parser messages on one line and printable.
+fn clean(message: &str) -> String {
+    message
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nodes_keep_positions_of_keys_and_values() {
+        let text = "a:\n  b: [1, two]\n";
+        let node = parse_node(text).unwrap();
+        let b = node.get("a").unwrap().get("b").unwrap();
+        assert_eq!(b.items().len(), 2);
+        assert_eq!(b.items()[1].as_str(), Some("two"));
+        let key = &node.get("a").unwrap().entries()[0].0;
+        assert_eq!(&text[key.pos.offset as usize..][..1], "b");
+    }
+
+    #[test]
+    fn yaml_1_1_booleans_and_octals_stay_strings() {
+        let node = parse_node("a: NO\nb: 0755\nc: yes\n").unwrap();
+        assert_eq!(node.get("a").unwrap().as_str(), Some("NO"));
+        assert_eq!(node.get("b").unwrap().as_str(), Some("0755"));
+        assert_eq!(node.get("c").unwrap().as_str(), Some("yes"));
+    }
+
+    #[test]
+    fn json_with_tabs_reads_like_yaml() {
+        let node = parse_node("{\n\t\"openapi\": \"3.1.0\",\n\t\"x\": 1\n}").unwrap();
+        assert_eq!(node.get("openapi").unwrap().as_str(), Some("3.1.0"));
+        assert_eq!(node.get("x").unwrap().as_i64(), Some(1));
+    }
+
+    #[test]
+    fn syntax_errors_have_a_line() {
+        let err = parse_node("a: [1, 2\nb: 3\n").unwrap_err();
+        assert!(err.line_col.is_some(), "{err:?}");
+    }
+
+    #[test]
+    fn alias_bombs_stop_with_a_clear_message() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+            .iter()
+            .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+        {
+            let refs = vec![format!("*{prev}"); 10].join(", ");
+            text.push_str(&format!("{name}: &{name} [{refs}]\n"));
+        }
+        let err = parse_node(&text).unwrap_err();
+        assert!(err.message.contains("alias bomb"), "{}", err.message);
+    }
+
+    #[test]
+    fn multi_document_streams_skip_empty_documents() {
+        let docs = parse_documents("a: 1\n---\n---\nb: 2\n").unwrap();
+        assert_eq!(docs.len(), 2);
+    }
+}

@@ -1,0 +1,6 @@
+//! The `commaudit` binary: parse the command line, run the library, map the outcome to an exit
+//! code (0 clean, 1 findings at or above the fail level, 2 usage or input error, 101 a bug).
+
+fn main() -> std::process::ExitCode {
+    commaudit::cli::main()
+}

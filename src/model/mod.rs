@@ -1,0 +1,323 @@
+//! Stage 2, model: names resolved across files into services, calls, channels and datastores.
+//!
+//! Everything in a [`Model`] refers to something that exists: a call's target is a declared
+//! service, a subscription's broker is a declared broker. Problems found while resolving
+//! (CA002, CA003, duplicates) are reported once, here, so rules never re-check them.
+
+pub mod messaging;
+pub mod operations;
+mod resolve;
+pub mod subject;
+
+use std::fmt;
+
+use serde::Serialize;
+
+pub use crate::load::manifest::{Access, BrokerKind, Delivery, Exposure, LoadBalancer, Redrive, ServiceKind};
+use crate::load::{asyncapi::AsyncApiDoc, openapi::OpenApiDoc, proto::ProtoService};
+use crate::source::Span;
+pub use resolve::build;
+
+macro_rules! id_type {
+    ($($name:ident),*) => {$(
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub u32);
+        impl $name {
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    )*};
+}
+id_type!(ServiceId, CallId, BrokerId, ChannelId, DatastoreId, PublicationId, SubscriptionId);
+
+/// The resolved system.
+#[derive(Debug, Default)]
+pub struct Model {
+    /// Sorted by name.
+    pub services: Vec<Service>,
+    pub brokers: Vec<Broker>,
+    pub datastores: Vec<Datastore>,
+    /// One per (broker, subject) written anywhere, sorted.
+    pub channels: Vec<Channel>,
+    pub calls: Vec<Call>,
+    pub publications: Vec<Publication>,
+    pub subscriptions: Vec<Subscription>,
+    pub accesses: Vec<DatastoreAccess>,
+    pub grpc: Vec<ProtoService>,
+    pub openapi: Vec<OpenApiDoc>,
+    pub asyncapi: Vec<AsyncApiDoc>,
+}
+
+impl Model {
+    pub fn service(&self, id: ServiceId) -> &Service {
+        &self.services[id.index()]
+    }
+    pub fn call(&self, id: CallId) -> &Call {
+        &self.calls[id.index()]
+    }
+    pub fn channel(&self, id: ChannelId) -> &Channel {
+        &self.channels[id.index()]
+    }
+    pub fn broker(&self, id: BrokerId) -> &Broker {
+        &self.brokers[id.index()]
+    }
+    pub fn datastore(&self, id: DatastoreId) -> &Datastore {
+        &self.datastores[id.index()]
+    }
+    pub fn service_named(&self, name: &str) -> Option<ServiceId> {
+        self.services
+            .binary_search_by(|s| s.name.as_str().cmp(name))
+            .ok()
+            .map(|i| ServiceId(i as u32))
+    }
+    pub fn service_ids(&self) -> impl Iterator<Item = ServiceId> + '_ {
+        (0..self.services.len()).map(|i| ServiceId(i as u32))
+    }
+    pub fn call_ids(&self) -> impl Iterator<Item = CallId> + '_ {
+        (0..self.calls.len()).map(|i| CallId(i as u32))
+    }
+    pub fn name(&self, id: ServiceId) -> &str {
+        &self.services[id.index()].name
+    }
+}
+
+/// Where a node or edge came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// Written in a manifest or contract.
+    Declared,
+    /// Deduced from configuration (an address in an env var, a shared topic).
+    Inferred,
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub name: String,
+    pub kind: ServiceKind,
+    pub exposure: Exposure,
+    pub owner: Option<String>,
+    pub description: Option<String>,
+    /// Availability objective as a fraction (0.9995).
+    pub availability: Option<f64>,
+    pub latency_p99_ms: Option<f64>,
+    pub processing_ms: Option<f64>,
+    pub load_balancer: Option<LoadBalancer>,
+    pub contracts: Contracts,
+    /// The `service:` line, or the nearest declaring line.
+    pub span: Span,
+    /// The `slo:` line, for findings about objectives.
+    pub slo_span: Option<Span>,
+    pub load_balancer_span: Option<Span>,
+    pub origin: Origin,
+}
+
+impl Service {
+    /// Public and partner services, gateways and clients: where requests enter the system.
+    pub fn is_entrypoint(&self) -> bool {
+        matches!(self.kind, ServiceKind::Gateway | ServiceKind::Client)
+            || matches!(self.exposure, Exposure::Public | Exposure::Partner)
+    }
+}
+
+/// Contracts a service implements, as indexes into the model's documents.
+#[derive(Debug, Clone, Default)]
+pub struct Contracts {
+    pub grpc: Vec<usize>,
+    pub openapi: Vec<usize>,
+    pub asyncapi: Vec<usize>,
+    /// A contract is declared but its file could not be read (already reported as CA001).
+    pub unreadable: bool,
+    /// The `provides:` line.
+    pub span: Option<Span>,
+}
+
+impl Contracts {
+    pub fn is_empty(&self) -> bool {
+        self.grpc.is_empty() && self.openapi.is_empty() && self.asyncapi.is_empty()
+    }
+}
+
+/// The wire protocol of an edge, printed in lower case.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Protocol {
+    Grpc,
+    Http,
+    Graphql,
+    Thrift,
+    Websocket,
+    Nats,
+    Kafka,
+    Amqp,
+    Redis,
+    Postgres,
+    Mysql,
+    Mongodb,
+    /// Anything else, in lower case (`s3`, `elasticsearch`, `sqs`).
+    Other(String),
+}
+
+impl Protocol {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Protocol::Grpc => "grpc",
+            Protocol::Http => "http",
+            Protocol::Graphql => "graphql",
+            Protocol::Thrift => "thrift",
+            Protocol::Websocket => "websocket",
+            Protocol::Nats => "nats",
+            Protocol::Kafka => "kafka",
+            Protocol::Amqp => "amqp",
+            Protocol::Redis => "redis",
+            Protocol::Postgres => "postgres",
+            Protocol::Mysql => "mysql",
+            Protocol::Mongodb => "mongodb",
+            Protocol::Other(name) => name,
+        }
+    }
+
+    /// The protocol spoken to a datastore of this kind.
+    pub fn of_datastore(kind: &str) -> Protocol {
+        match kind.to_ascii_lowercase().as_str() {
+            "postgres" | "postgresql" => Protocol::Postgres,
+            "mysql" | "mariadb" => Protocol::Mysql,
+            "mongodb" | "mongo" => Protocol::Mongodb,
+            "redis" | "valkey" => Protocol::Redis,
+            other => Protocol::Other(other.to_owned()),
+        }
+    }
+
+    pub fn of_broker(kind: BrokerKind) -> Protocol {
+        match kind {
+            BrokerKind::Nats | BrokerKind::NatsJetstream => Protocol::Nats,
+            BrokerKind::Kafka | BrokerKind::Redpanda => Protocol::Kafka,
+            BrokerKind::Rabbitmq => Protocol::Amqp,
+            BrokerKind::RedisStreams => Protocol::Redis,
+            BrokerKind::Sqs => Protocol::Other("sqs".into()),
+            BrokerKind::Pubsub => Protocol::Other("pubsub".into()),
+        }
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a call invokes, resolved against the provider's contract when it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// `orders.v1.OrderService/CreateOrder`, `GET /inventory/{sku}`: the canonical name.
+    pub name: String,
+    pub kind: OperationKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperationKind {
+    Grpc {
+        client_streaming: bool,
+        server_streaming: bool,
+    },
+    Http,
+    /// Named in the manifest; the provider has no contract to check it against.
+    Unchecked,
+}
+
+/// A synchronous call between two services.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub from: ServiceId,
+    pub to: ServiceId,
+    pub protocol: Protocol,
+    pub operation: Option<Operation>,
+    /// `None`: nobody said whether the caller needs the answer.
+    pub needs_response: Option<bool>,
+    pub timeout_ms: Option<f64>,
+    pub retries: Option<u32>,
+    pub circuit_breaker: bool,
+    /// The caller answers, degraded, when this call fails.
+    pub fallback: bool,
+    pub rps: Option<f64>,
+    pub payload_bytes: Option<f64>,
+    pub poll_interval_ms: Option<f64>,
+    /// The call's entry in the manifest.
+    pub span: Span,
+    pub operation_span: Option<Span>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone)]
+pub struct Broker {
+    pub name: String,
+    pub kind: BrokerKind,
+    pub span: Span,
+}
+
+/// A subject, topic or queue on a broker.
+#[derive(Debug, Clone)]
+pub struct Channel {
+    pub broker: BrokerId,
+    pub subject: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Publication {
+    pub service: ServiceId,
+    pub channel: ChannelId,
+    /// The publisher waits for an answer before it continues.
+    pub awaits_reply: bool,
+    pub reply_subject: Option<String>,
+    pub timeout_ms: Option<f64>,
+    pub rate: Option<f64>,
+    pub payload_bytes: Option<f64>,
+    pub retention_hours: Option<f64>,
+    pub span: Span,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone)]
+pub struct Subscription {
+    pub service: ServiceId,
+    /// The subject as subscribed (it may hold wildcards).
+    pub channel: ChannelId,
+    pub delivery: Option<Delivery>,
+    pub idempotent: Option<bool>,
+    pub group: Option<String>,
+    /// The consumer answers each message.
+    pub replies: bool,
+    pub dlq: Option<DeadLetter>,
+    pub span: Span,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeadLetter {
+    pub subject: String,
+    pub redrive: Option<Redrive>,
+    pub max_deliveries: Option<u32>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Datastore {
+    pub name: String,
+    pub kind: String,
+    pub owner: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct DatastoreAccess {
+    pub service: ServiceId,
+    pub datastore: DatastoreId,
+    pub access: Access,
+    pub span: Span,
+}
+
+impl DatastoreAccess {
+    pub fn writes(&self) -> bool {
+        matches!(self.access, Access::Write | Access::ReadWrite)
+    }
+}

@@ -1,0 +1,64 @@
+//! `graph --format dot`: Graphviz, with channels grouped by broker, sync edges solid and async
+//! edges dashed, coloured by protocol.
+
+use std::fmt::Write;
+
+use crate::audit::Audit;
+use crate::graph::{NodeKind, NodeRef};
+
+/// A colour per protocol family, shared by the drawn formats.
+pub fn protocol_color(protocol: &str) -> &'static str {
+    match protocol {
+        "grpc" => "#2b7bb9",
+        "http" | "graphql" | "websocket" => "#d9822b",
+        "nats" | "kafka" | "amqp" | "sqs" | "pubsub" => "#3c9a5f",
+        _ => "#7a7a7a",
+    }
+}
+
+fn quote(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+pub fn render(audit: &Audit) -> String {
+    let graph = &audit.graph;
+    let mut out = String::from("digraph commaudit {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=11];\n  edge [fontname=\"Helvetica\", fontsize=9];\n");
+    for (i, node) in graph.nodes.iter().enumerate() {
+        if node.kind == NodeKind::Channel || node.kind == NodeKind::Broker {
+            continue;
+        }
+        let shape = match node.kind {
+            NodeKind::Gateway => "hexagon",
+            NodeKind::Client => "oval",
+            NodeKind::Datastore => "cylinder",
+            _ => "box",
+        };
+        let _ = writeln!(out, "  n{i} [label={}, shape={shape}];", quote(&node.name));
+    }
+    for (b, broker) in graph.nodes.iter().enumerate().filter(|(_, n)| n.kind == NodeKind::Broker) {
+        let _ = writeln!(out, "  subgraph cluster_{b} {{\n    label={};\n    style=rounded;", quote(&broker.name));
+        for (i, node) in graph.nodes.iter().enumerate() {
+            if let NodeRef::Channel(c) = node.target {
+                if graph.node_of(NodeRef::Broker(audit.model.channel(c).broker)) == Some(b) {
+                    let _ = writeln!(out, "    n{i} [label={}, shape=cds];", quote(&node.name));
+                }
+            }
+        }
+        out.push_str("  }\n");
+    }
+    for edge in &graph.edges {
+        let protocol = edge.protocol.as_str();
+        let label = edge.operation.as_deref().map_or_else(|| protocol.to_owned(), |op| format!("{protocol}: {op}"));
+        let _ = writeln!(
+            out,
+            "  n{} -> n{} [label={}, color=\"{}\", style={}];",
+            edge.from,
+            edge.to,
+            quote(&label),
+            protocol_color(protocol),
+            if edge.sync { "solid" } else { "dashed" }
+        );
+    }
+    out.push_str("}\n");
+    out
+}

@@ -1,0 +1,102 @@
+//! `graph --format json`: every node and edge, with where it was declared. Documented in
+//! `docs/output.md`; fields are only ever added, never renamed or removed.
+
+use serde::Serialize;
+
+use crate::audit::Audit;
+use crate::graph::NodeRef;
+use crate::model::{Exposure, Origin};
+
+use super::json::{LocationOut, SCHEMA_VERSION};
+
+#[derive(Serialize)]
+struct Document {
+    schema_version: u32,
+    nodes: Vec<NodeOut>,
+    edges: Vec<EdgeOut>,
+}
+
+#[derive(Serialize)]
+struct NodeOut {
+    name: String,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exposure: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    broker: Option<String>,
+    origin: Origin,
+    #[serde(flatten)]
+    location: LocationOut,
+}
+
+#[derive(Serialize)]
+struct EdgeOut {
+    from: String,
+    to: String,
+    kind: &'static str,
+    protocol: String,
+    sync: bool,
+    operation: Option<String>,
+    origin: Origin,
+    #[serde(flatten)]
+    location: LocationOut,
+}
+
+pub fn render(audit: &Audit) -> String {
+    let model = &audit.model;
+    let nodes = audit
+        .graph
+        .nodes
+        .iter()
+        .map(|n| {
+            let (exposure, owner, broker) = match n.target {
+                NodeRef::Service(id) => {
+                    let s = model.service(id);
+                    let exposure = match s.exposure {
+                        Exposure::Public => "public",
+                        Exposure::Partner => "partner",
+                        Exposure::Internal => "internal",
+                    };
+                    (Some(exposure), s.owner.clone(), None)
+                }
+                NodeRef::Channel(id) => (None, None, Some(model.broker(model.channel(id).broker).name.clone())),
+                NodeRef::Datastore(id) => (None, model.datastore(id).owner.clone(), None),
+                NodeRef::Broker(_) => (None, None, None),
+            };
+            NodeOut {
+                name: n.name.clone(),
+                kind: n.kind.as_str(),
+                exposure,
+                owner,
+                broker,
+                origin: n.origin,
+                location: LocationOut::of(n.span, &audit.sources),
+            }
+        })
+        .collect();
+    let edges = audit
+        .graph
+        .edges
+        .iter()
+        .map(|e| EdgeOut {
+            from: audit.graph.nodes[e.from].name.clone(),
+            to: audit.graph.nodes[e.to].name.clone(),
+            kind: e.kind.as_str(),
+            protocol: e.protocol.as_str().to_owned(),
+            sync: e.sync,
+            operation: e.operation.clone(),
+            origin: e.origin,
+            location: LocationOut::of(Some(e.span), &audit.sources),
+        })
+        .collect();
+    let doc = Document {
+        schema_version: SCHEMA_VERSION,
+        nodes,
+        edges,
+    };
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}

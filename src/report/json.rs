@@ -1,0 +1,130 @@
+//! `scan --format json`: a stable document for tools and scripts. Documented in
+//! `docs/output.md`; fields are only ever added, never renamed or removed.
+
+use serde::Serialize;
+
+use crate::audit::Audit;
+use crate::finding::{Finding, Tally};
+use crate::graph::Counts;
+use crate::rules::catalog;
+use crate::source::{Sources, Span};
+
+/// Version of this document's shape; bumped only if a field ever has to change meaning.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    schema_version: u32,
+    tool: Tool,
+    summary: Summary,
+    graph: Counts,
+    findings: Vec<FindingOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    findings: usize,
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+}
+
+#[derive(Serialize)]
+pub struct FindingOut<'a> {
+    rule: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    #[serde(flatten)]
+    location: LocationOut,
+    services: &'a [String],
+    operation: Option<&'a str>,
+    help: Option<&'a str>,
+    related: Vec<RelatedOut<'a>>,
+}
+
+#[derive(Serialize, Default)]
+pub struct LocationOut {
+    file: Option<String>,
+    line: Option<u32>,
+    column: Option<u32>,
+    end_line: Option<u32>,
+    end_column: Option<u32>,
+}
+
+impl LocationOut {
+    pub fn of(span: Option<Span>, sources: &Sources) -> Self {
+        span.map_or_else(LocationOut::default, |s| {
+            let loc = sources.locate(s);
+            LocationOut {
+                file: Some(loc.file.to_owned()),
+                line: Some(loc.line),
+                column: Some(loc.column),
+                end_line: Some(loc.end_line),
+                end_column: Some(loc.end_column),
+            }
+        })
+    }
+}
+
+#[derive(Serialize)]
+struct RelatedOut<'a> {
+    message: &'a str,
+    #[serde(flatten)]
+    location: LocationOut,
+}
+
+pub fn finding_out<'a>(f: &'a Finding, sources: &Sources) -> FindingOut<'a> {
+    FindingOut {
+        rule: f.rule.0,
+        name: catalog::name_of(f.rule),
+        severity: f.severity.as_str(),
+        message: &f.message,
+        location: LocationOut::of(f.span, sources),
+        services: &f.services,
+        operation: f.operation.as_deref(),
+        help: f.help.as_deref(),
+        related: f
+            .related
+            .iter()
+            .map(|r| RelatedOut {
+                message: &r.message,
+                location: LocationOut::of(Some(r.span), sources),
+            })
+            .collect(),
+    }
+}
+
+pub fn render(audit: &Audit) -> String {
+    let tally = Tally::of(&audit.findings);
+    let doc = Document {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "commaudit",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        summary: Summary {
+            files: audit.sources.len(),
+            findings: audit.findings.len(),
+            errors: tally.errors,
+            warnings: tally.warnings,
+            notes: tally.notes,
+        },
+        graph: audit.graph.counts(),
+        findings: audit
+            .findings
+            .iter()
+            .map(|f| finding_out(f, &audit.sources))
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}

@@ -1,0 +1,44 @@
+//! `graph --format mermaid`: a flowchart GitHub renders, sync edges solid, async edges dotted.
+
+use std::fmt::Write;
+
+use crate::audit::Audit;
+use crate::graph::NodeKind;
+
+/// Text safe inside a Mermaid label: quotes and brackets become HTML entities.
+pub fn escape(text: &str) -> String {
+    text.replace('"', "#quot;")
+        .replace('<', "#lt;")
+        .replace('>', "#gt;")
+        .replace('{', "#123;")
+        .replace('}', "#125;")
+        .replace('|', "#124;")
+}
+
+pub fn render(audit: &Audit) -> String {
+    let graph = &audit.graph;
+    let mut out = String::from("flowchart LR\n");
+    for (i, node) in graph.nodes.iter().enumerate() {
+        let name = escape(&node.name);
+        let shape = match node.kind {
+            NodeKind::Gateway => format!("n{i}{{{{\"{name}\"}}}}"),
+            NodeKind::Client => format!("n{i}([\"{name}\"])"),
+            NodeKind::Datastore => format!("n{i}[(\"{name}\")]"),
+            NodeKind::Channel => format!("n{i}>\"{name}\"]"),
+            NodeKind::Broker => continue,
+            NodeKind::Service => format!("n{i}[\"{name}\"]"),
+        };
+        let _ = writeln!(out, "  {shape}");
+    }
+    for edge in &graph.edges {
+        let arrow = if edge.sync { "-->" } else { "-.->" };
+        let _ = writeln!(
+            out,
+            "  n{} {arrow}|\"{}\"| n{}",
+            edge.from,
+            escape(edge.protocol.as_str()),
+            edge.to
+        );
+    }
+    out
+}

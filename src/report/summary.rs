@@ -1,0 +1,45 @@
+//! The one-line summary printed after a scan.
+
+use crate::audit::Audit;
+use crate::finding::Tally;
+
+/// `scanned 31 files: 11 services, 3 gateways, ... 40 edges (28 sync, 12 async); 2 errors, 1 warning`
+pub fn line(audit: &Audit) -> String {
+    let counts = audit.graph.counts();
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut parts = vec![plural(counts.services, "service", "services")];
+    for (n, one, many) in [
+        (counts.gateways, "gateway", "gateways"),
+        (counts.clients, "client", "clients"),
+        (counts.brokers, "broker", "brokers"),
+        (counts.channels, "channel", "channels"),
+        (counts.datastores, "datastore", "datastores"),
+    ] {
+        if n > 0 {
+            parts.push(plural(n, one, many));
+        }
+    }
+    let tally = Tally::of(&audit.findings);
+    let findings = if audit.findings.is_empty() {
+        "no findings".to_owned()
+    } else {
+        [
+            (tally.errors, "error", "errors"),
+            (tally.warnings, "warning", "warnings"),
+            (tally.notes, "note", "notes"),
+        ]
+        .iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|(n, one, many)| plural(*n, one, many))
+        .collect::<Vec<_>>()
+        .join(", ")
+    };
+    format!(
+        "scanned {}: {}, {} ({} sync, {} async); {findings}",
+        plural(audit.sources.len(), "file", "files"),
+        parts.join(", "),
+        plural(counts.edges, "edge", "edges"),
+        counts.sync_edges,
+        counts.async_edges,
+    )
+}

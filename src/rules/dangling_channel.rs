@@ -1,0 +1,94 @@
+//! CA005 dangling-channel: a subject published with no subscriber, or subscribed with no
+//! publisher. Reply subjects and dead-letter queues count as used: the waiting publisher and the
+//! broker are their other side.
+
+use crate::finding::Finding;
+use crate::model::subject::{self, SubjectIndex};
+use crate::model::{ChannelId, Model};
+
+use super::Context;
+use super::catalog::DANGLING_CHANNEL;
+
+pub fn check(ctx: &Context) -> Vec<Finding> {
+    let model = ctx.model;
+    let at = |id: ChannelId| {
+        let c = model.channel(id);
+        (c.broker, c.subject.as_str(), id)
+    };
+    let subscribed = SubjectIndex::new(model.subscriptions.iter().map(|s| at(s.channel)));
+    let published = SubjectIndex::new(model.publications.iter().map(|p| at(p.channel)));
+    // Subjects that have another side outside the declarations: replies and dead letters.
+    let implicit: Vec<(crate::model::BrokerId, String)> = model
+        .publications
+        .iter()
+        .filter_map(|p| Some((model.channel(p.channel).broker, p.reply_subject.clone()?)))
+        .chain(model.subscriptions.iter().filter_map(|s| {
+            Some((model.channel(s.channel).broker, s.dlq.as_ref()?.subject.clone()))
+        }))
+        .collect();
+    let implicit = SubjectIndex::new(
+        implicit
+            .iter()
+            .map(|(b, s)| (*b, s.as_str(), ChannelId(u32::MAX))),
+    );
+    let has_other_side = |index: &SubjectIndex, id: ChannelId| {
+        let c = model.channel(id);
+        subject::is_inbox(&c.subject)
+            || !index.overlapping(c.broker, &c.subject).is_empty()
+            || !implicit.overlapping(c.broker, &c.subject).is_empty()
+    };
+
+    let mut findings = Vec::new();
+    for p in &model.publications {
+        if has_other_side(&subscribed, p.channel) {
+            continue;
+        }
+        let name = &model.channel(p.channel).subject;
+        let publisher = model.name(p.service);
+        findings.push(
+            Finding::new(
+                DANGLING_CHANNEL,
+                format!("`{name}` is published by `{publisher}` but nothing subscribes to it"),
+            )
+            .at(p.span)
+            .label("no subscriber")
+            .service(publisher)
+            .operation(name.clone())
+            .help(help(model, name, true)),
+        );
+    }
+    for s in &model.subscriptions {
+        if has_other_side(&published, s.channel) {
+            continue;
+        }
+        let name = &model.channel(s.channel).subject;
+        let consumer = model.name(s.service);
+        findings.push(
+            Finding::new(
+                DANGLING_CHANNEL,
+                format!("`{consumer}` subscribes to `{name}` but nothing publishes it"),
+            )
+            .at(s.span)
+            .label("no publisher")
+            .service(consumer)
+            .operation(name.clone())
+            .help(help(model, name, false)),
+        );
+    }
+    findings
+}
+
+/// Suggests the closest subject on the other side, the usual cause being a typo.
+fn help(model: &Model, name: &str, published: bool) -> String {
+    let other: Vec<&str> = if published {
+        model.subscriptions.iter().map(|s| model.channel(s.channel).subject.as_str()).collect()
+    } else {
+        model.publications.iter().map(|p| model.channel(p.channel).subject.as_str()).collect()
+    };
+    match crate::suggest::closest(name, other) {
+        Some(s) if published => format!("did a subscriber mean this subject when it wrote `{s}`? make both sides name the same subject"),
+        Some(s) => format!("did you mean `{s}`? make both sides name the same subject"),
+        None if published => "declare the consumer of this subject, or stop publishing it".into(),
+        None => "declare the publisher of this subject, or remove the subscription".into(),
+    }
+}

@@ -1,0 +1,61 @@
+//! CA004 missing-contract: a sync call into a service with no proto or OpenAPI contract.
+//!
+//! One finding per provider and protocol, at the provider's declaration (that is where the
+//! contract goes), with each caller's call as a related location.
+
+use std::collections::BTreeMap;
+
+use crate::finding::Finding;
+use crate::model::{Protocol, ServiceId, ServiceKind};
+
+use super::Context;
+use super::catalog::MISSING_CONTRACT;
+
+pub fn check(ctx: &Context) -> Vec<Finding> {
+    let model = ctx.model;
+    let mut uncovered: BTreeMap<(ServiceId, &'static str), Vec<&crate::model::Call>> = BTreeMap::new();
+    for call in &model.calls {
+        let target = model.service(call.to);
+        if target.contracts.unreadable || target.kind == ServiceKind::Client {
+            continue;
+        }
+        let contract = match call.protocol {
+            Protocol::Grpc if target.contracts.grpc.is_empty() => "gRPC (.proto)",
+            Protocol::Http if target.contracts.openapi.is_empty() => "OpenAPI",
+            _ => continue,
+        };
+        uncovered.entry((call.to, contract)).or_default().push(call);
+    }
+    uncovered
+        .into_iter()
+        .map(|((target, contract), calls)| {
+            let provider = model.service(target);
+            let mut callers: Vec<&str> = calls.iter().map(|c| model.name(c.from)).collect();
+            callers.sort_unstable();
+            callers.dedup();
+            let protocol = calls[0].protocol.as_str();
+            let (fix, example) = if contract == "OpenAPI" {
+                ("describe its HTTP API in an OpenAPI document and link it", "`provides: { openapi: { spec: openapi/<name>.yaml } }`")
+            } else {
+                ("declare its gRPC service in a .proto file and link it", "`provides: { grpc: { service: pkg.v1.Service } }`")
+            };
+            let mut finding = Finding::new(
+                MISSING_CONTRACT,
+                format!(
+                    "`{}` is called over {protocol} by {} but declares no {contract} contract",
+                    provider.name,
+                    callers.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                ),
+            )
+            .at(provider.span)
+            .label("no contract declared")
+            .service(provider.name.clone())
+            .services(callers.iter().map(|c| (*c).to_owned()))
+            .help(format!("{fix} with {example}"));
+            for call in calls {
+                finding = finding.related(call.span, format!("called from `{}`", model.name(call.from)));
+            }
+            finding
+        })
+        .collect()
+}
