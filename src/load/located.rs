@@ -70,8 +70,9 @@ impl<T: JsonSchema> JsonSchema for Located<T> {
 }
 
 /// A field that takes one item or a list of items: `grpc: {...}` or `grpc: [{...}, {...}]`.
+/// Each item keeps its position; a single item gets the position of the field's value.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OneOrMany<T>(pub Vec<T>);
+pub struct OneOrMany<T>(pub Vec<Located<T>>);
 
 impl<T> Default for OneOrMany<T> {
     fn default() -> Self {
@@ -80,30 +81,57 @@ impl<T> Default for OneOrMany<T> {
 }
 
 impl<T> OneOrMany<T> {
-    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+    pub fn iter(&self) -> std::slice::Iter<'_, Located<T>> {
         self.0.iter()
+    }
+}
+
+/// The items as written, before the single form gets its position.
+struct Items<T>(Vec<Located<T>>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Items<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ItemsVisitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ItemsVisitor<T> {
+            type Value = Items<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a mapping or a list of mappings")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                Vec::<Located<T>>::deserialize(SeqAccessDeserializer::new(seq)).map(Items)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                let value = T::deserialize(MapAccessDeserializer::new(map))?;
+                Ok(Items(vec![Located {
+                    value,
+                    pos: Pos::default(),
+                }]))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Items(Vec::new()))
+            }
+        }
+        deserializer.deserialize_any(ItemsVisitor(std::marker::PhantomData))
     }
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct OneOrManyVisitor<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for OneOrManyVisitor<T> {
-            type Value = OneOrMany<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a mapping or a list of mappings")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                Vec::<T>::deserialize(SeqAccessDeserializer::new(seq)).map(OneOrMany)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                T::deserialize(MapAccessDeserializer::new(map)).map(|one| OneOrMany(vec![one]))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(OneOrMany(Vec::new()))
-            }
-        }
-        deserializer.deserialize_any(OneOrManyVisitor(std::marker::PhantomData))
+        let items = Located::<Items<T>>::deserialize(deserializer)?;
+        let pos = items.pos;
+        Ok(OneOrMany(
+            items
+                .value
+                .0
+                .into_iter()
+                .map(|mut item| {
+                    if item.pos == Pos::default() {
+                        item.pos = pos;
+                    }
+                    item
+                })
+                .collect(),
+        ))
     }
 }
 
@@ -116,5 +144,36 @@ impl<T: JsonSchema> JsonSchema for OneOrMany<T> {
         json_schema!({
             "anyOf": [one, { "type": "array", "items": one }]
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::yaml::parse_typed;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Doc {
+        items: OneOrMany<Item>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Item {
+        name: Located<String>,
+    }
+
+    #[test]
+    fn one_item_and_lists_both_keep_positions() {
+        let text = "items: {name: a}\n";
+        let doc: Doc = parse_typed(text).unwrap();
+        assert_eq!(doc.items.0.len(), 1);
+        let item = &doc.items.0[0];
+        assert_eq!(&text[item.pos.offset as usize..][..1], "{");
+        assert_eq!(&text[item.value.name.pos.offset as usize..][..1], "a");
+
+        let text = "items:\n  - name: a\n  - name: b\n";
+        let doc: Doc = parse_typed(text).unwrap();
+        assert_eq!(doc.items.0.len(), 2);
+        assert_eq!(&text[doc.items.0[1].value.name.pos.offset as usize..][..1], "b");
     }
 }

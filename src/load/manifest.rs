@@ -106,13 +106,13 @@ pub enum LoadBalancer {
 pub struct Provides {
     /// gRPC services implemented, each named by its full name.
     #[serde(default)]
-    pub grpc: OneOrMany<Located<GrpcContract>>,
+    pub grpc: OneOrMany<GrpcContract>,
     /// OpenAPI documents describing the service's HTTP API.
     #[serde(default)]
-    pub openapi: OneOrMany<Located<SpecContract>>,
+    pub openapi: OneOrMany<SpecContract>,
     /// AsyncAPI documents describing the messages the service sends and receives.
     #[serde(default)]
-    pub asyncapi: OneOrMany<Located<SpecContract>>,
+    pub asyncapi: OneOrMany<SpecContract>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

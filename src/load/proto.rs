@@ -381,6 +381,9 @@ fn proto_error(
     });
     let mut message = err.to_string();
     let mut help = err.help().map(|h| h.to_string());
+    if help.is_none() && err.is_parse() {
+        help = Some("fix the .proto syntax at this line; the problem can start on a line above".into());
+    }
     if message.contains("edition") {
         message = format!("{message} (protobuf editions are not supported yet)");
         help = Some("use `syntax = \"proto3\";` for this file, or exclude it from the scan".into());

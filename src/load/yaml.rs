@@ -263,6 +263,26 @@ pub struct YamlError {
 }
 
 impl YamlError {
+    /// Names the key the problem is under (`timeout_ms: expected a number`), read from the line
+    /// the parser pointed at, so the message says which setting is wrong.
+    pub fn with_key_context(mut self, text: &str) -> Self {
+        let Some((line, _)) = self.line_col else {
+            return self;
+        };
+        let Some(line_text) = text.lines().nth(line.saturating_sub(1) as usize) else {
+            return self;
+        };
+        let trimmed = line_text.trim_start().trim_start_matches("- ");
+        if let Some((key, _)) = trimmed.split_once(':') {
+            let key = key.trim().trim_matches(|c| c == '"' || c == '\'');
+            let simple = !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || "_-.".contains(c));
+            if simple && !self.message.contains(&format!("`{key}`")) {
+                self.message = format!("`{key}`: {}", self.message);
+            }
+        }
+        self
+    }
+
     /// The span of the problem in `source`, falling back to the start of the file.
     pub fn span(&self, source: SourceId, file: &crate::source::SourceFile) -> Span {
         match (self.pos, self.line_col) {
@@ -350,33 +370,52 @@ fn describe(err: &Error) -> (String, Option<String>) {
             };
             (format!("unknown key `{field}`"), Some(help))
         }
+        Error::SerdeUnknownVariant {
+            variant, expected, ..
+        } => {
+            let help = match crate::suggest::closest(variant, expected.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`? allowed values: {}", expected.join(", ")),
+                None => format!("allowed values: {}", expected.join(", ")),
+            };
+            (format!("unknown value `{variant}`"), Some(help))
+        }
+        Error::InvalidScalar { ty, .. } => {
+            let (wanted, help) = match *ty {
+                t if t.starts_with('f') => ("a number", "write a number such as `200` or `99.9`"),
+                t if t.starts_with('u') => ("a whole number of zero or more", "write a whole number such as `2`"),
+                t if t.starts_with('i') => ("a whole number", "write a whole number such as `2`"),
+                "bool" | "boolean" => ("`true` or `false`", "write `true` or `false`"),
+                _ => ("a different kind of value", "check the documented type of this key"),
+            };
+            (format!("expected {wanted}"), Some(help.to_owned()))
+        }
+        Error::SerdeInvalidType {
+            unexpected,
+            expected,
+            ..
+        } => (
+            format!("expected {}, found {unexpected}", plain_expected(expected)),
+            None,
+        ),
         Error::SerdeMissingField { field, .. } => (
             format!("missing required key `{field}`"),
             Some(format!("add `{field}:` to this mapping")),
         ),
         Error::Budget { breach, .. } => {
-            let text = format!("{breach:?}");
-            let alias = text.contains("Alias") || text.contains("Anchor");
-            if alias || text.starts_with("Nodes") || text.starts_with("Events") {
-                (
-                    format!(
-                        "the document expands past the safety limit ({text}); \
-                         this looks like an alias bomb or a generated file"
-                    ),
-                    Some(
-                        "remove the repeated aliases, or exclude this file from the scan".into(),
-                    ),
-                )
-            } else if text.starts_with("Depth") {
-                (
-                    format!("the document is nested too deeply ({text})"),
+            use serde_saphyr::budget::BudgetBreach as B;
+            match breach {
+                B::Depth { depth } => (
+                    format!("the document is nested too deeply ({depth} levels)"),
                     Some("flatten the document, or exclude this file from the scan".into()),
-                )
-            } else {
-                (
-                    format!("the document exceeds a safety limit ({text})"),
+                ),
+                B::Aliases { .. } | B::Anchors { .. } | B::AliasAnchorRatio { .. } | B::Nodes { .. } | B::Events { .. } => (
+                    format!("the document expands past the safety limit ({}); this looks like an alias bomb or a generated file", breach_text(breach)),
+                    Some("remove the repeated aliases, or exclude this file from the scan".into()),
+                ),
+                _ => (
+                    format!("the document exceeds a safety limit ({})", breach_text(breach)),
                     Some("exclude this file from the scan if it is generated".into()),
-                )
+                ),
             }
         }
         Error::AliasReplayLimitExceeded { .. }
@@ -397,8 +436,32 @@ fn describe(err: &Error) -> (String, Option<String>) {
         ),
         _ => (
             clean(&serde_saphyr::DefaultMessageFormatter.format_message(err)),
-            None,
+            Some(
+                "fix the YAML at this line; an unclosed bracket or quote, or a wrong indentation, \
+                 on a line above often shows up here"
+                    .into(),
+            ),
         ),
+    }
+}
+
+/// `Nodes { nodes: 4000001 }` -> `nodes: 4000001`.
+fn breach_text(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+    let text = format!("{breach:?}");
+    match text.split_once(" { ") {
+        Some((_, rest)) => rest.trim_end_matches(" }").to_owned(),
+        None => text,
+    }
+}
+
+/// serde's "expected" phrases, without the names of our wrapper types.
+fn plain_expected(expected: &str) -> String {
+    if expected.contains("span-aware") || expected.contains("a mapping or a list") {
+        "a mapping or a list of mappings".into()
+    } else if expected.starts_with("struct ") {
+        "a mapping".into()
+    } else {
+        expected.to_owned()
     }
 }
 
