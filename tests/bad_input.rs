@@ -55,13 +55,19 @@ fn a_file_of_several_megabytes_is_reported_not_read() {
     let dir = tempfile::tempdir().unwrap();
     let mut text = String::from("openapi: 3.1.0\ninfo: {title: huge, version: '1'}\npaths:\n");
     while text.len() < 20 * 1024 * 1024 {
-        text.push_str(&format!("  /r{}:\n    get: {{operationId: op{}}}\n", text.len(), text.len()));
+        text.push_str(&format!(
+            "  /r{}:\n    get: {{operationId: op{}}}\n",
+            text.len(),
+            text.len()
+        ));
     }
     std::fs::write(dir.path().join("huge.yaml"), text).unwrap();
     let run = commaudit_in(dir.path(), &["scan", ".", "--format", "concise"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(
-        run.stdout.contains("huge.yaml:1:1: CA001 [error] the file is 20.0 MiB, larger than the 16.0 MiB limit"),
+        run.stdout.contains(
+            "huge.yaml:1:1: CA001 [error] the file is 20.0 MiB, larger than the 16.0 MiB limit"
+        ),
         "{}",
         run.stdout
     );
@@ -90,9 +96,16 @@ fn a_large_but_valid_spec_is_read_in_full() {
 fn the_file_size_limit_can_be_raised() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("s.yaml"), "service: small\n").unwrap();
-    let low = commaudit_in(dir.path(), &["scan", ".", "--max-file-size", "4", "--format", "concise"]);
+    let low = commaudit_in(
+        dir.path(),
+        &["scan", ".", "--max-file-size", "4", "--format", "concise"],
+    );
     assert_eq!(low.code, 1);
-    assert!(low.stdout.contains("larger than the 4 bytes limit"), "{}", low.stdout);
+    assert!(
+        low.stdout.contains("larger than the 4 bytes limit"),
+        "{}",
+        low.stdout
+    );
     let high = commaudit_in(dir.path(), &["scan", ".", "--max-file-size", "1000"]);
     assert_eq!(high.code, 0, "{}", high.transcript());
 }

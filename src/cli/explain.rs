@@ -68,7 +68,11 @@ pub fn render(rule: &RuleMeta) -> String {
         }
         out.push('\n');
     }
-    let _ = writeln!(out, "Example that triggers it:\n{}", indent(&rule.example.bad));
+    let _ = writeln!(
+        out,
+        "Example that triggers it:\n{}",
+        indent(&rule.example.bad)
+    );
     let _ = write!(out, "Fixed:\n{}", indent(&rule.example.good));
     out
 }

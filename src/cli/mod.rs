@@ -156,7 +156,12 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return if err.use_stderr() { Exit::Usage } else { Exit::Clean }.into();
+            return if err.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Clean
+            }
+            .into();
         }
     };
     run(cli).into()
@@ -173,11 +178,16 @@ fn run(cli: Cli) -> Exit {
         Command::Explain { rule } => explain::explain(&rule),
         Command::Schema { of } => {
             let schema = match of {
-                SchemaKind::Manifest => schemars::schema_for!(crate::load::manifest::ServiceManifest),
+                SchemaKind::Manifest => {
+                    schemars::schema_for!(crate::load::manifest::ServiceManifest)
+                }
                 SchemaKind::Project => schemars::schema_for!(crate::load::manifest::ProjectFile),
                 SchemaKind::Rule => schemars::schema_for!(crate::rules::catalog::RuleMeta),
             };
-            println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
             Exit::Clean
         }
     }
@@ -211,7 +221,10 @@ fn scan(args: &ScanArgs) -> Exit {
                     }
                 }
             };
-            print!("{}", report::human::render(&audit.findings, &audit.sources, color));
+            print!(
+                "{}",
+                report::human::render(&audit.findings, &audit.sources, color)
+            );
             println!("{}", report::summary::line(&audit));
         }
         ScanFormat::Concise => {

@@ -151,7 +151,11 @@ impl Graph {
             });
         }
         nodes.sort_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)));
-        let index: BTreeMap<NodeRef, usize> = nodes.iter().enumerate().map(|(i, n)| (n.target, i)).collect();
+        let index: BTreeMap<NodeRef, usize> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.target, i))
+            .collect();
 
         let mut edges = Vec::new();
         let service = |id: ServiceId| index[&NodeRef::Service(id)];
@@ -219,10 +223,26 @@ impl Graph {
             });
         }
         edges.sort_by(|a, b| {
-            (&nodes[a.from].name, &nodes[a.to].name, a.kind.as_str(), &a.operation, a.span)
-                .cmp(&(&nodes[b.from].name, &nodes[b.to].name, b.kind.as_str(), &b.operation, b.span))
+            (
+                &nodes[a.from].name,
+                &nodes[a.to].name,
+                a.kind.as_str(),
+                &a.operation,
+                a.span,
+            )
+                .cmp(&(
+                    &nodes[b.from].name,
+                    &nodes[b.to].name,
+                    b.kind.as_str(),
+                    &b.operation,
+                    b.span,
+                ))
         });
-        Graph { nodes, edges, index }
+        Graph {
+            nodes,
+            edges,
+            index,
+        }
     }
 
     pub fn node_of(&self, target: NodeRef) -> Option<usize> {
@@ -249,7 +269,10 @@ impl Graph {
             } else {
                 counts.async_edges += 1;
             }
-            *counts.by_protocol.entry(edge.protocol.as_str().to_owned()).or_default() += 1;
+            *counts
+                .by_protocol
+                .entry(edge.protocol.as_str().to_owned())
+                .or_default() += 1;
         }
         counts
     }

@@ -70,9 +70,12 @@ pub struct AsyncReply {
 /// Reads an AsyncAPI document from its parsed tree; structural problems become CA001 findings.
 pub fn read(source: SourceId, root: &Node) -> Result<AsyncApiDoc, Vec<Finding>> {
     let problem = |node: &Node, message: String, help: &str| {
-        Finding::new(INVALID_INPUT, format!("invalid AsyncAPI document: {message}"))
-            .at(node.pos.span(source))
-            .help(help.to_owned())
+        Finding::new(
+            INVALID_INPUT,
+            format!("invalid AsyncAPI document: {message}"),
+        )
+        .at(node.pos.span(source))
+        .help(help.to_owned())
     };
     if !root.is_map() {
         return Err(vec![problem(
@@ -162,7 +165,8 @@ pub fn read(source: SourceId, root: &Node) -> Result<AsyncApiDoc, Vec<Finding>> 
                 });
                 if !v3 {
                     // 2.x: `subscribe` = others receive = the owner sends.
-                    for (field, action) in [("subscribe", Action::Send), ("publish", Action::Receive)]
+                    for (field, action) in
+                        [("subscribe", Action::Send), ("publish", Action::Receive)]
                     {
                         if let Some(op) = channel.get(field) {
                             operations.push(AsyncOperation {
@@ -194,7 +198,11 @@ pub fn read(source: SourceId, root: &Node) -> Result<AsyncApiDoc, Vec<Finding>> 
     }
 
     if v3 {
-        for (key, op) in root.get("operations").map(Node::entries).unwrap_or_default() {
+        for (key, op) in root
+            .get("operations")
+            .map(Node::entries)
+            .unwrap_or_default()
+        {
             let action = match op.get("action").and_then(Node::as_str) {
                 Some("send") => Action::Send,
                 Some("receive") => Action::Receive,

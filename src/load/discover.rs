@@ -155,7 +155,10 @@ impl Excludes {
     pub fn matches(&self, path: &Path) -> bool {
         self.sets.iter().any(|(dir, set)| {
             path.strip_prefix(dir).is_ok_and(|rel| {
-                set.is_match(rel) || rel.ancestors().any(|a| !a.as_os_str().is_empty() && set.is_match(a))
+                set.is_match(rel)
+                    || rel
+                        .ancestors()
+                        .any(|a| !a.as_os_str().is_empty() && set.is_match(a))
             })
         })
     }
@@ -174,11 +177,17 @@ mod tests {
         assert_eq!(sniff(p, "---\nservice: orders\n"), Some(Kind::Manifest));
         assert_eq!(sniff(p, "name: ci\non: push\n"), None);
         assert_eq!(
-            sniff(Path::new("a.json"), "{\n  \"info\": {},\n  \"openapi\" : \"3.0.0\"}"),
+            sniff(
+                Path::new("a.json"),
+                "{\n  \"info\": {},\n  \"openapi\" : \"3.0.0\"}"
+            ),
             Some(Kind::OpenApi)
         );
         assert_eq!(sniff(Path::new("package.json"), "{\"name\": \"x\"}"), None);
-        assert_eq!(sniff(Path::new("d/commaudit.yaml"), ""), Some(Kind::Project));
+        assert_eq!(
+            sniff(Path::new("d/commaudit.yaml"), ""),
+            Some(Kind::Project)
+        );
     }
 
     #[test]
@@ -189,7 +198,10 @@ mod tests {
     #[test]
     fn excludes_match_below_their_folder() {
         let mut ex = Excludes::default();
-        assert!(ex.add(Path::new("/p"), &["generated/**".into(), "*.json".into()]).is_empty());
+        assert!(
+            ex.add(Path::new("/p"), &["generated/**".into(), "*.json".into()])
+                .is_empty()
+        );
         assert!(ex.matches(Path::new("/p/generated/a.yaml")));
         assert!(ex.matches(Path::new("/p/x.json")));
         assert!(!ex.matches(Path::new("/q/x.json")));

@@ -174,6 +174,9 @@ mod tests {
         let text = "items:\n  - name: a\n  - name: b\n";
         let doc: Doc = parse_typed(text).unwrap();
         assert_eq!(doc.items.0.len(), 2);
-        assert_eq!(&text[doc.items.0[1].value.name.pos.offset as usize..][..1], "b");
+        assert_eq!(
+            &text[doc.items.0[1].value.name.pos.offset as usize..][..1],
+            "b"
+        );
     }
 }

@@ -104,7 +104,11 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
         proto_roots: Vec::new(),
         excludes: Excludes::default(),
     };
-    let candidates: Vec<Candidate> = options.paths.iter().flat_map(|p| discover::walk(p)).collect();
+    let candidates: Vec<Candidate> = options
+        .paths
+        .iter()
+        .flat_map(|p| discover::walk(p))
+        .collect();
     let (projects, others): (Vec<_>, Vec<_>) = candidates.into_iter().partition(|c| {
         c.path
             .file_name()
@@ -195,9 +199,14 @@ impl Loader {
             let name = display_name(&candidate.path);
             match text {
                 Ok(text) => {
-                    let kind = forced.map(|(k, _)| k).or_else(|| discover::sniff(&candidate.path, &text));
+                    let kind = forced
+                        .map(|(k, _)| k)
+                        .or_else(|| discover::sniff(&candidate.path, &text));
                     let Some(kind) = kind else { continue };
-                    let id = self.loaded.sources.add(name, candidate.path.clone(), text.into());
+                    let id = self
+                        .loaded
+                        .sources
+                        .add(name, candidate.path.clone(), text.into());
                     self.loaded.paths.insert(key, id);
                     jobs.push((id, kind, candidate));
                 }
@@ -212,14 +221,18 @@ impl Loader {
                                 discover::sniff(&candidate.path, lossy).is_some()
                             }
                             ReadProblem::TooLarge { .. } => {
-                                discover::sniff(&candidate.path, &read_head(&candidate.path)).is_some()
+                                discover::sniff(&candidate.path, &read_head(&candidate.path))
+                                    .is_some()
                             }
                             ReadProblem::Binary | ReadProblem::Io(_) => true,
                         };
                     if !ours {
                         continue;
                     }
-                    let id = self.loaded.sources.add(name, candidate.path.clone(), shown_text.into());
+                    let id =
+                        self.loaded
+                            .sources
+                            .add(name, candidate.path.clone(), shown_text.into());
                     self.loaded.paths.insert(key, id);
                     self.loaded.broken.insert(id);
                     let mut finding = Finding::new(INVALID_INPUT, problem.message())
@@ -247,7 +260,11 @@ impl Loader {
     }
 
     fn file(&mut self, id: SourceId, candidate: Candidate, parsed: Parsed) {
-        let dir = candidate.path.parent().unwrap_or(Path::new("")).to_path_buf();
+        let dir = candidate
+            .path
+            .parent()
+            .unwrap_or(Path::new(""))
+            .to_path_buf();
         match parsed {
             Parsed::Project(file) => self.loaded.projects.push(ProjectInput {
                 source: id,
@@ -279,12 +296,20 @@ impl Loader {
         let mut extra = Vec::new();
         for project in &self.loaded.projects {
             let source = project.source;
-            let patterns: Vec<String> = project.file.exclude.iter().map(|e| e.value.clone()).collect();
+            let patterns: Vec<String> = project
+                .file
+                .exclude
+                .iter()
+                .map(|e| e.value.clone())
+                .collect();
             for (i, err) in self.excludes.add(&canonical(&project.dir), &patterns) {
                 self.loaded.findings.push(
-                    Finding::new(INVALID_INPUT, format!("invalid exclude pattern `{}`: {err}", patterns[i]))
-                        .at(project.file.exclude[i].span(source))
-                        .help("write a glob such as `generated/**` or `*.gen.yaml`"),
+                    Finding::new(
+                        INVALID_INPUT,
+                        format!("invalid exclude pattern `{}`: {err}", patterns[i]),
+                    )
+                    .at(project.file.exclude[i].span(source))
+                    .help("write a glob such as `generated/**` or `*.gen.yaml`"),
                 );
             }
             for root in &project.file.proto_roots {
@@ -293,9 +318,12 @@ impl Loader {
                     self.proto_roots.push(path);
                 } else {
                     self.loaded.findings.push(
-                        Finding::new(INVALID_INPUT, format!("proto root `{}` is not a folder", root.value))
-                            .at(root.span(source))
-                            .help("give a folder relative to commaudit.yaml"),
+                        Finding::new(
+                            INVALID_INPUT,
+                            format!("proto root `{}` is not a folder", root.value),
+                        )
+                        .at(root.span(source))
+                        .help("give a folder relative to commaudit.yaml"),
                     );
                 }
             }
@@ -305,9 +333,12 @@ impl Loader {
                     extra.extend(discover::walk(&path));
                 } else {
                     self.loaded.findings.push(
-                        Finding::new(INVALID_INPUT, format!("included path `{}` does not exist", include.value))
-                            .at(include.span(source))
-                            .help("give a file or folder relative to commaudit.yaml"),
+                        Finding::new(
+                            INVALID_INPUT,
+                            format!("included path `{}` does not exist", include.value),
+                        )
+                        .at(include.span(source))
+                        .help("give a file or folder relative to commaudit.yaml"),
                     );
                 }
             }
@@ -326,15 +357,27 @@ impl Loader {
     fn load_references(&mut self) {
         let mut wanted: Vec<(PathBuf, Kind, Span, String)> = Vec::new();
         for input in &self.loaded.manifests {
-            let Some(provides) = &input.manifest.provides else { continue };
+            let Some(provides) = &input.manifest.provides else {
+                continue;
+            };
             let refs = provides
                 .openapi
                 .iter()
                 .map(|c| (Kind::OpenApi, &c.spec))
                 .chain(provides.asyncapi.iter().map(|c| (Kind::AsyncApi, &c.spec)))
-                .chain(provides.grpc.iter().filter_map(|c| c.proto.as_ref().map(|p| (Kind::Proto, p))));
+                .chain(
+                    provides
+                        .grpc
+                        .iter()
+                        .filter_map(|c| c.proto.as_ref().map(|p| (Kind::Proto, p))),
+                );
             for (kind, path) in refs {
-                wanted.push((input.dir.join(&path.value), kind, path.span(input.source), path.value.clone()));
+                wanted.push((
+                    input.dir.join(&path.value),
+                    kind,
+                    path.span(input.source),
+                    path.value.clone(),
+                ));
             }
         }
         for (path, kind, span, written) in wanted {
@@ -349,7 +392,9 @@ impl Loader {
                     )
                     .at(span)
                     .label("no file at this path")
-                    .help("paths are relative to the manifest's folder; fix the path or add the file"),
+                    .help(
+                        "paths are relative to the manifest's folder; fix the path or add the file",
+                    ),
                 );
                 continue;
             }

@@ -54,9 +54,12 @@ const METHODS: [&str; 8] = [
 pub fn read(source: SourceId, root: &Node) -> Result<OpenApiDoc, Vec<Finding>> {
     let at = |node: &Node| node.pos.span(source);
     let problem = |node: &Node, message: String, help: &str| {
-        Finding::new(INVALID_INPUT, format!("invalid OpenAPI document: {message}"))
-            .at(at(node))
-            .help(help.to_owned())
+        Finding::new(
+            INVALID_INPUT,
+            format!("invalid OpenAPI document: {message}"),
+        )
+        .at(at(node))
+        .help(help.to_owned())
     };
     if !root.is_map() {
         return Err(vec![problem(
@@ -189,18 +192,16 @@ pub fn read(source: SourceId, root: &Node) -> Result<OpenApiDoc, Vec<Finding>> {
                         ));
                         continue;
                     }
-                    if version.starts_with("3.0") || swagger {
-                        if op.get("responses").is_none() {
-                            findings.push(problem(
-                                op,
-                                format!(
-                                    "operation `{} {}` has no `responses`",
-                                    method.to_uppercase(),
-                                    path_key.name
-                                ),
-                                "list at least one response, for example `\"200\": { description: OK }`",
-                            ));
-                        }
+                    if (version.starts_with("3.0") || swagger) && op.get("responses").is_none() {
+                        findings.push(problem(
+                            op,
+                            format!(
+                                "operation `{} {}` has no `responses`",
+                                method.to_uppercase(),
+                                path_key.name
+                            ),
+                            "list at least one response, for example `\"200\": { description: OK }`",
+                        ));
                     }
                     operations.push(HttpOperation {
                         method: method.to_uppercase(),

@@ -368,11 +368,12 @@ fn proto_error(
     let source = err
         .file()
         .and_then(|name| {
-            state
-                .files
-                .get(name)
-                .map(|(id, _)| *id)
-                .or_else(|| sources.iter().find(|(_, f)| f.name.ends_with(name)).map(|(id, _)| id))
+            state.files.get(name).map(|(id, _)| *id).or_else(|| {
+                sources
+                    .iter()
+                    .find(|(_, f)| f.name.ends_with(name))
+                    .map(|(id, _)| id)
+            })
         })
         .unwrap_or(opened);
     let label = err.labels().and_then(|mut labels| labels.next());
@@ -382,7 +383,9 @@ fn proto_error(
     let mut message = err.to_string();
     let mut help = err.help().map(|h| h.to_string());
     if help.is_none() && err.is_parse() {
-        help = Some("fix the .proto syntax at this line; the problem can start on a line above".into());
+        help = Some(
+            "fix the .proto syntax at this line; the problem can start on a line above".into(),
+        );
     }
     if message.contains("edition") {
         message = format!("{message} (protobuf editions are not supported yet)");

@@ -275,7 +275,10 @@ impl YamlError {
         let trimmed = line_text.trim_start().trim_start_matches("- ");
         if let Some((key, _)) = trimmed.split_once(':') {
             let key = key.trim().trim_matches(|c| c == '"' || c == '\'');
-            let simple = !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || "_-.".contains(c));
+            let simple = !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "_-.".contains(c));
             if simple && !self.message.contains(&format!("`{key}`")) {
                 self.message = format!("`{key}`: {}", self.message);
             }
@@ -374,7 +377,10 @@ fn describe(err: &Error) -> (String, Option<String>) {
             variant, expected, ..
         } => {
             let help = match crate::suggest::closest(variant, expected.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`? allowed values: {}", expected.join(", ")),
+                Some(s) => format!(
+                    "did you mean `{s}`? allowed values: {}",
+                    expected.join(", ")
+                ),
                 None => format!("allowed values: {}", expected.join(", ")),
             };
             (format!("unknown value `{variant}`"), Some(help))
@@ -382,10 +388,16 @@ fn describe(err: &Error) -> (String, Option<String>) {
         Error::InvalidScalar { ty, .. } => {
             let (wanted, help) = match *ty {
                 t if t.starts_with('f') => ("a number", "write a number such as `200` or `99.9`"),
-                t if t.starts_with('u') => ("a whole number of zero or more", "write a whole number such as `2`"),
+                t if t.starts_with('u') => (
+                    "a whole number of zero or more",
+                    "write a whole number such as `2`",
+                ),
                 t if t.starts_with('i') => ("a whole number", "write a whole number such as `2`"),
                 "bool" | "boolean" => ("`true` or `false`", "write `true` or `false`"),
-                _ => ("a different kind of value", "check the documented type of this key"),
+                _ => (
+                    "a different kind of value",
+                    "check the documented type of this key",
+                ),
             };
             (format!("expected {wanted}"), Some(help.to_owned()))
         }
@@ -408,12 +420,22 @@ fn describe(err: &Error) -> (String, Option<String>) {
                     format!("the document is nested too deeply ({depth} levels)"),
                     Some("flatten the document, or exclude this file from the scan".into()),
                 ),
-                B::Aliases { .. } | B::Anchors { .. } | B::AliasAnchorRatio { .. } | B::Nodes { .. } | B::Events { .. } => (
-                    format!("the document expands past the safety limit ({}); this looks like an alias bomb or a generated file", breach_text(breach)),
+                B::Aliases { .. }
+                | B::Anchors { .. }
+                | B::AliasAnchorRatio { .. }
+                | B::Nodes { .. }
+                | B::Events { .. } => (
+                    format!(
+                        "the document expands past the safety limit ({}); this looks like an alias bomb or a generated file",
+                        breach_text(breach)
+                    ),
                     Some("remove the repeated aliases, or exclude this file from the scan".into()),
                 ),
                 _ => (
-                    format!("the document exceeds a safety limit ({})", breach_text(breach)),
+                    format!(
+                        "the document exceeds a safety limit ({})",
+                        breach_text(breach)
+                    ),
                     Some("exclude this file from the scan if it is generated".into()),
                 ),
             }

@@ -19,7 +19,9 @@ impl Resolver<'_> {
     /// Links AsyncAPI documents that name their owner (`x-service`) to that service.
     pub(super) fn adopt_owned_asyncapi(&mut self) {
         for (index, doc) in self.model.asyncapi.iter().enumerate() {
-            let Some((owner, span)) = &doc.owner else { continue };
+            let Some((owner, span)) = &doc.owner else {
+                continue;
+            };
             match self.model.service_named(owner) {
                 Some(id) => {
                     let contracts = &mut self.model.services[id.index()].contracts;
@@ -28,14 +30,22 @@ impl Resolver<'_> {
                     }
                 }
                 None => {
-                    let names: Vec<&str> = self.model.services.iter().map(|s| s.name.as_str()).collect();
+                    let names: Vec<&str> = self
+                        .model
+                        .services
+                        .iter()
+                        .map(|s| s.name.as_str())
+                        .collect();
                     let help = suggest::did_you_mean(owner, names.iter().copied())
                         .unwrap_or_else(|| "name a declared service in `x-service`".into());
                     self.findings.push(
-                        Finding::new(UNKNOWN_SERVICE, format!("AsyncAPI document is owned by unknown service `{owner}`"))
-                            .at(*span)
-                            .label("not declared")
-                            .help(help),
+                        Finding::new(
+                            UNKNOWN_SERVICE,
+                            format!("AsyncAPI document is owned by unknown service `{owner}`"),
+                        )
+                        .at(*span)
+                        .label("not declared")
+                        .help(help),
                     );
                 }
             }
@@ -45,14 +55,24 @@ impl Resolver<'_> {
     pub(super) fn resolve_messaging(&mut self, service: ServiceId, input: &ManifestInput) {
         let source = input.source;
         let name = self.model.name(service).to_owned();
-        let docs: Vec<usize> = self.model.services[service.index()].contracts.asyncapi.clone();
+        let docs: Vec<usize> = self.model.services[service.index()]
+            .contracts
+            .asyncapi
+            .clone();
         for publish in &input.manifest.publishes {
-            let Some(broker) = self.broker_ref(&name, publish.broker.as_ref(), publish.span(source), source, None) else {
+            let Some(broker) = self.broker_ref(
+                &name,
+                publish.broker.as_ref(),
+                publish.span(source),
+                source,
+                None,
+            ) else {
                 continue;
             };
             self.check_against_docs(&name, &docs, &publish.subject, source, "publishes");
             let channel = self.channel(broker, &publish.subject.value);
-            let value = |v: &Option<Located<f64>>| v.as_ref().map(|v| v.value).filter(|v| *v >= 0.0);
+            let value =
+                |v: &Option<Located<f64>>| v.as_ref().map(|v| v.value).filter(|v| *v >= 0.0);
             self.model.publications.push(Publication {
                 service,
                 channel,
@@ -67,7 +87,9 @@ impl Resolver<'_> {
             });
         }
         for sub in &input.manifest.subscribes {
-            let Some(broker) = self.broker_ref(&name, sub.broker.as_ref(), sub.span(source), source, None) else {
+            let Some(broker) =
+                self.broker_ref(&name, sub.broker.as_ref(), sub.span(source), source, None)
+            else {
                 continue;
             };
             self.check_against_docs(&name, &docs, &sub.subject, source, "subscribes to");
@@ -98,19 +120,30 @@ impl Resolver<'_> {
     fn add_doc_operations(&mut self, service: ServiceId, index: usize) {
         let doc: AsyncApiDoc = self.model.asyncapi[index].clone();
         let name = self.model.name(service).to_owned();
-        let protocol = doc.servers.iter().map(|s| s.protocol.clone()).find(|p| !p.is_empty());
+        let protocol = doc
+            .servers
+            .iter()
+            .map(|s| s.protocol.clone())
+            .find(|p| !p.is_empty());
         for op in &doc.operations {
-            let Some(broker) = self.broker_ref(&name, None, op.span, doc.source, protocol.as_deref()) else {
+            let Some(broker) =
+                self.broker_ref(&name, None, op.span, doc.source, protocol.as_deref())
+            else {
                 return;
             };
             let channel = self.channel(broker, &op.channel);
             match op.action {
                 Action::Send => {
-                    let existing = self.model.publications.iter_mut().find(|p| p.service == service && p.channel == channel);
+                    let existing = self
+                        .model
+                        .publications
+                        .iter_mut()
+                        .find(|p| p.service == service && p.channel == channel);
                     if let Some(p) = existing {
                         if let Some(reply) = &op.reply {
                             p.awaits_reply = true;
-                            p.reply_subject = p.reply_subject.take().or_else(|| reply.channel.clone());
+                            p.reply_subject =
+                                p.reply_subject.take().or_else(|| reply.channel.clone());
                         }
                         continue;
                     }
@@ -128,7 +161,11 @@ impl Resolver<'_> {
                     });
                 }
                 Action::Receive => {
-                    let existing = self.model.subscriptions.iter_mut().find(|s| s.service == service && s.channel == channel);
+                    let existing = self
+                        .model
+                        .subscriptions
+                        .iter_mut()
+                        .find(|s| s.service == service && s.channel == channel);
                     if let Some(s) = existing {
                         s.replies |= op.reply.is_some();
                         continue;
@@ -150,25 +187,46 @@ impl Resolver<'_> {
     }
 
     /// CA003 when a service with an AsyncAPI document uses a subject the document lacks.
-    fn check_against_docs(&mut self, service: &str, docs: &[usize], subject_name: &Located<String>, source: SourceId, verb: &str) {
+    fn check_against_docs(
+        &mut self,
+        service: &str,
+        docs: &[usize],
+        subject_name: &Located<String>,
+        source: SourceId,
+        verb: &str,
+    ) {
         if docs.is_empty() {
             return;
         }
         let channels: Vec<String> = docs
             .iter()
-            .flat_map(|&i| self.model.asyncapi[i].channels.iter().map(|c| c.address.clone()))
+            .flat_map(|&i| {
+                self.model.asyncapi[i]
+                    .channels
+                    .iter()
+                    .map(|c| c.address.clone())
+            })
             .collect();
-        if channels.iter().any(|c| subject::overlaps(c, &subject_name.value)) {
+        if channels
+            .iter()
+            .any(|c| subject::overlaps(c, &subject_name.value))
+        {
             return;
         }
-        let help = match suggest::closest(&subject_name.value, channels.iter().map(String::as_str)) {
-            Some(s) => format!("did you mean `{s}`? otherwise add the channel to the service's AsyncAPI document"),
+        let help = match suggest::closest(&subject_name.value, channels.iter().map(String::as_str))
+        {
+            Some(s) => format!(
+                "did you mean `{s}`? otherwise add the channel to the service's AsyncAPI document"
+            ),
             None => "add the channel to the service's AsyncAPI document, or fix the subject".into(),
         };
         self.findings.push(
             Finding::new(
                 UNKNOWN_OPERATION,
-                format!("`{service}` {verb} `{}`, which its AsyncAPI document does not declare", subject_name.value),
+                format!(
+                    "`{service}` {verb} `{}`, which its AsyncAPI document does not declare",
+                    subject_name.value
+                ),
             )
             .at(subject_name.span(source))
             .label("not in the AsyncAPI document")
@@ -180,22 +238,38 @@ impl Resolver<'_> {
 
     /// The broker a publication or subscription uses: the one named, or the only one declared
     /// (of the AsyncAPI server's protocol, when there is one).
-    fn broker_ref(&mut self, service: &str, written: Option<&Located<String>>, fallback: Span, source: SourceId, protocol: Option<&str>) -> Option<BrokerId> {
+    fn broker_ref(
+        &mut self,
+        service: &str,
+        written: Option<&Located<String>>,
+        fallback: Span,
+        source: SourceId,
+        protocol: Option<&str>,
+    ) -> Option<BrokerId> {
         if let Some(name) = written {
             if let Some(&id) = self.broker_names.get(&name.value) {
                 return Some(id);
             }
             let names: Vec<&str> = self.broker_names.keys().map(String::as_str).collect();
             let help = match suggest::closest(&name.value, names.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`? otherwise declare `{}` under `brokers:` in commaudit.yaml", name.value),
-                None => format!("declare `{}` under `brokers:` in commaudit.yaml, with its kind", name.value),
+                Some(s) => format!(
+                    "did you mean `{s}`? otherwise declare `{}` under `brokers:` in commaudit.yaml",
+                    name.value
+                ),
+                None => format!(
+                    "declare `{}` under `brokers:` in commaudit.yaml, with its kind",
+                    name.value
+                ),
             };
             self.findings.push(
-                Finding::new(UNKNOWN_SERVICE, format!("`{service}` uses unknown broker `{}`", name.value))
-                    .at(name.span(source))
-                    .label("not declared")
-                    .service(service)
-                    .help(help),
+                Finding::new(
+                    UNKNOWN_SERVICE,
+                    format!("`{service}` uses unknown broker `{}`", name.value),
+                )
+                .at(name.span(source))
+                .label("not declared")
+                .service(service)
+                .help(help),
             );
             return None;
         }
@@ -216,7 +290,10 @@ impl Resolver<'_> {
         let message = if self.model.brokers.is_empty() {
             format!("`{service}` sends or receives messages, but no broker is declared")
         } else {
-            format!("`{service}` does not say which of the {} declared brokers it uses", self.model.brokers.len())
+            format!(
+                "`{service}` does not say which of the {} declared brokers it uses",
+                self.model.brokers.len()
+            )
         };
         self.findings.push(
             Finding::new(UNKNOWN_SERVICE, message)

@@ -13,7 +13,9 @@ use std::fmt;
 
 use serde::Serialize;
 
-pub use crate::load::manifest::{Access, BrokerKind, Delivery, Exposure, LoadBalancer, Redrive, ServiceKind};
+pub use crate::load::manifest::{
+    Access, BrokerKind, Delivery, Exposure, LoadBalancer, Redrive, ServiceKind,
+};
 use crate::load::{asyncapi::AsyncApiDoc, openapi::OpenApiDoc, proto::ProtoService};
 use crate::source::Span;
 pub use resolve::build;
@@ -29,7 +31,15 @@ macro_rules! id_type {
         }
     )*};
 }
-id_type!(ServiceId, CallId, BrokerId, ChannelId, DatastoreId, PublicationId, SubscriptionId);
+id_type!(
+    ServiceId,
+    CallId,
+    BrokerId,
+    ChannelId,
+    DatastoreId,
+    PublicationId,
+    SubscriptionId
+);
 
 /// The resolved system.
 #[derive(Debug, Default)]

@@ -23,9 +23,12 @@ pub fn grpc(written: &str, services: &[&ProtoService]) -> Result<Operation, NotF
     };
     let mut found = Vec::new();
     for service in services {
-        let short = service.full_name.rsplit('.').next().unwrap_or(&service.full_name);
-        let service_matches = service_part
-            .is_none_or(|s| s == service.full_name || s == short);
+        let short = service
+            .full_name
+            .rsplit('.')
+            .next()
+            .unwrap_or(&service.full_name);
+        let service_matches = service_part.is_none_or(|s| s == service.full_name || s == short);
         if !service_matches {
             continue;
         }
@@ -46,7 +49,11 @@ pub fn grpc(written: &str, services: &[&ProtoService]) -> Result<Operation, NotF
     }
     let names: Vec<String> = services
         .iter()
-        .flat_map(|s| s.methods.iter().map(move |m| format!("{}/{}", s.full_name, m.name)))
+        .flat_map(|s| {
+            s.methods
+                .iter()
+                .map(move |m| format!("{}/{}", s.full_name, m.name))
+        })
         .collect();
     let suggestion = if found.len() > 1 {
         // Ambiguous short name: suggest the first full name.
@@ -59,7 +66,12 @@ pub fn grpc(written: &str, services: &[&ProtoService]) -> Result<Operation, NotF
                     short_written,
                     names.iter().map(|n| n.rsplit('/').next().unwrap_or(n)),
                 )
-                .and_then(|m| names.iter().find(|n| n.ends_with(&format!("/{m}"))).map(String::as_str))
+                .and_then(|m| {
+                    names
+                        .iter()
+                        .find(|n| n.ends_with(&format!("/{m}")))
+                        .map(String::as_str)
+                })
             })
             .map(str::to_owned)
     };
@@ -92,7 +104,9 @@ pub fn http(written: &str, docs: &[&OpenApiDoc]) -> Result<Operation, NotFound> 
         all.iter()
             .filter(|(op, doc)| {
                 method.as_deref().is_none_or(|m| m == op.method)
-                    && path_candidates(path, doc).iter().any(|p| paths_match(p, &op.path))
+                    && path_candidates(path, doc)
+                        .iter()
+                        .any(|p| paths_match(p, &op.path))
             })
             .map(|(op, _)| *op)
             .collect()
@@ -121,12 +135,12 @@ fn path_candidates<'a>(path: &'a str, doc: &OpenApiDoc) -> Vec<&'a str> {
     let mut out = vec![path];
     for server in &doc.servers {
         let base = openapi::base_path(&server.url);
-        if !base.is_empty() && !base.contains('{') {
-            if let Some(rest) = path.strip_prefix(base) {
-                if rest.starts_with('/') {
-                    out.push(rest);
-                }
-            }
+        if !base.is_empty()
+            && !base.contains('{')
+            && let Some(rest) = path.strip_prefix(base)
+            && rest.starts_with('/')
+        {
+            out.push(rest);
         }
     }
     out
@@ -143,7 +157,9 @@ fn paths_match(a: &str, b: &str) -> bool {
     let (a, b) = (seg(a), seg(b));
     a.len() == b.len()
         && a.iter().zip(&b).all(|(x, y)| {
-            x == y || (x.starts_with('{') && x.ends_with('}')) || (y.starts_with('{') && y.ends_with('}'))
+            x == y
+                || (x.starts_with('{') && x.ends_with('}'))
+                || (y.starts_with('{') && y.ends_with('}'))
         })
 }
 
@@ -170,7 +186,10 @@ mod tests {
         ProtoService {
             full_name: "orders.v1.OrderService".into(),
             span: span(),
-            methods: vec![method("CreateOrder", false), method("StreamOrderStatus", true)],
+            methods: vec![
+                method("CreateOrder", false),
+                method("StreamOrderStatus", true),
+            ],
         }
     }
 
@@ -210,21 +229,36 @@ mod tests {
             assert_eq!(op.name, "orders.v1.OrderService/CreateOrder", "{written}");
         }
         let streaming = grpc("StreamOrderStatus", &[&svc]).unwrap();
-        assert!(matches!(streaming.kind, OperationKind::Grpc { server_streaming: true, .. }));
+        assert!(matches!(
+            streaming.kind,
+            OperationKind::Grpc {
+                server_streaming: true,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn grpc_typos_get_a_suggestion() {
         let svc = orders();
         let err = grpc("orders.v1.OrderService/CreateOrdr", &[&svc]).unwrap_err();
-        assert_eq!(err.suggestion.as_deref(), Some("orders.v1.OrderService/CreateOrder"));
+        assert_eq!(
+            err.suggestion.as_deref(),
+            Some("orders.v1.OrderService/CreateOrder")
+        );
         assert_eq!(err.declared, 2);
     }
 
     #[test]
     fn http_operations_resolve_by_path_or_id() {
         let doc = inventory();
-        for written in ["GET /inventory/{sku}", "get /inventory/{id}", "GET /api/inventory/ABC-1", "getStock", "/reservations"] {
+        for written in [
+            "GET /inventory/{sku}",
+            "get /inventory/{id}",
+            "GET /api/inventory/ABC-1",
+            "getStock",
+            "/reservations",
+        ] {
             assert!(http(written, &[&doc]).is_ok(), "{written}");
         }
         let op = http("getStock", &[&doc]).unwrap();

@@ -48,7 +48,9 @@ pub fn build(loaded: Loaded) -> Resolved {
         broker_names: BTreeMap::new(),
         channel_index: BTreeMap::new(),
         datastore_names: BTreeMap::new(),
-        any_proto_broken: broken.iter().any(|id| sources.get(*id).name.ends_with(".proto")),
+        any_proto_broken: broken
+            .iter()
+            .any(|id| sources.get(*id).name.ends_with(".proto")),
         paths,
         broken,
         sources: &sources,
@@ -62,8 +64,16 @@ pub fn build(loaded: Loaded) -> Resolved {
         }
     }
     manifests.sort_by(|a, b| {
-        (a.manifest.service.value.as_str(), a.source, a.manifest.service.pos)
-            .cmp(&(b.manifest.service.value.as_str(), b.source, b.manifest.service.pos))
+        (
+            a.manifest.service.value.as_str(),
+            a.source,
+            a.manifest.service.pos,
+        )
+            .cmp(&(
+                b.manifest.service.value.as_str(),
+                b.source,
+                b.manifest.service.pos,
+            ))
     });
     let kept = r.declare_services(manifests);
     r.adopt_owned_asyncapi();
@@ -104,7 +114,9 @@ impl Resolver<'_> {
                 .at(span)
                 .label("second declaration")
                 .related(first, format!("first declared at {shown}"))
-                .help(format!("keep one declaration of `{name}`, or rename one of them")),
+                .help(format!(
+                    "keep one declaration of `{name}`, or rename one of them"
+                )),
         );
     }
 
@@ -116,7 +128,8 @@ impl Resolver<'_> {
             self.duplicate("broker", &name, span, first);
             return;
         }
-        self.broker_names.insert(name.clone(), BrokerId(self.model.brokers.len() as u32));
+        self.broker_names
+            .insert(name.clone(), BrokerId(self.model.brokers.len() as u32));
         self.model.brokers.push(Broker {
             name,
             kind: decl.kind.value,
@@ -132,8 +145,10 @@ impl Resolver<'_> {
             self.duplicate("datastore", &name, span, first);
             return;
         }
-        self.datastore_names
-            .insert(name.clone(), DatastoreId(self.model.datastores.len() as u32));
+        self.datastore_names.insert(
+            name.clone(),
+            DatastoreId(self.model.datastores.len() as u32),
+        );
         self.model.datastores.push(Datastore {
             name,
             kind: decl.kind.value.clone(),
@@ -148,16 +163,22 @@ impl Resolver<'_> {
         for input in manifests {
             let m = &input.manifest;
             let span = m.service.span(input.source);
-            if let Some(first) = kept.iter().find(|k| k.manifest.service.value == m.service.value) {
+            if let Some(first) = kept
+                .iter()
+                .find(|k| k.manifest.service.value == m.service.value)
+            {
                 let first = first.manifest.service.span(first.source);
                 self.duplicate("service", &m.service.value, span, first);
                 continue;
             }
             if m.service.value.trim().is_empty() || m.service.value.contains(char::is_whitespace) {
                 self.findings.push(
-                    Finding::new(INVALID_INPUT, format!("invalid service name `{}`", m.service.value))
-                        .at(span)
-                        .help("name services with letters, digits, `-`, `_` or `.`, without spaces"),
+                    Finding::new(
+                        INVALID_INPUT,
+                        format!("invalid service name `{}`", m.service.value),
+                    )
+                    .at(span)
+                    .help("name services with letters, digits, `-`, `_` or `.`, without spaces"),
                 );
                 continue;
             }
@@ -182,22 +203,31 @@ impl Resolver<'_> {
                 Some(a.value / 100.0)
             } else {
                 self.findings.push(
-                    Finding::new(INVALID_INPUT, format!("availability `{}` is not a percentage", a.value))
-                        .at(a.span(source))
-                        .help("write availability in percent, for example `99.95`"),
+                    Finding::new(
+                        INVALID_INPUT,
+                        format!("availability `{}` is not a percentage", a.value),
+                    )
+                    .at(a.span(source))
+                    .help("write availability in percent, for example `99.95`"),
                 );
                 None
             }
         });
         for (name, value) in [
             ("processing_ms", m.processing_ms.as_ref()),
-            ("latency_p99_ms", slo.and_then(|s| s.latency_p99_ms.as_ref())),
+            (
+                "latency_p99_ms",
+                slo.and_then(|s| s.latency_p99_ms.as_ref()),
+            ),
         ] {
             if let Some(v) = value.filter(|v| !(v.value >= 0.0 && v.value.is_finite())) {
                 self.findings.push(
-                    Finding::new(INVALID_INPUT, format!("`{name}` must be zero or more, found {}", v.value))
-                        .at(v.span(source))
-                        .help(format!("write `{name}` in milliseconds")),
+                    Finding::new(
+                        INVALID_INPUT,
+                        format!("`{name}` must be zero or more, found {}", v.value),
+                    )
+                    .at(v.span(source))
+                    .help(format!("write `{name}` in milliseconds")),
                 );
             }
         }
@@ -212,7 +242,11 @@ impl Resolver<'_> {
                 .and_then(|s| s.latency_p99_ms.as_ref())
                 .map(|l| l.value)
                 .filter(|v| *v >= 0.0),
-            processing_ms: m.processing_ms.as_ref().map(|p| p.value).filter(|v| *v >= 0.0),
+            processing_ms: m
+                .processing_ms
+                .as_ref()
+                .map(|p| p.value)
+                .filter(|v| *v >= 0.0),
             load_balancer: m.load_balancer.as_ref().map(|l| l.value),
             contracts: self.contracts_of(input),
             span: m.service.span(source),
@@ -244,14 +278,21 @@ impl Resolver<'_> {
                 contracts.unreadable = true;
                 continue;
             }
-            let names: Vec<&str> = self.model.grpc.iter().map(|s| s.full_name.as_str()).collect();
+            let names: Vec<&str> = self
+                .model
+                .grpc
+                .iter()
+                .map(|s| s.full_name.as_str())
+                .collect();
             let help = suggest::did_you_mean(name, names.iter().copied()).unwrap_or_else(|| {
                 "declare the service in a .proto file the scan reads, or fix the name (`package.Service`)".into()
             });
             self.findings.push(
                 Finding::new(
                     UNKNOWN_OPERATION,
-                    format!("`{owner}` provides gRPC service `{name}`, which no .proto file declares"),
+                    format!(
+                        "`{owner}` provides gRPC service `{name}`, which no .proto file declares"
+                    ),
                 )
                 .at(grpc.service.span(source))
                 .service(owner.clone())
@@ -270,9 +311,17 @@ impl Resolver<'_> {
                     continue;
                 };
                 let found = if what == "OpenAPI" {
-                    self.model.openapi.iter().position(|d| d.source == id).map(|i| contracts.openapi.push(i))
+                    self.model
+                        .openapi
+                        .iter()
+                        .position(|d| d.source == id)
+                        .map(|i| contracts.openapi.push(i))
                 } else {
-                    self.model.asyncapi.iter().position(|d| d.source == id).map(|i| contracts.asyncapi.push(i))
+                    self.model
+                        .asyncapi
+                        .iter()
+                        .position(|d| d.source == id)
+                        .map(|i| contracts.asyncapi.push(i))
                 };
                 if found.is_some() {
                     continue;
@@ -294,25 +343,47 @@ impl Resolver<'_> {
     }
 
     fn source_at(&self, dir: &std::path::Path, path: &str) -> Option<SourceId> {
-        self.paths.get(&crate::load::canonical(&dir.join(path))).copied()
+        self.paths
+            .get(&crate::load::canonical(&dir.join(path)))
+            .copied()
     }
 
     /// Resolves a service name, reporting CA002 with a suggestion when it is unknown.
-    pub(super) fn service_ref(&mut self, from: &str, name: &Located<String>, source: SourceId, what: &str) -> Option<ServiceId> {
+    pub(super) fn service_ref(
+        &mut self,
+        from: &str,
+        name: &Located<String>,
+        source: SourceId,
+        what: &str,
+    ) -> Option<ServiceId> {
         if let Some(id) = self.model.service_named(&name.value) {
             return Some(id);
         }
-        let names: Vec<&str> = self.model.services.iter().map(|s| s.name.as_str()).collect();
+        let names: Vec<&str> = self
+            .model
+            .services
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
         let help = match suggest::closest(&name.value, names.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`? otherwise declare `{}` in its own manifest or under `services:` in commaudit.yaml", name.value),
-            None => format!("declare `{}` in its own manifest or under `services:` in commaudit.yaml", name.value),
+            Some(s) => format!(
+                "did you mean `{s}`? otherwise declare `{}` in its own manifest or under `services:` in commaudit.yaml",
+                name.value
+            ),
+            None => format!(
+                "declare `{}` in its own manifest or under `services:` in commaudit.yaml",
+                name.value
+            ),
         };
         self.findings.push(
-            Finding::new(UNKNOWN_SERVICE, format!("`{from}` {what} unknown service `{}`", name.value))
-                .at(name.span(source))
-                .label("not declared")
-                .services([from.to_owned(), name.value.clone()])
-                .help(help),
+            Finding::new(
+                UNKNOWN_SERVICE,
+                format!("`{from}` {what} unknown service `{}`", name.value),
+            )
+            .at(name.span(source))
+            .label("not declared")
+            .services([from.to_owned(), name.value.clone()])
+            .help(help),
         );
         None
     }
@@ -332,15 +403,25 @@ impl Resolver<'_> {
             ] {
                 if let Some(v) = value.filter(|v| !(v.value >= 0.0 && v.value.is_finite())) {
                     self.findings.push(
-                        Finding::new(INVALID_INPUT, format!("`{name}` must be zero or more, found {}", v.value))
-                            .at(v.span(source))
-                            .help(format!("set `{name}` to a number of zero or more")),
+                        Finding::new(
+                            INVALID_INPUT,
+                            format!("`{name}` must be zero or more, found {}", v.value),
+                        )
+                        .at(v.span(source))
+                        .help(format!("set `{name}` to a number of zero or more")),
                     );
                 }
             }
             let protocol = self.protocol_of(call, to);
-            let operation = call.operation.as_ref().and_then(|op| self.operation_of(&from_name, to, &protocol, op, source));
-            let positive = |v: &Option<Located<f64>>| v.as_ref().map(|v| v.value).filter(|v| *v >= 0.0 && v.is_finite());
+            let operation = call
+                .operation
+                .as_ref()
+                .and_then(|op| self.operation_of(&from_name, to, &protocol, op, source));
+            let positive = |v: &Option<Located<f64>>| {
+                v.as_ref()
+                    .map(|v| v.value)
+                    .filter(|v| *v >= 0.0 && v.is_finite())
+            };
             self.model.calls.push(Call {
                 from,
                 to,
@@ -372,9 +453,15 @@ impl Resolver<'_> {
                 CallProtocol::Websocket => Protocol::Websocket,
             };
         }
-        let op = call.operation.as_ref().map(|o| o.value.trim()).unwrap_or("");
+        let op = call
+            .operation
+            .as_ref()
+            .map(|o| o.value.trim())
+            .unwrap_or("");
         let looks_http = op.starts_with('/')
-            || op.split_once(' ').is_some_and(|(m, p)| p.trim_start().starts_with('/') && m.chars().all(|c| c.is_ascii_alphabetic()));
+            || op.split_once(' ').is_some_and(|(m, p)| {
+                p.trim_start().starts_with('/') && m.chars().all(|c| c.is_ascii_alphabetic())
+            });
         let looks_grpc = !looks_http && op.contains('/') && op.contains('.');
         let target = &self.model.service(to).contracts;
         if looks_http {
@@ -387,15 +474,32 @@ impl Resolver<'_> {
     }
 
     /// Checks the operation against the target's contract for the call's protocol (CA003).
-    fn operation_of(&mut self, from: &str, to: ServiceId, protocol: &Protocol, written: &Located<String>, source: SourceId) -> Option<Operation> {
+    fn operation_of(
+        &mut self,
+        from: &str,
+        to: ServiceId,
+        protocol: &Protocol,
+        written: &Located<String>,
+        source: SourceId,
+    ) -> Option<Operation> {
         let target = self.model.service(to);
         let checked = match protocol {
             Protocol::Grpc if !target.contracts.grpc.is_empty() => {
-                let services: Vec<_> = target.contracts.grpc.iter().map(|&i| &self.model.grpc[i]).collect();
+                let services: Vec<_> = target
+                    .contracts
+                    .grpc
+                    .iter()
+                    .map(|&i| &self.model.grpc[i])
+                    .collect();
                 Some((operations::grpc(&written.value, &services), "gRPC methods"))
             }
             Protocol::Http if !target.contracts.openapi.is_empty() => {
-                let docs: Vec<_> = target.contracts.openapi.iter().map(|&i| &self.model.openapi[i]).collect();
+                let docs: Vec<_> = target
+                    .contracts
+                    .openapi
+                    .iter()
+                    .map(|&i| &self.model.openapi[i])
+                    .collect();
                 Some((operations::http(&written.value, &docs), "HTTP operations"))
             }
             _ => None,
@@ -409,13 +513,22 @@ impl Resolver<'_> {
             Some((Ok(op), _)) => Some(op),
             Some((Err(not_found), what)) => {
                 let help = match &not_found.suggestion {
-                    Some(s) => format!("did you mean `{s}`? `{target_name}` declares {} {what}", not_found.declared),
-                    None => format!("name one of the {} {what} `{target_name}` declares, or add this one to its contract", not_found.declared),
+                    Some(s) => format!(
+                        "did you mean `{s}`? `{target_name}` declares {} {what}",
+                        not_found.declared
+                    ),
+                    None => format!(
+                        "name one of the {} {what} `{target_name}` declares, or add this one to its contract",
+                        not_found.declared
+                    ),
                 };
                 self.findings.push(
                     Finding::new(
                         UNKNOWN_OPERATION,
-                        format!("`{from}` calls `{}`, which `{target_name}` does not declare", written.value.trim()),
+                        format!(
+                            "`{from}` calls `{}`, which `{target_name}` does not declare",
+                            written.value.trim()
+                        ),
                     )
                     .at(written.span(source))
                     .label("not in the contract")
@@ -436,22 +549,34 @@ impl Resolver<'_> {
             let Some(&datastore) = self.datastore_names.get(&name.value) else {
                 let names: Vec<&str> = self.datastore_names.keys().map(String::as_str).collect();
                 let help = match suggest::closest(&name.value, names.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`? otherwise declare `{}` under `datastores:` in commaudit.yaml", name.value),
-                    None => format!("declare `{}` under `datastores:` in commaudit.yaml, with its kind", name.value),
+                    Some(s) => format!(
+                        "did you mean `{s}`? otherwise declare `{}` under `datastores:` in commaudit.yaml",
+                        name.value
+                    ),
+                    None => format!(
+                        "declare `{}` under `datastores:` in commaudit.yaml, with its kind",
+                        name.value
+                    ),
                 };
                 self.findings.push(
-                    Finding::new(UNKNOWN_SERVICE, format!("`{from}` uses unknown datastore `{}`", name.value))
-                        .at(name.span(source))
-                        .label("not declared")
-                        .service(from.clone())
-                        .help(help),
+                    Finding::new(
+                        UNKNOWN_SERVICE,
+                        format!("`{from}` uses unknown datastore `{}`", name.value),
+                    )
+                    .at(name.span(source))
+                    .label("not declared")
+                    .service(from.clone())
+                    .help(help),
                 );
                 continue;
             };
             self.model.accesses.push(DatastoreAccess {
                 service,
                 datastore,
-                access: used.access.as_ref().map_or(manifest::Access::ReadWrite, |a| a.value),
+                access: used
+                    .access
+                    .as_ref()
+                    .map_or(manifest::Access::ReadWrite, |a| a.value),
                 span: used.span(source),
             });
         }

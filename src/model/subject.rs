@@ -47,7 +47,9 @@ struct Bucket {
 }
 
 impl SubjectIndex {
-    pub fn new<'a>(channels: impl IntoIterator<Item = (super::BrokerId, &'a str, super::ChannelId)>) -> Self {
+    pub fn new<'a>(
+        channels: impl IntoIterator<Item = (super::BrokerId, &'a str, super::ChannelId)>,
+    ) -> Self {
         let mut index = SubjectIndex::default();
         for (broker, subject, id) in channels {
             let bucket = index.brokers.entry(broker).or_default();
@@ -119,8 +121,14 @@ mod tests {
             (BrokerId(1), "orders.completed", ChannelId(2)),
             (b, "payments.settled", ChannelId(3)),
         ]);
-        assert_eq!(index.overlapping(b, "orders.completed"), vec![ChannelId(0), ChannelId(1)]);
-        assert_eq!(index.overlapping(b, "orders.>"), vec![ChannelId(0), ChannelId(1)]);
+        assert_eq!(
+            index.overlapping(b, "orders.completed"),
+            vec![ChannelId(0), ChannelId(1)]
+        );
+        assert_eq!(
+            index.overlapping(b, "orders.>"),
+            vec![ChannelId(0), ChannelId(1)]
+        );
         assert!(index.overlapping(b, "shipping.done").is_empty());
     }
 

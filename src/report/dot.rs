@@ -22,7 +22,9 @@ fn quote(text: &str) -> String {
 
 pub fn render(audit: &Audit) -> String {
     let graph = &audit.graph;
-    let mut out = String::from("digraph commaudit {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=11];\n  edge [fontname=\"Helvetica\", fontsize=9];\n");
+    let mut out = String::from(
+        "digraph commaudit {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=11];\n  edge [fontname=\"Helvetica\", fontsize=9];\n",
+    );
     for (i, node) in graph.nodes.iter().enumerate() {
         if node.kind == NodeKind::Channel || node.kind == NodeKind::Broker {
             continue;
@@ -35,20 +37,32 @@ pub fn render(audit: &Audit) -> String {
         };
         let _ = writeln!(out, "  n{i} [label={}, shape={shape}];", quote(&node.name));
     }
-    for (b, broker) in graph.nodes.iter().enumerate().filter(|(_, n)| n.kind == NodeKind::Broker) {
-        let _ = writeln!(out, "  subgraph cluster_{b} {{\n    label={};\n    style=rounded;", quote(&broker.name));
+    for (b, broker) in graph
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.kind == NodeKind::Broker)
+    {
+        let _ = writeln!(
+            out,
+            "  subgraph cluster_{b} {{\n    label={};\n    style=rounded;",
+            quote(&broker.name)
+        );
         for (i, node) in graph.nodes.iter().enumerate() {
-            if let NodeRef::Channel(c) = node.target {
-                if graph.node_of(NodeRef::Broker(audit.model.channel(c).broker)) == Some(b) {
-                    let _ = writeln!(out, "    n{i} [label={}, shape=cds];", quote(&node.name));
-                }
+            if let NodeRef::Channel(c) = node.target
+                && graph.node_of(NodeRef::Broker(audit.model.channel(c).broker)) == Some(b)
+            {
+                let _ = writeln!(out, "    n{i} [label={}, shape=cds];", quote(&node.name));
             }
         }
         out.push_str("  }\n");
     }
     for edge in &graph.edges {
         let protocol = edge.protocol.as_str();
-        let label = edge.operation.as_deref().map_or_else(|| protocol.to_owned(), |op| format!("{protocol}: {op}"));
+        let label = edge
+            .operation
+            .as_deref()
+            .map_or_else(|| protocol.to_owned(), |op| format!("{protocol}: {op}"));
         let _ = writeln!(
             out,
             "  n{} -> n{} [label={}, color=\"{}\", style={}];",

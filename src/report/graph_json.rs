@@ -61,7 +61,11 @@ pub fn render(audit: &Audit) -> String {
                     };
                     (Some(exposure), s.owner.clone(), None)
                 }
-                NodeRef::Channel(id) => (None, None, Some(model.broker(model.channel(id).broker).name.clone())),
+                NodeRef::Channel(id) => (
+                    None,
+                    None,
+                    Some(model.broker(model.channel(id).broker).name.clone()),
+                ),
                 NodeRef::Datastore(id) => (None, model.datastore(id).owner.clone(), None),
                 NodeRef::Broker(_) => (None, None, None),
             };
@@ -96,7 +100,8 @@ pub fn render(audit: &Audit) -> String {
         nodes,
         edges,
     };
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut text =
+        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
 }

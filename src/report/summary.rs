@@ -6,7 +6,8 @@ use crate::finding::Tally;
 /// `scanned 31 files: 11 services, 3 gateways, ... 40 edges (28 sync, 12 async); 2 errors, 1 warning`
 pub fn line(audit: &Audit) -> String {
     let counts = audit.graph.counts();
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut parts = vec![plural(counts.services, "service", "services")];
     for (n, one, many) in [
         (counts.gateways, "gateway", "gateways"),

@@ -93,11 +93,13 @@ pub fn all() -> &'static [RuleMeta] {
     CATALOG.get_or_init(|| {
         RULE_FILES
             .iter()
-            .map(|(id, text)| match crate::load::yaml::parse_typed::<RuleMeta>(text) {
-                Ok(meta) => meta,
-                // The files are embedded and checked by tests; a bad one is a bug in this build.
-                Err(err) => panic!("rules/{id}.yaml is invalid: {}", err.message),
-            })
+            .map(
+                |(id, text)| match crate::load::yaml::parse_typed::<RuleMeta>(text) {
+                    Ok(meta) => meta,
+                    // The files are embedded and checked by tests; a bad one is a bug in this build.
+                    Err(err) => panic!("rules/{id}.yaml is invalid: {}", err.message),
+                },
+            )
             .collect()
     })
 }

@@ -23,7 +23,10 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         .iter()
         .filter_map(|p| Some((model.channel(p.channel).broker, p.reply_subject.clone()?)))
         .chain(model.subscriptions.iter().filter_map(|s| {
-            Some((model.channel(s.channel).broker, s.dlq.as_ref()?.subject.clone()))
+            Some((
+                model.channel(s.channel).broker,
+                s.dlq.as_ref()?.subject.clone(),
+            ))
         }))
         .collect();
     let implicit = SubjectIndex::new(
@@ -81,12 +84,22 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
 /// Suggests the closest subject on the other side, the usual cause being a typo.
 fn help(model: &Model, name: &str, published: bool) -> String {
     let other: Vec<&str> = if published {
-        model.subscriptions.iter().map(|s| model.channel(s.channel).subject.as_str()).collect()
+        model
+            .subscriptions
+            .iter()
+            .map(|s| model.channel(s.channel).subject.as_str())
+            .collect()
     } else {
-        model.publications.iter().map(|p| model.channel(p.channel).subject.as_str()).collect()
+        model
+            .publications
+            .iter()
+            .map(|p| model.channel(p.channel).subject.as_str())
+            .collect()
     };
     match crate::suggest::closest(name, other) {
-        Some(s) if published => format!("did a subscriber mean this subject when it wrote `{s}`? make both sides name the same subject"),
+        Some(s) if published => format!(
+            "did a subscriber mean this subject when it wrote `{s}`? make both sides name the same subject"
+        ),
         Some(s) => format!("did you mean `{s}`? make both sides name the same subject"),
         None if published => "declare the consumer of this subject, or stop publishing it".into(),
         None => "declare the publisher of this subject, or remove the subscription".into(),

@@ -13,7 +13,8 @@ use super::catalog::MISSING_CONTRACT;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let model = ctx.model;
-    let mut uncovered: BTreeMap<(ServiceId, &'static str), Vec<&crate::model::Call>> = BTreeMap::new();
+    let mut uncovered: BTreeMap<(ServiceId, &'static str), Vec<&crate::model::Call>> =
+        BTreeMap::new();
     for call in &model.calls {
         let target = model.service(call.to);
         if target.contracts.unreadable || target.kind == ServiceKind::Client {
@@ -35,16 +36,26 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             callers.dedup();
             let protocol = calls[0].protocol.as_str();
             let (fix, example) = if contract == "OpenAPI" {
-                ("describe its HTTP API in an OpenAPI document and link it", "`provides: { openapi: { spec: openapi/<name>.yaml } }`")
+                (
+                    "describe its HTTP API in an OpenAPI document and link it",
+                    "`provides: { openapi: { spec: openapi/<name>.yaml } }`",
+                )
             } else {
-                ("declare its gRPC service in a .proto file and link it", "`provides: { grpc: { service: pkg.v1.Service } }`")
+                (
+                    "declare its gRPC service in a .proto file and link it",
+                    "`provides: { grpc: { service: pkg.v1.Service } }`",
+                )
             };
             let mut finding = Finding::new(
                 MISSING_CONTRACT,
                 format!(
                     "`{}` is called over {protocol} by {} but declares no {contract} contract",
                     provider.name,
-                    callers.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                    callers
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )
             .at(provider.span)
@@ -53,7 +64,10 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             .services(callers.iter().map(|c| (*c).to_owned()))
             .help(format!("{fix} with {example}"));
             for call in calls {
-                finding = finding.related(call.span, format!("called from `{}`", model.name(call.from)));
+                finding = finding.related(
+                    call.span,
+                    format!("called from `{}`", model.name(call.from)),
+                );
             }
             finding
         })

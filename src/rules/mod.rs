@@ -32,8 +32,14 @@ pub const REGISTRY: &[(RuleId, Detection)] = &[
     (catalog::INVALID_INPUT, Detection::WhileLoading),
     (catalog::UNKNOWN_SERVICE, Detection::WhileLoading),
     (catalog::UNKNOWN_OPERATION, Detection::WhileLoading),
-    (catalog::MISSING_CONTRACT, Detection::Check(missing_contract::check)),
-    (catalog::DANGLING_CHANNEL, Detection::Check(dangling_channel::check)),
+    (
+        catalog::MISSING_CONTRACT,
+        Detection::Check(missing_contract::check),
+    ),
+    (
+        catalog::DANGLING_CHANNEL,
+        Detection::Check(dangling_channel::check),
+    ),
 ];
 
 /// Runs every check rule.
