@@ -24,6 +24,14 @@ where
         if shorter >= 4 && (lower.contains(&word_lower) || word_lower.contains(&lower)) {
             score = score.max(0.8);
         }
+        let common = word_lower
+            .chars()
+            .zip(lower.chars())
+            .take_while(|(a, b)| a == b)
+            .count();
+        if common >= 4 && common * 5 >= shorter * 3 {
+            score = score.max(0.75);
+        }
         if score >= 0.7 && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, candidate));
         }
@@ -62,6 +70,10 @@ mod tests {
         assert_eq!(
             closest("timeout", ["to", "timeout_ms", "retries"]),
             Some("timeout_ms")
+        );
+        assert_eq!(
+            closest("retry", ["to", "timeout_ms", "retries"]),
+            Some("retries")
         );
     }
 }

@@ -130,6 +130,33 @@ pub fn http(written: &str, docs: &[&OpenApiDoc]) -> Result<Operation, NotFound> 
     })
 }
 
+/// `GET /orders/{id}` or `/orders/{id}`, but not `/pkg.Service/Method`.
+pub fn looks_like_http(op: &str) -> bool {
+    let op = op.trim();
+    match op.split_once(' ') {
+        Some((method, path)) => {
+            method.chars().all(|c| c.is_ascii_alphabetic()) && path.trim_start().starts_with('/')
+        }
+        None => op.starts_with('/') && !looks_like_grpc(op),
+    }
+}
+
+/// `pkg.Service/Method` or `/pkg.Service/Method`.
+pub fn looks_like_grpc(op: &str) -> bool {
+    let op = op.trim().trim_start_matches('/');
+    match op.split_once('/') {
+        Some((service, method)) => {
+            service.contains('.')
+                && !method.contains('/')
+                && method
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_uppercase())
+        }
+        None => false,
+    }
+}
+
 /// The written path, and the written path with each server's base path removed.
 fn path_candidates<'a>(path: &'a str, doc: &OpenApiDoc) -> Vec<&'a str> {
     let mut out = vec![path];
@@ -165,6 +192,17 @@ fn paths_match(a: &str, b: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn shapes_of_operations() {
+        assert!(super::looks_like_http("GET /orders/{id}"));
+        assert!(super::looks_like_http("/orders/{id}"));
+        assert!(!super::looks_like_http(
+            "/orders.v1.OrderService/CreateOrder"
+        ));
+        assert!(super::looks_like_grpc("orders.v1.OrderService/CreateOrder"));
+        assert!(!super::looks_like_grpc("GET /orders/{id}"));
+    }
+
     use super::*;
     use crate::load::openapi::{HttpOperation, Server};
     use crate::load::proto::ProtoMethod;

@@ -442,7 +442,8 @@ impl Resolver<'_> {
         }
     }
 
-    /// The declared protocol, or the one the operation's shape or the target's contracts imply.
+    /// The declared protocol; else the contract the operation resolves against; else the one
+    /// the operation's shape or the target's contracts imply.
     fn protocol_of(&self, call: &manifest::Call, to: ServiceId) -> Protocol {
         if let Some(p) = &call.protocol {
             return match p.value {
@@ -453,20 +454,31 @@ impl Resolver<'_> {
                 CallProtocol::Websocket => Protocol::Websocket,
             };
         }
+        let target = &self.model.service(to).contracts;
         let op = call
             .operation
             .as_ref()
             .map(|o| o.value.trim())
             .unwrap_or("");
-        let looks_http = op.starts_with('/')
-            || op.split_once(' ').is_some_and(|(m, p)| {
-                p.trim_start().starts_with('/') && m.chars().all(|c| c.is_ascii_alphabetic())
-            });
-        let looks_grpc = !looks_http && op.contains('/') && op.contains('.');
-        let target = &self.model.service(to).contracts;
-        if looks_http {
+        if !op.is_empty() {
+            let grpc: Vec<_> = target.grpc.iter().map(|&i| &self.model.grpc[i]).collect();
+            if !grpc.is_empty() && operations::grpc(op, &grpc).is_ok() {
+                return Protocol::Grpc;
+            }
+            let docs: Vec<_> = target
+                .openapi
+                .iter()
+                .map(|&i| &self.model.openapi[i])
+                .collect();
+            if !docs.is_empty() && operations::http(op, &docs).is_ok() {
+                return Protocol::Http;
+            }
+        }
+        if operations::looks_like_http(op) {
             Protocol::Http
-        } else if looks_grpc || (!target.grpc.is_empty() && target.openapi.is_empty()) {
+        } else if operations::looks_like_grpc(op)
+            || (!target.grpc.is_empty() && target.openapi.is_empty())
+        {
             Protocol::Grpc
         } else {
             Protocol::Http
@@ -491,7 +503,7 @@ impl Resolver<'_> {
                     .iter()
                     .map(|&i| &self.model.grpc[i])
                     .collect();
-                Some((operations::grpc(&written.value, &services), "gRPC methods"))
+                Some((operations::grpc(&written.value, &services), "gRPC method"))
             }
             Protocol::Http if !target.contracts.openapi.is_empty() => {
                 let docs: Vec<_> = target
@@ -500,7 +512,7 @@ impl Resolver<'_> {
                     .iter()
                     .map(|&i| &self.model.openapi[i])
                     .collect();
-                Some((operations::http(&written.value, &docs), "HTTP operations"))
+                Some((operations::http(&written.value, &docs), "HTTP operation"))
             }
             _ => None,
         };

@@ -53,3 +53,111 @@ pub fn run(ctx: &Context) -> Vec<Finding> {
         .flatten()
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn every_rule_file_is_embedded() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .trim_end_matches(".yaml")
+                    .to_owned()
+            })
+            .collect();
+        on_disk.sort();
+        let embedded: Vec<String> = catalog::RULE_FILES
+            .iter()
+            .map(|(id, _)| (*id).to_owned())
+            .collect();
+        assert_eq!(on_disk, embedded, "rules/ and catalog::RULE_FILES differ");
+    }
+
+    #[test]
+    fn ids_and_names_are_unique_and_well_formed() {
+        let mut ids = BTreeSet::new();
+        let mut names = BTreeSet::new();
+        for (file_id, rule) in catalog::RULE_FILES.iter().zip(catalog::all()) {
+            assert_eq!(
+                file_id.0, rule.id,
+                "rules/{}.yaml declares id {}",
+                file_id.0, rule.id
+            );
+            assert!(ids.insert(rule.id.clone()), "duplicate id {}", rule.id);
+            assert!(
+                names.insert(rule.name.clone()),
+                "duplicate name {}",
+                rule.name
+            );
+            assert!(
+                rule.id.len() == 5
+                    && rule.id.starts_with("CA")
+                    && rule.id[2..].chars().all(|c| c.is_ascii_digit()),
+                "bad id {}",
+                rule.id
+            );
+            assert!(
+                rule.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-')
+                    && !rule.name.starts_with('-'),
+                "{}: names are kebab-case",
+                rule.id
+            );
+            let family = [
+                "contracts",
+                "coupling",
+                "messaging",
+                "protocol-fit",
+                "resilience",
+                "meta",
+            ];
+            assert!(
+                family.contains(&rule.family.as_str()),
+                "{}: unknown family {}",
+                rule.id,
+                rule.family
+            );
+        }
+    }
+
+    #[test]
+    fn every_rule_is_documented() {
+        for rule in catalog::all() {
+            for (what, text) in [
+                ("summary", &rule.summary),
+                ("message", &rule.message),
+                ("why", &rule.why),
+                ("fix", &rule.fix),
+                ("example.bad", &rule.example.bad),
+                ("example.good", &rule.example.good),
+            ] {
+                assert!(
+                    text.trim().len() >= 10,
+                    "{}: `{what}` is missing or too short",
+                    rule.id
+                );
+            }
+            assert!(
+                !rule.summary.ends_with('.'),
+                "{}: summaries have no trailing period",
+                rule.id
+            );
+        }
+    }
+
+    #[test]
+    fn every_rule_has_a_detection_and_every_detection_a_rule() {
+        let registered: Vec<&str> = REGISTRY.iter().map(|(id, _)| id.0).collect();
+        let documented: Vec<&str> = catalog::all().iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(registered, documented);
+    }
+}
