@@ -1,8 +1,10 @@
 //! The pipeline in one place: load -> model -> graph -> rules, giving one [`Audit`] that every
 //! report reads.
 
+use crate::config::{Config, ConfigError};
 use crate::finding::{Finding, sort_findings};
 use crate::graph::Graph;
+use crate::graph::analysis::Analysis;
 use crate::load::{self, LoadError, LoadOptions};
 use crate::model::{self, Model};
 use crate::rules;
@@ -14,26 +16,51 @@ pub struct Audit {
     pub sources: Sources,
     pub model: Model,
     pub graph: Graph,
-    /// Sorted, without repeats.
+    pub analysis: Analysis,
+    pub config: Config,
+    /// Sorted, without repeats, with the configuration's severities applied.
     pub findings: Vec<Finding>,
 }
 
+/// Why there is no audit: exit code 2.
+#[derive(Debug)]
+pub enum AuditError {
+    Load(LoadError),
+    /// The configuration is invalid; the sources let the errors show their lines.
+    Config(Vec<ConfigError>, Sources),
+}
+
 /// Runs the whole pipeline over the paths in `options`.
-pub fn run(options: &LoadOptions) -> Result<Audit, LoadError> {
-    let loaded = load::load(options)?;
+pub fn run(options: &LoadOptions) -> Result<Audit, AuditError> {
+    let loaded = load::load(options).map_err(AuditError::Load)?;
+    let config = match Config::from_projects(&loaded.projects) {
+        Ok(config) => config,
+        Err(errors) => return Err(AuditError::Config(errors, loaded.sources)),
+    };
     let resolved = model::build(loaded);
     let graph = Graph::build(&resolved.model);
+    let analysis = Analysis::build(&resolved.model);
     let mut findings = resolved.findings;
     findings.extend(rules::run(&rules::Context {
         model: &resolved.model,
         graph: &graph,
+        analysis: &analysis,
+        config: &config,
     }));
+    findings.retain(|f| config.enabled(f.rule));
+    for f in &mut findings {
+        if let Some(severity) = config.severity(f.rule) {
+            f.severity = severity;
+        }
+    }
     sort_findings(&mut findings, &resolved.sources);
     findings.dedup();
     Ok(Audit {
         sources: resolved.sources,
         model: resolved.model,
         graph,
+        analysis,
+        config,
         findings,
     })
 }

@@ -10,6 +10,7 @@
 
 pub mod audit;
 pub mod cli;
+pub mod config;
 pub mod finding;
 pub mod graph;
 pub mod load;

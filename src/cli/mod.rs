@@ -193,10 +193,24 @@ fn run(cli: Cli) -> Exit {
     }
 }
 
-/// Runs the pipeline, printing a load error (exit 2) when there is nothing to audit.
+/// Runs the pipeline; a load or configuration error is printed and means exit code 2.
 fn audit_or_exit(input: &InputArgs) -> Result<Audit, Exit> {
     audit::run(&input.options()).map_err(|err| {
-        eprintln!("error: {err}\n  help: {}", err.help());
+        match err {
+            audit::AuditError::Load(err) => eprintln!("error: {err}\n  help: {}", err.help()),
+            audit::AuditError::Config(errors, sources) => {
+                for e in errors {
+                    let place = e.span.map(|s| {
+                        let loc = sources.locate(s);
+                        format!("{}:{}:{}: ", loc.file, loc.line, loc.column)
+                    });
+                    eprintln!("error: {}{}", place.unwrap_or_default(), e.message);
+                    if let Some(help) = e.help {
+                        eprintln!("  help: {help}");
+                    }
+                }
+            }
+        }
         Exit::Usage
     })
 }

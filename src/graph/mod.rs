@@ -6,6 +6,13 @@
 
 use std::collections::BTreeMap;
 
+pub mod analysis;
+pub mod chains;
+pub mod cycles;
+pub mod reach;
+pub mod request_reply;
+pub mod sync;
+
 use crate::model::{
     CallId, ChannelId, Model, Origin, Protocol, PublicationId, ServiceId, ServiceKind,
     SubscriptionId, subject::SubjectIndex,

@@ -358,4 +358,14 @@ pub struct ProjectFile {
     /// Datastores.
     #[serde(default)]
     pub datastores: Vec<Located<DatastoreDecl>>,
+    /// Per-rule settings, by rule ID or name: `severity` (error, warning, note or off),
+    /// `enabled`, and the rule's thresholds (`commaudit explain <rule>` lists them).
+    #[serde(default)]
+    #[schemars(schema_with = "crate::config::rules_schema")]
+    pub rules: Option<super::yaml::Node>,
+    /// Assumptions behind estimates, such as the CPU cost of JSON (`commaudit recommend` prints
+    /// them with their defaults).
+    #[serde(default)]
+    #[schemars(schema_with = "crate::config::recommend_schema")]
+    pub recommend: Option<super::yaml::Node>,
 }

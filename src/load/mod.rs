@@ -296,6 +296,16 @@ impl Loader {
         let mut extra = Vec::new();
         for project in &self.loaded.projects {
             let source = project.source;
+            if let Some(version) = project.file.version.as_ref().filter(|v| v.value != 1) {
+                self.loaded.findings.push(
+                    Finding::new(
+                        INVALID_INPUT,
+                        format!("project file version {} is not supported", version.value),
+                    )
+                    .at(version.span(source))
+                    .help("write `version: 1`, the only version there is"),
+                );
+            }
             let patterns: Vec<String> = project
                 .file
                 .exclude

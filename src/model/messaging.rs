@@ -11,8 +11,8 @@ use crate::suggest;
 
 use super::resolve::Resolver;
 use super::{
-    BrokerId, Channel, ChannelId, DeadLetter, Origin, Protocol, Publication, ServiceId,
-    Subscription, subject,
+    BrokerId, Channel, ChannelId, DeadLetter, Origin, Protocol, Publication, ReplyOrigin,
+    ServiceId, Subscription, subject,
 };
 
 impl Resolver<'_> {
@@ -77,6 +77,11 @@ impl Resolver<'_> {
                 service,
                 channel,
                 awaits_reply: publish.awaits_reply.as_ref().is_some_and(|a| a.value),
+                reply_origin: publish
+                    .awaits_reply
+                    .as_ref()
+                    .filter(|a| a.value)
+                    .map(|_| ReplyOrigin::Manifest),
                 reply_subject: publish.reply_subject.as_ref().map(|r| r.value.clone()),
                 timeout_ms: value(&publish.timeout_ms),
                 rate: value(&publish.rate),
@@ -142,6 +147,7 @@ impl Resolver<'_> {
                     if let Some(p) = existing {
                         if let Some(reply) = &op.reply {
                             p.awaits_reply = true;
+                            p.reply_origin.get_or_insert(ReplyOrigin::AsyncApi);
                             p.reply_subject =
                                 p.reply_subject.take().or_else(|| reply.channel.clone());
                         }
@@ -151,6 +157,7 @@ impl Resolver<'_> {
                         service,
                         channel,
                         awaits_reply: op.reply.is_some(),
+                        reply_origin: op.reply.as_ref().map(|_| ReplyOrigin::AsyncApi),
                         reply_subject: op.reply.as_ref().and_then(|r| r.channel.clone()),
                         timeout_ms: None,
                         rate: None,

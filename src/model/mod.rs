@@ -278,6 +278,8 @@ pub struct Publication {
     pub channel: ChannelId,
     /// The publisher waits for an answer before it continues.
     pub awaits_reply: bool,
+    /// Where the waiting was declared, when it was.
+    pub reply_origin: Option<ReplyOrigin>,
     pub reply_subject: Option<String>,
     pub timeout_ms: Option<f64>,
     pub rate: Option<f64>,
@@ -285,6 +287,15 @@ pub struct Publication {
     pub retention_hours: Option<f64>,
     pub span: Span,
     pub origin: Origin,
+}
+
+/// Where a publication was declared to wait for its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ReplyOrigin {
+    /// `awaits_reply: true` in the manifest.
+    Manifest,
+    /// A `reply` on the operation in the service's AsyncAPI document.
+    AsyncApi,
 }
 
 #[derive(Debug, Clone)]

@@ -8,14 +8,18 @@ pub mod catalog;
 mod dangling_channel;
 mod missing_contract;
 
+use crate::config::Config;
 use crate::finding::{Finding, RuleId};
 use crate::graph::Graph;
+use crate::graph::analysis::Analysis;
 use crate::model::Model;
 
 /// What every rule reads.
 pub struct Context<'a> {
     pub model: &'a Model,
     pub graph: &'a Graph,
+    pub analysis: &'a Analysis,
+    pub config: &'a Config,
 }
 
 /// Where a rule's findings come from.
@@ -42,10 +46,11 @@ pub const REGISTRY: &[(RuleId, Detection)] = &[
     ),
 ];
 
-/// Runs every check rule.
+/// Runs every enabled check rule.
 pub fn run(ctx: &Context) -> Vec<Finding> {
     REGISTRY
         .iter()
+        .filter(|(id, _)| ctx.config.enabled(*id))
         .filter_map(|(_, detection)| match detection {
             Detection::Check(check) => Some(check(ctx)),
             Detection::WhileLoading => None,

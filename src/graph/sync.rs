@@ -1,0 +1,186 @@
+//! G_sync: services joined by synchronous calls, plus a virtual edge for every request/reply
+//! through a queue. Its strongly connected components (the sync cycles) and their topological
+//! order are computed once here, iteratively, so deep or hostile graphs cannot overflow the stack.
+
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use crate::model::{CallId, Model, ServiceId, ServiceKind};
+
+use super::request_reply::RequestReply;
+
+/// A synchronous dependency: the caller cannot answer until the callee has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncEdge {
+    pub from: ServiceId,
+    pub to: ServiceId,
+    pub via: Via,
+    /// A hard dependency: the caller fails when the callee does (no declared fallback).
+    pub hard: bool,
+    /// Retries after a failed attempt; each attempt is a request to the callee.
+    pub retries: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Via {
+    Call(CallId),
+    /// Index into the request/reply pairs.
+    RequestReply(usize),
+}
+
+/// The synchronous view of the system, with adjacency in both directions.
+#[derive(Debug, Clone, Default)]
+pub struct SyncGraph {
+    pub edges: Vec<SyncEdge>,
+    out: Vec<Vec<usize>>,
+    inn: Vec<Vec<usize>>,
+}
+
+impl SyncGraph {
+    pub fn build(model: &Model, request_replies: &[RequestReply]) -> SyncGraph {
+        let mut edges: Vec<SyncEdge> = model
+            .calls
+            .iter()
+            .enumerate()
+            .map(|(i, c)| SyncEdge {
+                from: c.from,
+                to: c.to,
+                via: Via::Call(CallId(i as u32)),
+                hard: !c.fallback,
+                retries: c.retries.unwrap_or(0),
+            })
+            .collect();
+        edges.extend(request_replies.iter().enumerate().map(|(i, rr)| SyncEdge {
+            from: rr.publisher,
+            to: rr.consumer,
+            via: Via::RequestReply(i),
+            hard: true,
+            retries: 0,
+        }));
+        SyncGraph::from_edges(model.services.len(), edges)
+    }
+
+    /// A graph over `n` services (ids `0..n`) with the given edges.
+    pub fn from_edges(n: usize, edges: Vec<SyncEdge>) -> SyncGraph {
+        let mut out = vec![Vec::new(); n];
+        let mut inn = vec![Vec::new(); n];
+        for (i, e) in edges.iter().enumerate() {
+            out[e.from.index()].push(i);
+            inn[e.to.index()].push(i);
+        }
+        SyncGraph { edges, out, inn }
+    }
+
+    pub fn len(&self) -> usize {
+        self.out.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.out.is_empty()
+    }
+
+    /// Indexes of the edges leaving a service.
+    pub fn out_edges(&self, s: ServiceId) -> &[usize] {
+        &self.out[s.index()]
+    }
+
+    /// Indexes of the edges entering a service.
+    pub fn in_edges(&self, s: ServiceId) -> &[usize] {
+        &self.inn[s.index()]
+    }
+
+    pub fn edge(&self, i: usize) -> &SyncEdge {
+        &self.edges[i]
+    }
+
+    /// Strongly connected components and their topological order.
+    pub fn components(&self) -> Components {
+        let n = self.len();
+        let mut g: DiGraph<(), ()> = DiGraph::with_capacity(n, self.edges.len());
+        for _ in 0..n {
+            g.add_node(());
+        }
+        for e in &self.edges {
+            g.add_edge(
+                NodeIndex::new(e.from.index()),
+                NodeIndex::new(e.to.index()),
+                (),
+            );
+        }
+        let mut members: Vec<Vec<ServiceId>> = petgraph::algo::kosaraju_scc(&g)
+            .into_iter()
+            .map(|scc| {
+                let mut m: Vec<ServiceId> = scc
+                    .into_iter()
+                    .map(|ix| ServiceId(ix.index() as u32))
+                    .collect();
+                m.sort();
+                m
+            })
+            .collect();
+        // Number components by their smallest member, so the numbering is stable.
+        members.sort();
+        let mut of = vec![0usize; n];
+        for (c, m) in members.iter().enumerate() {
+            for s in m {
+                of[s.index()] = c;
+            }
+        }
+        // Kahn's algorithm on the condensation: sources first, ties by component number.
+        let mut indegree = vec![0usize; members.len()];
+        let mut succ: Vec<Vec<usize>> = vec![Vec::new(); members.len()];
+        for e in &self.edges {
+            let (a, b) = (of[e.from.index()], of[e.to.index()]);
+            if a != b {
+                succ[a].push(b);
+                indegree[b] += 1;
+            }
+        }
+        let mut ready: std::collections::BTreeSet<usize> =
+            (0..members.len()).filter(|&c| indegree[c] == 0).collect();
+        let mut topo = Vec::with_capacity(members.len());
+        while let Some(c) = ready.pop_first() {
+            topo.push(c);
+            for &d in &succ[c] {
+                indegree[d] -= 1;
+                if indegree[d] == 0 {
+                    ready.insert(d);
+                }
+            }
+        }
+        Components { of, members, topo }
+    }
+}
+
+/// The strongly connected components of G_sync.
+#[derive(Debug, Clone, Default)]
+pub struct Components {
+    /// Component of each service.
+    pub of: Vec<usize>,
+    /// Members of each component, sorted.
+    pub members: Vec<Vec<ServiceId>>,
+    /// Components in topological order: callers before callees.
+    pub topo: Vec<usize>,
+}
+
+impl Components {
+    pub fn of(&self, s: ServiceId) -> usize {
+        self.of[s.index()]
+    }
+}
+
+/// Where requests enter the system: gateways and public or partner services, and any service
+/// a client calls directly. Clients themselves are outside the system.
+pub fn entrypoints(model: &Model) -> Vec<ServiceId> {
+    let mut entry: Vec<bool> = model
+        .services
+        .iter()
+        .map(|s| s.kind != ServiceKind::Client && s.is_entrypoint())
+        .collect();
+    for call in &model.calls {
+        let (from, to) = (model.service(call.from), model.service(call.to));
+        if from.kind == ServiceKind::Client && to.kind != ServiceKind::Client {
+            entry[call.to.index()] = true;
+        }
+    }
+    model.service_ids().filter(|s| entry[s.index()]).collect()
+}
