@@ -448,25 +448,25 @@ fn parse(id: SourceId, kind: Kind, text: &str, sources: &Sources) -> Parsed {
     };
     match kind {
         Kind::Proto => Parsed::Proto,
-        // Typed files are read as plain YAML first, so syntax errors are reported as such
-        // rather than as the first type mismatch the typed reader happens to meet.
-        Kind::Project => match yaml::parse_node(text) {
-            Err(err) => yaml_problem("project file", err),
-            Ok(node) if matches!(node.value, yaml::Value::Null) => Parsed::Broken(vec![
+        // When the typed reader fails, the text is read as plain YAML too, so a syntax error is
+        // reported as such rather than as the first type mismatch the typed reader met.
+        Kind::Project => match yaml::parse_typed::<Option<ProjectFile>>(text) {
+            Ok(Some(project)) => Parsed::Project(Box::new(project)),
+            Ok(None) => Parsed::Broken(vec![
                 Finding::new(INVALID_INPUT, "the project file is empty")
                     .at(Span::file_start(id))
                     .help("declare `services:`, `brokers:` and `datastores:`, or delete the file"),
             ]),
-            Ok(_) => match yaml::parse_typed::<ProjectFile>(text) {
-                Ok(project) => Parsed::Project(Box::new(project)),
-                Err(err) => yaml_problem("project file", err.with_key_context(text)),
+            Err(err) => match yaml::parse_node(text) {
+                Err(syntax) => yaml_problem("project file", syntax),
+                Ok(_) => yaml_problem("project file", err.with_key_context(text)),
             },
         },
-        Kind::Manifest => match yaml::parse_node(text) {
-            Err(err) => yaml_problem("service manifest", err),
-            Ok(_) => match yaml::parse_typed::<ServiceManifest>(text) {
-                Ok(manifest) => Parsed::Manifest(Box::new(manifest)),
-                Err(err) => yaml_problem("service manifest", err.with_key_context(text)),
+        Kind::Manifest => match yaml::parse_typed::<ServiceManifest>(text) {
+            Ok(manifest) => Parsed::Manifest(Box::new(manifest)),
+            Err(err) => match yaml::parse_node(text) {
+                Err(syntax) => yaml_problem("service manifest", syntax),
+                Ok(_) => yaml_problem("service manifest", err.with_key_context(text)),
             },
         },
         Kind::OpenApi => match yaml::parse_node(text) {

@@ -139,7 +139,7 @@ pub struct Contracts {
     pub asyncapi: Vec<usize>,
     /// A contract is declared but its file could not be read (already reported as CA001).
     pub unreadable: bool,
-    /// The `provides:` line.
+    /// The first contract entry under `provides:`, for findings about the contracts.
     pub span: Option<Span>,
 }
 

@@ -15,6 +15,22 @@ pub const UNKNOWN_SERVICE: RuleId = RuleId("CA002");
 pub const UNKNOWN_OPERATION: RuleId = RuleId("CA003");
 pub const MISSING_CONTRACT: RuleId = RuleId("CA004");
 pub const DANGLING_CHANNEL: RuleId = RuleId("CA005");
+pub const SYNC_CYCLE: RuleId = RuleId("CA101");
+pub const DEEP_SYNC_CHAIN: RuleId = RuleId("CA102");
+pub const SYNC_FAN_OUT: RuleId = RuleId("CA103");
+pub const AVAILABILITY_CEILING: RuleId = RuleId("CA104");
+pub const BLAST_RADIUS: RuleId = RuleId("CA105");
+pub const RETRY_AMPLIFICATION: RuleId = RuleId("CA106");
+pub const SHARED_DATASTORE: RuleId = RuleId("CA107");
+pub const REQUEST_REPLY_OVER_QUEUE: RuleId = RuleId("CA201");
+pub const DLQ_WITHOUT_REDRIVE: RuleId = RuleId("CA202");
+pub const NON_IDEMPOTENT_CONSUMER: RuleId = RuleId("CA203");
+pub const SYNC_SIDE_EFFECT: RuleId = RuleId("CA301");
+pub const INTERNAL_REST: RuleId = RuleId("CA302");
+pub const PUBLIC_NON_REST: RuleId = RuleId("CA303");
+pub const POLLING_FOR_STATUS: RuleId = RuleId("CA304");
+pub const GRPC_BEHIND_L4: RuleId = RuleId("CA401");
+pub const CALL_WITHOUT_TIMEOUT: RuleId = RuleId("CA402");
 
 /// The embedded rule files, in ID order. A test checks this list against the `rules/` folder.
 pub const RULE_FILES: &[(&str, &str)] = &[
@@ -23,6 +39,22 @@ pub const RULE_FILES: &[(&str, &str)] = &[
     ("CA003", include_str!("../../rules/CA003.yaml")),
     ("CA004", include_str!("../../rules/CA004.yaml")),
     ("CA005", include_str!("../../rules/CA005.yaml")),
+    ("CA101", include_str!("../../rules/CA101.yaml")),
+    ("CA102", include_str!("../../rules/CA102.yaml")),
+    ("CA103", include_str!("../../rules/CA103.yaml")),
+    ("CA104", include_str!("../../rules/CA104.yaml")),
+    ("CA105", include_str!("../../rules/CA105.yaml")),
+    ("CA106", include_str!("../../rules/CA106.yaml")),
+    ("CA107", include_str!("../../rules/CA107.yaml")),
+    ("CA201", include_str!("../../rules/CA201.yaml")),
+    ("CA202", include_str!("../../rules/CA202.yaml")),
+    ("CA203", include_str!("../../rules/CA203.yaml")),
+    ("CA301", include_str!("../../rules/CA301.yaml")),
+    ("CA302", include_str!("../../rules/CA302.yaml")),
+    ("CA303", include_str!("../../rules/CA303.yaml")),
+    ("CA304", include_str!("../../rules/CA304.yaml")),
+    ("CA401", include_str!("../../rules/CA401.yaml")),
+    ("CA402", include_str!("../../rules/CA402.yaml")),
 ];
 
 /// One rule's metadata, as written in `rules/<ID>.yaml`.

@@ -3,8 +3,9 @@
 //! broker are their other side.
 
 use crate::finding::Finding;
+use crate::model::ChannelId;
 use crate::model::subject::{self, SubjectIndex};
-use crate::model::{ChannelId, Model};
+use crate::suggest::Suggester;
 
 use super::Context;
 use super::catalog::DANGLING_CHANNEL;
@@ -41,6 +42,18 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             || !implicit.overlapping(c.broker, &c.subject).is_empty()
     };
 
+    let subscribed_names = Suggester::new(
+        model
+            .subscriptions
+            .iter()
+            .map(|s| model.channel(s.channel).subject.as_str()),
+    );
+    let published_names = Suggester::new(
+        model
+            .publications
+            .iter()
+            .map(|p| model.channel(p.channel).subject.as_str()),
+    );
     let mut findings = Vec::new();
     for p in &model.publications {
         if has_other_side(&subscribed, p.channel) {
@@ -57,7 +70,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             .label("no subscriber")
             .service(publisher)
             .operation(name.clone())
-            .help(help(model, name, true)),
+            .help(help(&subscribed_names, name, true)),
         );
     }
     for s in &model.subscriptions {
@@ -75,28 +88,15 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             .label("no publisher")
             .service(consumer)
             .operation(name.clone())
-            .help(help(model, name, false)),
+            .help(help(&published_names, name, false)),
         );
     }
     findings
 }
 
 /// Suggests the closest subject on the other side, the usual cause being a typo.
-fn help(model: &Model, name: &str, published: bool) -> String {
-    let other: Vec<&str> = if published {
-        model
-            .subscriptions
-            .iter()
-            .map(|s| model.channel(s.channel).subject.as_str())
-            .collect()
-    } else {
-        model
-            .publications
-            .iter()
-            .map(|p| model.channel(p.channel).subject.as_str())
-            .collect()
-    };
-    match crate::suggest::closest(name, other) {
+fn help(other_side: &Suggester, name: &str, published: bool) -> String {
+    match other_side.closest(name) {
         Some(s) if published => format!(
             "did a subscriber mean this subject when it wrote `{s}`? make both sides name the same subject"
         ),

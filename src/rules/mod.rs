@@ -4,9 +4,27 @@
 //! A rule's metadata and documentation live in `rules/<ID>.yaml` (see [`catalog`]); its
 //! detection lives in one file here, registered in [`REGISTRY`].
 
+mod availability_ceiling;
+mod blast_radius;
+mod call_without_timeout;
 pub mod catalog;
 mod dangling_channel;
+mod deep_sync_chain;
+mod dlq_without_redrive;
+pub mod estimate;
+mod grpc_behind_l4;
+mod hops;
+mod internal_rest;
 mod missing_contract;
+mod non_idempotent_consumer;
+mod polling_for_status;
+mod public_non_rest;
+mod request_reply_over_queue;
+mod retry_amplification;
+mod shared_datastore;
+mod sync_cycle;
+mod sync_fan_out;
+mod sync_side_effect;
 
 use crate::config::Config;
 use crate::finding::{Finding, RuleId};
@@ -43,6 +61,61 @@ pub const REGISTRY: &[(RuleId, Detection)] = &[
     (
         catalog::DANGLING_CHANNEL,
         Detection::Check(dangling_channel::check),
+    ),
+    (catalog::SYNC_CYCLE, Detection::Check(sync_cycle::check)),
+    (
+        catalog::DEEP_SYNC_CHAIN,
+        Detection::Check(deep_sync_chain::check),
+    ),
+    (catalog::SYNC_FAN_OUT, Detection::Check(sync_fan_out::check)),
+    (
+        catalog::AVAILABILITY_CEILING,
+        Detection::Check(availability_ceiling::check),
+    ),
+    (catalog::BLAST_RADIUS, Detection::Check(blast_radius::check)),
+    (
+        catalog::RETRY_AMPLIFICATION,
+        Detection::Check(retry_amplification::check),
+    ),
+    (
+        catalog::SHARED_DATASTORE,
+        Detection::Check(shared_datastore::check),
+    ),
+    (
+        catalog::REQUEST_REPLY_OVER_QUEUE,
+        Detection::Check(request_reply_over_queue::check),
+    ),
+    (
+        catalog::DLQ_WITHOUT_REDRIVE,
+        Detection::Check(dlq_without_redrive::check),
+    ),
+    (
+        catalog::NON_IDEMPOTENT_CONSUMER,
+        Detection::Check(non_idempotent_consumer::check),
+    ),
+    (
+        catalog::SYNC_SIDE_EFFECT,
+        Detection::Check(sync_side_effect::check),
+    ),
+    (
+        catalog::INTERNAL_REST,
+        Detection::Check(internal_rest::check),
+    ),
+    (
+        catalog::PUBLIC_NON_REST,
+        Detection::Check(public_non_rest::check),
+    ),
+    (
+        catalog::POLLING_FOR_STATUS,
+        Detection::Check(polling_for_status::check),
+    ),
+    (
+        catalog::GRPC_BEHIND_L4,
+        Detection::Check(grpc_behind_l4::check),
+    ),
+    (
+        catalog::CALL_WITHOUT_TIMEOUT,
+        Detection::Check(call_without_timeout::check),
     ),
 ];
 
@@ -112,8 +185,8 @@ mod tests {
             assert!(
                 rule.name
                     .chars()
-                    .all(|c| c.is_ascii_lowercase() || c == '-')
-                    && !rule.name.starts_with('-'),
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && rule.name.starts_with(|c: char| c.is_ascii_lowercase()),
                 "{}: names are kebab-case",
                 rule.id
             );

@@ -1,0 +1,102 @@
+//! CA105 blast-radius: a service whose failure makes at least `min-entrypoints` entrypoints
+//! fail, over hard sync edges (async edges and calls with a fallback stop the spread).
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::finding::Finding;
+use crate::model::ServiceId;
+
+use super::catalog::BLAST_RADIUS;
+use super::{Context, hops};
+
+pub fn check(ctx: &Context) -> Vec<Finding> {
+    let min = ctx.config.number(BLAST_RADIUS, "min-entrypoints").max(1.0);
+    let flagged: Vec<ServiceId> = ctx
+        .model
+        .service_ids()
+        .filter(|s| ctx.analysis.takes_down[s.index()].len() as f64 >= min)
+        .collect();
+    if flagged.is_empty() {
+        return Vec::new();
+    }
+    // One breadth-first tree per entrypoint gives the path to every flagged service.
+    let trees: HashMap<ServiceId, Vec<Option<ServiceId>>> = ctx
+        .analysis
+        .entrypoints
+        .iter()
+        .map(|&e| (e, hard_tree(ctx, e)))
+        .collect();
+    let mut findings = Vec::new();
+    for id in flagged {
+        let down = &ctx.analysis.takes_down[id.index()];
+        let service = ctx.model.service(id);
+        let names: Vec<String> = down.iter().map(|&e| ctx.model.name(e).to_owned()).collect();
+        let mut finding = Finding::new(
+            BLAST_RADIUS,
+            format!(
+                "`{}` failing takes down {} entrypoints: {}",
+                service.name,
+                down.len(),
+                names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            ),
+        )
+        .at(service.span)
+        .label("a single point of failure for these entrypoints")
+        .service(service.name.clone())
+        .services(names)
+        .help(format!(
+            "let fewer entrypoints need `{}` synchronously: serve its data from read models fed by its events, accept work asynchronously, or give callers a fallback",
+            service.name
+        ));
+        for &entry in down {
+            let how = match trees.get(&entry).map(|tree| path_to(tree, entry, id)) {
+                Some(path) if path.len() > 1 => format!(
+                    "entrypoint `{}` needs it through {}",
+                    ctx.model.name(entry),
+                    hops::path_text(ctx, &path)
+                ),
+                _ => format!("entrypoint `{}` is this service", ctx.model.name(entry)),
+            };
+            finding = finding.related(ctx.model.service(entry).span, how);
+        }
+        findings.push(finding);
+    }
+    findings
+}
+
+/// Breadth-first parents over hard edges from `from`.
+fn hard_tree(ctx: &Context, from: ServiceId) -> Vec<Option<ServiceId>> {
+    let sync = &ctx.analysis.sync;
+    let mut parent: Vec<Option<ServiceId>> = vec![None; sync.len()];
+    let mut seen = vec![false; sync.len()];
+    seen[from.index()] = true;
+    let mut queue = VecDeque::from([from]);
+    while let Some(s) = queue.pop_front() {
+        for &e in sync.out_edges(s) {
+            let edge = sync.edge(e);
+            if edge.hard && !seen[edge.to.index()] {
+                seen[edge.to.index()] = true;
+                parent[edge.to.index()] = Some(s);
+                queue.push_back(edge.to);
+            }
+        }
+    }
+    parent
+}
+
+/// The tree's path from its root to `to` (just `[root]` when `to` is the root or unreached).
+fn path_to(parent: &[Option<ServiceId>], root: ServiceId, to: ServiceId) -> Vec<ServiceId> {
+    let mut path = vec![to];
+    let mut at = to;
+    while at != root {
+        match parent[at.index()] {
+            Some(prev) => {
+                path.push(prev);
+                at = prev;
+            }
+            None => return vec![root],
+        }
+    }
+    path.reverse();
+    path
+}

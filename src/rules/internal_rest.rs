@@ -1,0 +1,84 @@
+//! CA302 internal-rest: a REST call into an internal service whose answer the caller needs (or
+//! may need: intent unknown). It should be gRPC; the finding says how much CPU that would save.
+
+use crate::finding::Finding;
+use crate::model::{Call, Exposure, Protocol, ServiceKind};
+
+use super::catalog::INTERNAL_REST;
+use super::{Context, estimate};
+
+pub fn check(ctx: &Context) -> Vec<Finding> {
+    ctx.model
+        .calls
+        .iter()
+        .filter(|call| is_internal_rest(ctx, call))
+        .map(|call| finding(ctx, call))
+        .collect()
+}
+
+/// REST from a service of the system into an internal backend, unless the answer is not needed
+/// (that is CA301's queue, not gRPC).
+fn is_internal_rest(ctx: &Context, call: &Call) -> bool {
+    let (from, to) = (ctx.model.service(call.from), ctx.model.service(call.to));
+    call.protocol == Protocol::Http
+        && call.needs_response != Some(false)
+        && from.kind != ServiceKind::Client
+        && !matches!(to.kind, ServiceKind::Client | ServiceKind::Gateway)
+        && to.exposure == Exposure::Internal
+}
+
+fn finding(ctx: &Context, call: &Call) -> Finding {
+    let model = ctx.model;
+    let (caller, callee) = (model.name(call.from), model.name(call.to));
+    let op = call.operation.as_ref().map(|o| o.name.as_str());
+    let estimate = estimate::cpu_saved(call, &ctx.config.assumptions);
+    let mut message = match op {
+        Some(op) => format!("`{caller}` calls `{callee}` over internal REST (`{op}`)"),
+        None => format!("`{caller}` calls `{callee}` over internal REST"),
+    };
+    if call.needs_response.is_none() {
+        message.push_str(", its answer assumed needed (intent unknown)");
+    }
+    message.push_str(&format!("; gRPC would save about {}", estimate.describe()));
+
+    let what = op.map_or_else(|| "the operation".to_owned(), |op| format!("`{op}`"));
+    let served: Vec<String> = model
+        .service(call.to)
+        .contracts
+        .grpc
+        .iter()
+        .filter_map(|&i| model.grpc.get(i))
+        .map(|s| format!("`{}`", s.full_name))
+        .collect();
+    let mut help = if served.is_empty() {
+        format!(
+            "describe {what} as a method in a .proto file that `{callee}` serves, and call it \
+             over gRPC"
+        )
+    } else {
+        format!(
+            "`{callee}` already serves gRPC ({}): call the method that does what {what} does, \
+             adding one to its .proto if it is missing",
+            served.join(", ")
+        )
+    };
+    help.push_str(&format!(
+        " (the estimate {}; set these under `recommend:` in commaudit.yaml)",
+        estimate.assumptions_used(&ctx.config.assumptions)
+    ));
+
+    let label = if call.needs_response.is_none() {
+        "JSON over REST; the answer may be needed"
+    } else {
+        "JSON over REST; the answer is needed"
+    };
+    let mut finding = Finding::new(INTERNAL_REST, message)
+        .at(call.span)
+        .label(label)
+        .services([caller, callee])
+        .help(help);
+    if let Some(op) = op {
+        finding = finding.operation(op);
+    }
+    finding
+}

@@ -1,0 +1,57 @@
+//! CA106 retry-amplification: along a sync chain from an entrypoint, the product of attempts
+//! (1 + retries) at each hop exceeds `max-attempts`: one user request becomes that many calls
+//! at the end of the chain.
+
+use crate::finding::Finding;
+
+use super::catalog::RETRY_AMPLIFICATION;
+use super::{Context, hops};
+
+pub fn check(ctx: &Context) -> Vec<Finding> {
+    let max = ctx.config.number(RETRY_AMPLIFICATION, "max-attempts");
+    let sync = &ctx.analysis.sync;
+    let mut findings = Vec::new();
+    for &entry in &ctx.analysis.entrypoints {
+        let chain = ctx.analysis.worst_retry_chain(entry);
+        let attempts = ctx.analysis.attempts(&chain);
+        if attempts <= max || chain.edges.is_empty() {
+            continue;
+        }
+        let services = chain.services(sync);
+        let leaf = services.last().map_or("", |&s| ctx.model.name(s));
+        let factors: Vec<String> = chain
+            .edges
+            .iter()
+            .map(|&e| (1 + sync.edge(e).retries).to_string())
+            .collect();
+        let first = sync.edge(chain.edges[0]);
+        let mut finding = Finding::new(
+            RETRY_AMPLIFICATION,
+            format!(
+                "one request to `{}` can become {attempts:.0} calls to `{leaf}`: retries multiply along {} ({})",
+                ctx.model.name(entry),
+                hops::path_text(ctx, &services),
+                factors.join(" x "),
+            ),
+        )
+        .at(hops::span(ctx, first))
+        .label(format!("{} attempts here", factors[0]))
+        .services(services.iter().map(|&s| ctx.model.name(s).to_owned()))
+        .help(format!(
+            "retry at one layer only (the edge), with a budget and backoff with jitter; let inner hops fail fast with tight timeouts, so one request stays under {max:.0} calls"
+        ));
+        for &e in chain.edges.iter().skip(1) {
+            let edge = sync.edge(e);
+            finding = finding.related(
+                hops::span(ctx, edge),
+                format!(
+                    "{} attempts: {}",
+                    1 + edge.retries,
+                    hops::describe(ctx, edge)
+                ),
+            );
+        }
+        findings.push(finding);
+    }
+    findings
+}
