@@ -3,7 +3,7 @@
 //! The pipeline, one folder per stage, each taking the previous stage's output:
 //!
 //! ```text
-//! files -> load/ -> model/ -> graph/ -> rules/ -> report/
+//! files -> load/ -> model/ -> graph/ -> rules/ (and recommend/) -> report/
 //! ```
 //!
 //! [`audit::run`] runs the first four stages; `report/` formats the resulting [`audit::Audit`].
@@ -15,6 +15,7 @@ pub mod finding;
 pub mod graph;
 pub mod load;
 pub mod model;
+pub mod recommend;
 pub mod report;
 pub mod rules;
 pub mod source;

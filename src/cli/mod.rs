@@ -49,6 +49,8 @@ enum Command {
     Scan(ScanArgs),
     /// Print the dependency graph.
     Graph(GraphArgs),
+    /// Say what every edge should be (keep, gRPC, a queue, REST, or a redesign), and why.
+    Recommend(RecommendArgs),
     /// List every rule.
     Rules,
     /// Print a rule's documentation: what it finds, why it matters, how to fix it.
@@ -111,6 +113,21 @@ struct GraphArgs {
     format: GraphFormat,
 }
 
+#[derive(Debug, clap::Args)]
+struct RecommendArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: RecommendFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RecommendFormat {
+    Table,
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ScanFormat {
     Human,
@@ -171,6 +188,7 @@ fn run(cli: Cli) -> Exit {
     match cli.command {
         Command::Scan(args) => scan(&args),
         Command::Graph(args) => graph(&args),
+        Command::Recommend(args) => recommend(&args),
         Command::Rules => {
             print!("{}", explain::rules_table());
             Exit::Clean
@@ -245,7 +263,10 @@ fn scan(args: &ScanArgs) -> Exit {
             print!("{}", report::concise::render(&audit));
             println!("{}", report::summary::line(&audit));
         }
-        ScanFormat::Json => print!("{}", report::json::render(&audit)),
+        ScanFormat::Json => {
+            let recs = crate::recommend::recommend(&audit);
+            print!("{}", report::json::render(&audit, &recs));
+        }
     }
     gate(&audit, args.fail_on)
 }
@@ -264,6 +285,20 @@ fn gate(audit: &Audit, fail_on: FailOn) -> Exit {
     }
 }
 
+fn recommend(args: &RecommendArgs) -> Exit {
+    let audit = match audit_or_exit(&args.input) {
+        Ok(audit) => audit,
+        Err(exit) => return exit,
+    };
+    let recs = crate::recommend::recommend(&audit);
+    match args.format {
+        RecommendFormat::Table => print!("{}", report::recommendations::table(&audit, &recs)),
+        RecommendFormat::Json => print!("{}", report::recommendations::json(&audit, &recs)),
+    }
+    warn_if_incomplete(&audit);
+    Exit::Clean
+}
+
 fn graph(args: &GraphArgs) -> Exit {
     let audit = match audit_or_exit(&args.input) {
         Ok(audit) => audit,
@@ -275,12 +310,21 @@ fn graph(args: &GraphArgs) -> Exit {
         GraphFormat::Mermaid => report::mermaid::render(&audit),
     };
     print!("{text}");
-    let errors = Tally::of(&audit.findings).errors;
-    if errors > 0 {
+    warn_if_incomplete(&audit);
+    Exit::Clean
+}
+
+/// Graphs and recommendations are printed even when some input was bad; say so on stderr.
+fn warn_if_incomplete(audit: &Audit) {
+    let broken = audit
+        .findings
+        .iter()
+        .filter(|f| matches!(f.rule.0, "CA001" | "CA002" | "CA003"))
+        .count();
+    if broken > 0 {
         eprintln!(
-            "warning: {errors} error{} while reading the inputs, so the graph may be incomplete; run `commaudit scan` to see them",
-            if errors == 1 { "" } else { "s" }
+            "warning: {broken} input problem{} (CA001-CA003), so the graph may be incomplete; run `commaudit scan` to see them",
+            if broken == 1 { "" } else { "s" }
         );
     }
-    Exit::Clean
 }

@@ -43,8 +43,8 @@ pub const TABLE: &[(&str, f64, &str)] = &[
     ),
     (
         "log-retention-hours",
-        72.0,
-        "replay window, in hours, above which a Kafka-compatible log fits better",
+        720.0,
+        "replay window, in hours, above which a Kafka-compatible log fits better (JetStream keeps days of history well; months of replay is a log's job)",
     ),
 ];
 

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 pub mod analysis;
 pub mod chains;
 pub mod cycles;
+pub mod measures;
 pub mod reach;
 pub mod request_reply;
 pub mod sync;

@@ -61,6 +61,9 @@ pub struct Loaded {
     pub paths: BTreeMap<PathBuf, SourceId>,
     /// Files that were read but could not be used (already reported as CA001).
     pub broken: BTreeSet<SourceId>,
+    /// Services whose manifest could not be read, by the name its `service:` line gives, so
+    /// that references to them do not cascade into "unknown service" findings.
+    pub unreadable_services: Vec<(String, Span)>,
 }
 
 impl Loaded {
@@ -286,6 +289,11 @@ impl Loader {
             Parsed::Broken(findings) => {
                 self.loaded.broken.insert(id);
                 self.loaded.findings.extend(findings);
+                let text = &self.loaded.sources.get(id).text;
+                if let Some((name, offset)) = declared_service_name(text) {
+                    let span = Span::new(id, offset, name.len() as u32);
+                    self.loaded.unreadable_services.push((name, span));
+                }
             }
         }
     }
@@ -478,6 +486,25 @@ fn parse(id: SourceId, kind: Kind, text: &str, sources: &Sources) -> Parsed {
             Err(err) => yaml_problem("AsyncAPI document", err),
         },
     }
+}
+
+/// The name on a manifest's `service:` line and its offset, read from the text alone, for
+/// manifests that do not parse.
+fn declared_service_name(text: &str) -> Option<(String, u32)> {
+    let mut offset = 0usize;
+    for line in text.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix("service:") {
+            let value = rest.split(" #").next().unwrap_or("").trim();
+            let name = value.trim_matches(|c| c == '"' || c == '\'');
+            if name.is_empty() || name.contains(char::is_whitespace) {
+                return None;
+            }
+            let start = offset + line.find(name).unwrap_or(0);
+            return Some((name.to_owned(), start as u32));
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// The first 64 KiB of a file, for sniffing files too large to read whole.

@@ -36,6 +36,7 @@ pub fn build(loaded: Loaded) -> Resolved {
         findings,
         paths,
         broken,
+        unreadable_services,
     } = loaded;
     let mut r = Resolver {
         model: Model {
@@ -75,7 +76,7 @@ pub fn build(loaded: Loaded) -> Resolved {
                 b.manifest.service.pos,
             ))
     });
-    let kept = r.declare_services(manifests);
+    let kept = r.declare_services(manifests, &unreadable_services);
     r.adopt_owned_asyncapi();
     for (id, input) in kept.iter().enumerate() {
         let id = ServiceId(id as u32);
@@ -158,7 +159,20 @@ impl Resolver<'_> {
     }
 
     /// Declares every service once (sorted by name); returns the manifests kept, in id order.
-    fn declare_services(&mut self, manifests: Vec<ManifestInput>) -> Vec<ManifestInput> {
+    /// Services whose manifest could not be read are declared by name only, marked unreadable,
+    /// so calls to them resolve instead of cascading into CA002.
+    fn declare_services(
+        &mut self,
+        manifests: Vec<ManifestInput>,
+        unreadable: &[(String, Span)],
+    ) -> Vec<ManifestInput> {
+        let mut stand_ins: Vec<(String, Span)> = unreadable
+            .iter()
+            .filter(|(name, _)| !manifests.iter().any(|m| &m.manifest.service.value == name))
+            .cloned()
+            .collect();
+        stand_ins.sort();
+        stand_ins.dedup_by(|a, b| a.0 == b.0);
         let mut kept: Vec<ManifestInput> = Vec::new();
         for input in manifests {
             let m = &input.manifest;
@@ -185,6 +199,18 @@ impl Resolver<'_> {
             let service = self.service_of(&input);
             self.model.services.push(service);
             kept.push(input);
+        }
+        for (name, span) in stand_ins {
+            let at = self.model.services.partition_point(|s| s.name < name);
+            self.model.services.insert(at, stand_in(name, span));
+            kept.insert(
+                at,
+                ManifestInput {
+                    source: span.source,
+                    dir: std::path::PathBuf::new(),
+                    manifest: empty_manifest(span),
+                },
+            );
         }
         kept
     }
@@ -347,7 +373,57 @@ impl Resolver<'_> {
             .get(&crate::load::canonical(&dir.join(path)))
             .copied()
     }
+}
 
+/// A service known only by name, because its manifest could not be read.
+fn stand_in(name: String, span: Span) -> Service {
+    Service {
+        name,
+        kind: ServiceKind::Service,
+        exposure: Exposure::Internal,
+        owner: None,
+        description: None,
+        availability: None,
+        latency_p99_ms: None,
+        processing_ms: None,
+        load_balancer: None,
+        contracts: Contracts {
+            unreadable: true,
+            ..Contracts::default()
+        },
+        span,
+        slo_span: None,
+        load_balancer_span: None,
+        origin: Origin::Declared,
+    }
+}
+
+/// A manifest that declares nothing, standing in for one that could not be read.
+fn empty_manifest(span: Span) -> ServiceManifest {
+    ServiceManifest {
+        service: Located {
+            value: String::new(),
+            pos: crate::load::yaml::Pos {
+                offset: span.offset,
+                len: span.len,
+            },
+        },
+        kind: None,
+        description: None,
+        owner: None,
+        exposure: None,
+        slo: None,
+        processing_ms: None,
+        load_balancer: None,
+        provides: None,
+        calls: Vec::new(),
+        publishes: Vec::new(),
+        subscribes: Vec::new(),
+        datastores: Vec::new(),
+    }
+}
+
+impl Resolver<'_> {
     /// Resolves a service name, reporting CA002 with a suggestion when it is unknown.
     pub(super) fn service_ref(
         &mut self,
@@ -524,14 +600,14 @@ impl Resolver<'_> {
             }),
             Some((Ok(op), _)) => Some(op),
             Some((Err(not_found), what)) => {
+                let declared = match not_found.declared {
+                    1 => format!("1 {what}"),
+                    n => format!("{n} {what}s"),
+                };
                 let help = match &not_found.suggestion {
-                    Some(s) => format!(
-                        "did you mean `{s}`? `{target_name}` declares {} {what}",
-                        not_found.declared
-                    ),
+                    Some(s) => format!("did you mean `{s}`? `{target_name}` declares {declared}"),
                     None => format!(
-                        "name one of the {} {what} `{target_name}` declares, or add this one to its contract",
-                        not_found.declared
+                        "name one of the {declared} `{target_name}` declares, or add this one to its contract"
                     ),
                 };
                 self.findings.push(

@@ -19,6 +19,7 @@ struct Document<'a> {
     summary: Summary,
     graph: Counts,
     findings: Vec<FindingOut<'a>>,
+    recommendations: Vec<super::recommendations::RecommendationOut<'a>>,
 }
 
 #[derive(Serialize)]
@@ -102,7 +103,7 @@ pub fn finding_out<'a>(f: &'a Finding, sources: &Sources) -> FindingOut<'a> {
     }
 }
 
-pub fn render(audit: &Audit) -> String {
+pub fn render(audit: &Audit, recs: &[crate::recommend::Recommendation]) -> String {
     let tally = Tally::of(&audit.findings);
     let doc = Document {
         schema_version: SCHEMA_VERSION,
@@ -123,6 +124,7 @@ pub fn render(audit: &Audit) -> String {
             .iter()
             .map(|f| finding_out(f, &audit.sources))
             .collect(),
+        recommendations: super::recommendations::items(audit, recs),
     };
     let mut text =
         serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));

@@ -8,6 +8,7 @@ pub mod graph_json;
 pub mod human;
 pub mod json;
 pub mod mermaid;
+pub mod recommendations;
 pub mod summary;
 
 /// Whether to colour human output.

@@ -1,0 +1,177 @@
+//! Stage 4b, recommend: for every edge of the graph, what it should be (keep, gRPC, a queue,
+//! REST with OpenAPI, or a redesign), the chain of reasons, and the numbers behind them.
+//!
+//! The decision for each edge is in [`verdict`]; this module adds the numbers: chain depth and
+//! availability ceiling before and after for edges that should leave the synchronous path, and
+//! the CPU estimate for REST that should become gRPC.
+
+mod verdict;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::audit::Audit;
+use crate::graph::measures::{self, Measures};
+use crate::graph::sync::Via;
+use crate::graph::{EdgeKind, NodeRef};
+use crate::model::ServiceId;
+use crate::rules::catalog::AVAILABILITY_CEILING;
+use crate::rules::estimate::CpuEstimate;
+use crate::source::Span;
+
+pub use verdict::Verdict;
+
+/// What one edge should become, and why.
+#[derive(Debug, Clone)]
+pub struct Recommendation {
+    /// Index into the graph's edges.
+    pub edge: usize,
+    pub from: String,
+    pub to: String,
+    /// What it is now: `rest POST /emails`, `grpc orders.v1.OrderService/CreateOrder`,
+    /// `nats publish orders.completed`.
+    pub current: String,
+    pub verdict: Verdict,
+    /// The chain of reasons, most important first: `internal`, `answer not needed`, ...
+    pub reasons: Vec<String>,
+    pub numbers: Numbers,
+    pub span: Span,
+}
+
+/// The figures that back a recommendation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Numbers {
+    /// Longest sync chain, in hops, of the entrypoints whose requests use this edge.
+    pub depth_before: Option<usize>,
+    pub depth_after: Option<usize>,
+    /// Lowest availability ceiling of those entrypoints, in percent.
+    pub ceiling_before: Option<f64>,
+    pub ceiling_after: Option<f64>,
+    /// CPU a REST call would save as gRPC, in cores.
+    pub cpu_saved_cores: Option<f64>,
+    #[serde(skip)]
+    pub cpu: Option<CpuEstimate>,
+}
+
+/// One recommendation per edge, in the graph's edge order.
+pub fn recommend(audit: &Audit) -> Vec<Recommendation> {
+    let default_availability = audit
+        .config
+        .number(AVAILABILITY_CEILING, "default-availability")
+        / 100.0;
+    let entrypoints = &audit.analysis.entrypoints;
+    let before = Measures::of(
+        &audit.model,
+        &audit.analysis.sync,
+        entrypoints,
+        default_availability,
+    );
+    let cycle_breakers = verdict::cycle_breakers(audit);
+    let reached_by = reached_by(audit);
+    let sync_edges = sync_edges_by_kind(audit);
+    let mut out = Vec::with_capacity(audit.graph.edges.len());
+    for (i, edge) in audit.graph.edges.iter().enumerate() {
+        let (verdict, reasons, cpu) = verdict::decide(audit, edge, &cycle_breakers);
+        let caller = match audit.graph.nodes[edge.from].target {
+            NodeRef::Service(s) => Some(s),
+            _ => None,
+        };
+        let mut numbers = Numbers {
+            cpu_saved_cores: cpu.map(|c| c.cores),
+            cpu,
+            ..Numbers::default()
+        };
+        if let Some(caller) = caller {
+            let affected = &reached_by[caller.index()];
+            numbers.depth_before = worst_depth(&before, affected);
+            numbers.ceiling_before = lowest_ceiling(&before, affected);
+            let leaves_sync_path =
+                matches!(verdict, Verdict::Queue | Verdict::Log | Verdict::Redesign);
+            match sync_edges.get(&edge.kind) {
+                Some(&sync_edge) if leaves_sync_path => {
+                    let after_graph = measures::without(&audit.analysis.sync, sync_edge);
+                    let after = Measures::of(
+                        &audit.model,
+                        &after_graph,
+                        entrypoints,
+                        default_availability,
+                    );
+                    numbers.depth_after = worst_depth(&after, affected);
+                    numbers.ceiling_after = lowest_ceiling(&after, affected);
+                }
+                _ => {
+                    numbers.depth_after = numbers.depth_before;
+                    numbers.ceiling_after = numbers.ceiling_before;
+                }
+            }
+        }
+        out.push(Recommendation {
+            edge: i,
+            from: audit.graph.nodes[edge.from].name.clone(),
+            to: audit.graph.nodes[edge.to].name.clone(),
+            current: verdict::current(edge),
+            verdict,
+            reasons,
+            numbers,
+            span: edge.span,
+        });
+    }
+    out
+}
+
+/// The G_sync edge each graph edge stands for: a call, or the wait of a request/reply.
+fn sync_edges_by_kind(audit: &Audit) -> HashMap<EdgeKind, usize> {
+    let sync = &audit.analysis.sync;
+    (0..sync.edges.len())
+        .map(|i| {
+            let kind = match sync.edge(i).via {
+                Via::Call(c) => EdgeKind::Call(c),
+                Via::RequestReply(r) => {
+                    EdgeKind::Publish(audit.analysis.request_replies[r].publication)
+                }
+            };
+            (kind, i)
+        })
+        .collect()
+}
+
+/// For each service, the entrypoints whose requests can reach it over sync edges (an
+/// entrypoint reaches itself). One traversal per entrypoint.
+fn reached_by(audit: &Audit) -> Vec<Vec<ServiceId>> {
+    let sync = &audit.analysis.sync;
+    let mut by: Vec<Vec<ServiceId>> = vec![Vec::new(); sync.len()];
+    for &entry in &audit.analysis.entrypoints {
+        let mut seen = vec![false; sync.len()];
+        let mut stack = vec![entry];
+        seen[entry.index()] = true;
+        while let Some(s) = stack.pop() {
+            by[s.index()].push(entry);
+            for &e in sync.out_edges(s) {
+                let next = sync.edge(e).to;
+                if !seen[next.index()] {
+                    seen[next.index()] = true;
+                    stack.push(next);
+                }
+            }
+        }
+    }
+    by
+}
+
+fn worst_depth(m: &Measures, entries: &[ServiceId]) -> Option<usize> {
+    entries
+        .iter()
+        .filter_map(|&e| m.entry(e))
+        .map(|x| x.depth)
+        .max()
+}
+
+fn lowest_ceiling(m: &Measures, entries: &[ServiceId]) -> Option<f64> {
+    entries
+        .iter()
+        .filter_map(|&e| m.entry(e))
+        .map(|x| x.ceiling)
+        .min_by(f64::total_cmp)
+        .map(|c| (c * 1e6).round() / 1e4)
+}
