@@ -1,0 +1,69 @@
+//! What every command that reads a system shares: the paths, limits, and running the pipeline.
+
+use std::path::PathBuf;
+
+use crate::audit::{self, Audit};
+use crate::load::{LoadOptions, read::DEFAULT_MAX_FILE_BYTES};
+
+use super::Exit;
+
+#[derive(Debug, clap::Args)]
+pub struct InputArgs {
+    /// Files or folders to read (default: the current folder).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Largest file read, in bytes; larger files are reported, not read.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_BYTES)]
+    pub max_file_size: u64,
+}
+
+impl InputArgs {
+    pub fn options(&self) -> LoadOptions {
+        let paths = if self.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            self.paths.clone()
+        };
+        LoadOptions {
+            paths,
+            max_file_bytes: self.max_file_size,
+        }
+    }
+
+    /// Runs the pipeline; a load or configuration error is printed and means exit code 2.
+    pub fn audit(&self) -> Result<Audit, Exit> {
+        audit::run(&self.options()).map_err(|err| {
+            match err {
+                audit::AuditError::Load(err) => eprintln!("error: {err}\n  help: {}", err.help()),
+                audit::AuditError::Config(errors, sources) => {
+                    for e in errors {
+                        let place = e.span.map(|s| {
+                            let loc = sources.locate(s);
+                            format!("{}:{}:{}: ", loc.file, loc.line, loc.column)
+                        });
+                        eprintln!("error: {}{}", place.unwrap_or_default(), e.message);
+                        if let Some(help) = e.help {
+                            eprintln!("  help: {help}");
+                        }
+                    }
+                }
+            }
+            Exit::Usage
+        })
+    }
+}
+
+/// Graphs and recommendations are printed even when some input was bad; say so on stderr.
+pub fn warn_if_incomplete(audit: &Audit) {
+    let broken = audit
+        .findings
+        .iter()
+        .filter(|f| matches!(f.rule.0, "CA001" | "CA002" | "CA003"))
+        .count();
+    if broken > 0 {
+        eprintln!(
+            "warning: {broken} input problem{} (CA001-CA003), so the graph may be incomplete; run `commaudit scan` to see them",
+            if broken == 1 { "" } else { "s" }
+        );
+    }
+}
