@@ -88,6 +88,7 @@ fn time(name: &str, dir: &Path) {
     let options = LoadOptions {
         paths: vec![dir.to_path_buf()],
         max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+        ..LoadOptions::default()
     };
     let mut runs: Vec<Duration> = (0..7)
         .map(|_| {

@@ -1,7 +1,7 @@
 //! The pipeline in one place: load -> model -> graph -> rules, giving one [`Audit`] that every
 //! report reads.
 
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, Settings};
 use crate::finding::{Finding, sort_findings};
 use crate::graph::Graph;
 use crate::graph::analysis::Analysis;
@@ -20,6 +20,11 @@ pub struct Audit {
     pub config: Config,
     /// Sorted, without repeats, with the configuration's severities applied.
     pub findings: Vec<Finding>,
+    /// What was read but not used, or could not be inferred, said plainly in the summary.
+    pub notes: Vec<String>,
+    /// What the CI gate did (suppressions, baseline, fingerprints); empty until
+    /// [`crate::gate::apply`] runs.
+    pub gate: crate::gate::Outcome,
 }
 
 /// Why there is no audit: exit code 2.
@@ -30,10 +35,16 @@ pub enum AuditError {
     Config(Vec<ConfigError>, Sources),
 }
 
-/// Runs the whole pipeline over the paths in `options`.
+/// Runs the whole pipeline over the paths in `options`, with the settings of the project files
+/// among them.
 pub fn run(options: &LoadOptions) -> Result<Audit, AuditError> {
-    let loaded = load::load(options).map_err(AuditError::Load)?;
-    let config = match Config::from_projects(&loaded.projects) {
+    run_with(options, &Settings::default())
+}
+
+/// Runs the whole pipeline with the configuration `settings` choose (see [`Settings`]).
+pub fn run_with(options: &LoadOptions, settings: &Settings) -> Result<Audit, AuditError> {
+    let mut loaded = load::load(options).map_err(AuditError::Load)?;
+    let config = match Config::resolve(&mut loaded, &options.paths, settings) {
         Ok(config) => config,
         Err(errors) => return Err(AuditError::Config(errors, loaded.sources)),
     };
@@ -62,5 +73,7 @@ pub fn run(options: &LoadOptions) -> Result<Audit, AuditError> {
         analysis,
         config,
         findings,
+        notes: resolved.notes,
+        gate: Default::default(),
     })
 }

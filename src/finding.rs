@@ -144,19 +144,22 @@ impl Finding {
 
 /// Sorts findings into the one order every output uses: file, line, column, rule, message.
 pub fn sort_findings(findings: &mut [Finding], sources: &Sources) {
-    findings.sort_by_cached_key(|f| {
-        let place = f.span.map(|s| {
-            let loc = sources.locate(s);
-            (loc.file.to_owned(), loc.line, loc.column)
-        });
-        (
-            place.is_some(),
-            place,
-            f.rule,
-            f.message.clone(),
-            f.services.clone(),
-        )
+    findings.sort_by_cached_key(|f| order_key(f, sources));
+}
+
+/// The key of [`sort_findings`], for sorting findings kept alongside other data.
+pub fn order_key(f: &Finding, sources: &Sources) -> impl Ord + use<> {
+    let place = f.span.map(|s| {
+        let loc = sources.locate(s);
+        (loc.file.to_owned(), loc.line, loc.column)
     });
+    (
+        place.is_some(),
+        place,
+        f.rule,
+        f.message.clone(),
+        f.services.clone(),
+    )
 }
 
 /// Counts of findings by severity.

@@ -9,7 +9,12 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use commaudit::audit;
+use commaudit::config::date::Date;
+use commaudit::gate;
 use commaudit::load::{LoadOptions, read::DEFAULT_MAX_FILE_BYTES};
+
+/// "Today" for suppression expiry in every case.
+const TODAY: &str = "2026-06-01";
 
 fn cases() -> Vec<(String, PathBuf)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
@@ -31,11 +36,34 @@ fn cases() -> Vec<(String, PathBuf)> {
 /// The findings of `rule` in one case, one line each, with paths relative to the case folder,
 /// and the IDs of every rule that fired.
 fn findings_of(path: &Path, rule: &str) -> (Vec<String>, String) {
-    let audit = audit::run(&LoadOptions {
+    let mut audit = audit::run(&LoadOptions {
         paths: vec![path.to_path_buf()],
         max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+        ..LoadOptions::default()
     })
     .unwrap();
+    // The CI gate runs too, so suppressions apply and the meta rules (CA9xx) have cases: a
+    // case's `.commaudit-baseline.json` is its baseline, and today is a fixed date.
+    let baseline_path = path.join(gate::baseline::FILE_NAME);
+    let baseline = baseline_path.is_file().then(|| {
+        let text = std::fs::read_to_string(&baseline_path).unwrap();
+        let id = audit.sources.add(
+            commaudit::source::display_name(&baseline_path),
+            baseline_path.clone(),
+            text.clone().into(),
+        );
+        gate::baseline::Baseline::parse(&text, id).unwrap()
+    });
+    let root = std::fs::canonicalize(path).unwrap();
+    gate::apply(
+        &mut audit,
+        &gate::Options {
+            today: Date::parse(TODAY).unwrap(),
+            inline_ignores: true,
+            baseline: baseline.as_ref(),
+            root: &root,
+        },
+    );
     let prefix = format!("{}/", commaudit::source::display_name(path));
     let mut text = String::new();
     let mut rules = Vec::new();

@@ -1,11 +1,20 @@
 //! The command line: flags, the commands they run, and the exit code each outcome maps to.
 //! Only this module and `main.rs` print or touch the terminal. One file per command.
 
+mod atomic;
+mod baseline;
+mod config;
 mod explain;
+mod gate;
 mod graph;
+mod init;
 mod input;
+mod output;
 mod recommend;
+mod report;
 mod scan;
+mod what_if;
+mod worktree;
 
 use std::process::ExitCode;
 
@@ -44,8 +53,20 @@ struct Cli {
 enum Command {
     /// Read the inputs below PATHs, check them, and report findings.
     Scan(scan::ScanArgs),
+    /// Record today's findings as known, so `scan` fails only on new ones.
+    Baseline(baseline::BaselineArgs),
+    /// Write a commented commaudit.yaml for this repository (and, with --baseline, a baseline).
+    Init(init::InitArgs),
+    /// Show the configuration a scan would use.
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
     /// Print the dependency graph.
     Graph(graph::GraphArgs),
+    /// Write a migration report: what is wrong, why it matters, what to do first, with a
+    /// picture of the graph and an ordered plan.
+    Report(report::ReportArgs),
+    /// Ask what happens if services go down or slow down, or calls become async or go away.
+    WhatIf(what_if::WhatIfArgs),
     /// Say what every edge should be (keep, gRPC, a queue, REST, or a redesign), and why.
     Recommend(recommend::RecommendArgs),
     /// List every rule.
@@ -92,7 +113,12 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Exit {
     match cli.command {
         Command::Scan(args) => scan::run(&args),
+        Command::Baseline(args) => baseline::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Config(command) => config::run(&command),
         Command::Graph(args) => graph::run(&args),
+        Command::Report(args) => report::run(&args),
+        Command::WhatIf(args) => what_if::run(&args),
         Command::Recommend(args) => recommend::run(&args),
         Command::Rules => {
             print!("{}", explain::rules_table());

@@ -1,36 +1,71 @@
-//! `commaudit scan`: findings in the chosen format, and the exit code the CI gate reads.
+//! `commaudit scan`: findings in the chosen format (and extra report files), and the exit code
+//! the CI gate reads.
 
-use std::io::IsTerminal;
+use std::path::PathBuf;
 
 use clap::ValueEnum;
 
 use crate::audit::Audit;
 use crate::finding::{Severity, Tally};
-use crate::report::{self, Color};
+use crate::gate::diff;
 
 use super::Exit;
+use super::gate::{BaselineChoice, GateArgs, gated};
 use super::input::InputArgs;
+use super::output::{self, Outputs};
 
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Output format.
+    #[command(flatten)]
+    gate: GateArgs,
+    /// Output format on stdout.
     #[arg(long, value_enum, default_value = "human")]
     format: ScanFormat,
+    #[command(flatten)]
+    outputs: Outputs,
     /// Lowest severity that makes the exit code 1.
     #[arg(long, value_enum, default_value = "error")]
     fail_on: FailOn,
-    /// Colour for human output: auto follows the terminal and NO_COLOR.
+    /// Exit with 0 even when findings are at or above --fail-on (errors in the run still exit 2).
+    #[arg(long)]
+    exit_zero: bool,
+    /// Colour for human output: auto follows the terminal and NO_COLOR; machine formats never
+    /// have colour.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
+    /// Baseline of known findings to skip (default: .commaudit-baseline.json next to the
+    /// configuration or in the first PATH, when there is one).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_baseline")]
+    baseline: Option<PathBuf>,
+    /// Report every finding, even those a baseline lists.
+    #[arg(long)]
+    no_baseline: bool,
+    /// Report only findings that are new since this git revision (a branch, tag or commit),
+    /// and how the measures of the sync graph changed.
+    #[arg(long, value_name = "REF")]
+    diff_base: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum ScanFormat {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormat {
+    /// Diagnostics with source snippets.
     Human,
+    /// One line per finding: path:line:col: CODE [severity] message.
     Concise,
+    /// The stable JSON document (docs/output.md).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions annotations (and a job summary when GITHUB_STEP_SUMMARY is set).
+    Github,
+    /// GitLab code quality report.
+    Gitlab,
+    /// JUnit XML, one test case per rule.
+    Junit,
+    /// A Markdown report.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -41,59 +76,58 @@ enum FailOn {
     Never,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum ColorChoice {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
     Auto,
     Always,
     Never,
 }
 
-pub fn run(args: &ScanArgs) -> Exit {
-    let audit = match args.input.audit() {
-        Ok(audit) => audit,
-        Err(exit) => return exit,
-    };
-    match args.format {
-        ScanFormat::Human => {
-            let color = match args.color {
-                ColorChoice::Always => Color::Always,
-                ColorChoice::Never => Color::Never,
-                ColorChoice::Auto => {
-                    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
-                        || !std::io::stdout().is_terminal()
-                    {
-                        Color::Never
-                    } else {
-                        Color::Always
-                    }
-                }
-            };
-            print!(
-                "{}",
-                report::human::render(&audit.findings, &audit.sources, color)
-            );
-            println!("{}", report::summary::line(&audit));
-        }
-        ScanFormat::Concise => {
-            print!("{}", report::concise::render(&audit));
-            println!("{}", report::summary::line(&audit));
-        }
-        ScanFormat::Json => {
-            let recs = crate::recommend::recommend(&audit);
-            print!("{}", report::json::render(&audit, &recs));
+impl FailOn {
+    fn level(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Note => Some(Severity::Note),
+            FailOn::Never => None,
         }
     }
-    gate(&audit, args.fail_on)
 }
 
-fn gate(audit: &Audit, fail_on: FailOn) -> Exit {
-    let level = match fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Note => Severity::Note,
-        FailOn::Never => return Exit::Clean,
+pub fn run(args: &ScanArgs) -> Exit {
+    match scan(args) {
+        Ok(exit) | Err(exit) => exit,
+    }
+}
+
+fn scan(args: &ScanArgs) -> Result<Exit, Exit> {
+    let baseline = match (&args.baseline, args.no_baseline) {
+        (Some(file), _) => BaselineChoice::File(file.clone()),
+        (None, true) => BaselineChoice::Off,
+        (None, false) => BaselineChoice::Auto,
     };
-    if Tally::of(&audit.findings).at_least(level) > 0 {
+    let mut audit = gated(&args.input, &args.gate, &baseline)?;
+    if let Some(reference) = &args.diff_base {
+        let options = args.input.options();
+        let settings = args.input.settings(&args.gate.overrides());
+        let base =
+            super::worktree::audit_base(reference, &options, &settings, &args.gate, &baseline)?;
+        let unchanged = diff::keep_new(&mut audit, &base.fingerprints);
+        let measures = diff::compare(&base.measures, &diff::measures(&audit));
+        audit.gate.diff = Some(diff::DiffSummary {
+            base: reference.clone(),
+            unchanged,
+            measures,
+        });
+    }
+    let fail_on = args.fail_on.level();
+    output::emit(&audit, args.format, args.color, fail_on, &args.outputs)?;
+    Ok(verdict(&audit, fail_on, args.exit_zero))
+}
+
+fn verdict(audit: &Audit, fail_on: Option<Severity>, exit_zero: bool) -> Exit {
+    let failing = fail_on.is_some_and(|level| Tally::of(&audit.findings).at_least(level) > 0);
+    if failing && !exit_zero {
         Exit::Findings
     } else {
         Exit::Clean

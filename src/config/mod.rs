@@ -1,22 +1,30 @@
 //! Configuration, validated once into a resolved type: per-rule switches, severities and
-//! thresholds (`rules:` in commaudit.yaml) and the assumptions behind estimates
-//! (`recommend:`). A setting that names no rule or option is a usage error that points at its
+//! thresholds (`rules:` in commaudit.yaml), the assumptions behind estimates (`recommend:`),
+//! findings accepted on purpose (`ignores:`), and the command line's `--select`, `--ignore` and
+//! `--severity`. A setting that names no rule or option is a usage error that points at its
 //! line and suggests the closest valid name.
 
 mod assumptions;
+pub mod date;
+pub mod ignores;
+mod resolve;
+mod rules;
+pub mod select;
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use schemars::{Schema, SchemaGenerator, json_schema};
 
 use crate::finding::{RuleId, Severity};
 use crate::load::ProjectInput;
-use crate::load::yaml::{Node, Value};
-use crate::rules::catalog::{self, RuleMeta};
-use crate::source::Span;
-use crate::suggest;
+use crate::rules::catalog;
+use crate::source::{SourceId, Span};
 
 pub use assumptions::Assumptions;
+pub use ignores::Ignore;
+pub use resolve::{Choice, Overrides, Settings, find_upward};
+use select::RulePattern;
 
 /// A configuration problem: the run stops with exit code 2.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,22 +47,25 @@ pub struct RuleConfig {
 pub struct Config {
     rules: BTreeMap<&'static str, RuleConfig>,
     pub assumptions: Assumptions,
+    /// Findings accepted on purpose, from every settings file.
+    pub ignores: Vec<Ignore>,
+    /// `--select`: when set, only these rules run.
+    select: Option<Vec<RulePattern>>,
+    /// `--ignore`: these rules do not run.
+    deselect: Vec<RulePattern>,
+    /// The configuration file found upward from the scanned path, or given with `--config`.
+    pub file: Option<PathBuf>,
+    /// Every file whose settings apply, in the order they were read.
+    pub sources: Vec<SourceId>,
 }
 
 impl Config {
-    /// Reads the `rules:` and `recommend:` sections of every project file.
+    /// Reads the `rules:`, `recommend:` and `ignores:` sections of every project file.
     pub fn from_projects(projects: &[ProjectInput]) -> Result<Config, Vec<ConfigError>> {
         let mut config = Config::default();
         let mut errors = Vec::new();
         for project in projects {
-            if let Some(rules) = &project.file.rules {
-                config.read_rules(rules, project.source, &mut errors);
-            }
-            if let Some(recommend) = &project.file.recommend {
-                config
-                    .assumptions
-                    .read(recommend, project.source, &mut errors);
-            }
+            config.read_project(&project.file, project.source, &mut errors);
         }
         if errors.is_empty() {
             Ok(config)
@@ -63,134 +74,43 @@ impl Config {
         }
     }
 
-    fn read_rules(
+    fn read_project(
         &mut self,
-        rules: &Node,
-        source: crate::source::SourceId,
+        file: &crate::load::manifest::ProjectFile,
+        source: SourceId,
         errors: &mut Vec<ConfigError>,
     ) {
-        let at = |n: &Node| Some(n.pos.span(source));
-        if !rules.is_map() {
-            errors.push(ConfigError {
-                message: format!(
-                    "`rules` must be a mapping of rule IDs or names, found {}",
-                    rules.kind_name()
-                ),
-                span: at(rules),
-                help: Some("write `rules:` then `CA102: { max-depth: 4 }` lines".into()),
-            });
-            return;
+        self.sources.push(source);
+        if let Some(rules) = &file.rules {
+            self.read_rules(rules, source, errors);
         }
-        for (key, settings) in rules.entries() {
-            let Some(meta) = catalog::find(&key.name) else {
-                let names = catalog::all()
-                    .iter()
-                    .flat_map(|r| [r.id.as_str(), r.name.as_str()]);
-                errors.push(ConfigError {
-                    message: format!("unknown rule `{}`", key.name),
-                    span: Some(key.pos.span(source)),
-                    help: Some(
-                        suggest::did_you_mean(&key.name, names)
-                            .unwrap_or_else(|| "run `commaudit rules` to list the rules".into()),
-                    ),
-                });
-                continue;
-            };
-            let id = id_of(meta);
-            let entry = self.rules.entry(id).or_insert_with(|| RuleConfig {
-                enabled: true,
-                severity: None,
-                options: BTreeMap::new(),
-            });
-            if !settings.is_map() {
-                errors.push(ConfigError {
-                    message: format!(
-                        "settings of `{}` must be a mapping, found {}",
-                        key.name,
-                        settings.kind_name()
-                    ),
-                    span: at(settings),
-                    help: Some(format!("write `{}: {{ severity: warning }}`", key.name)),
-                });
-                continue;
-            }
-            for (option, value) in settings.entries() {
-                let span = option.pos.span(source);
-                match option.name.as_str() {
-                    "severity" => match value.as_str() {
-                        Some("off") => entry.enabled = false,
-                        Some(level) if Severity::parse(level).is_some() => {
-                            entry.severity = Severity::parse(level);
-                        }
-                        _ => errors.push(ConfigError {
-                            message: format!(
-                                "`severity` of {} must be error, warning, note or off",
-                                meta.id
-                            ),
-                            span: at(value),
-                            help: None,
-                        }),
-                    },
-                    "enabled" => match value.as_bool() {
-                        Some(on) => entry.enabled = on,
-                        None => errors.push(ConfigError {
-                            message: format!("`enabled` of {} must be true or false", meta.id),
-                            span: at(value),
-                            help: None,
-                        }),
-                    },
-                    name => match meta.options.iter().find(|o| o.name == name) {
-                        None => {
-                            let known = meta
-                                .options
-                                .iter()
-                                .map(|o| o.name.as_str())
-                                .chain(["severity", "enabled"]);
-                            let help =
-                                suggest::did_you_mean(name, known.clone()).unwrap_or_else(|| {
-                                    format!(
-                                        "{} takes: {}",
-                                        meta.id,
-                                        known.collect::<Vec<_>>().join(", ")
-                                    )
-                                });
-                            errors.push(ConfigError {
-                                message: format!("{} has no option `{name}`", meta.id),
-                                span: Some(span),
-                                help: Some(help),
-                            });
-                        }
-                        Some(_) => match number(value) {
-                            Some(n) => {
-                                if let Some(prev) =
-                                    entry.options.insert(name.to_owned(), n).filter(|p| *p != n)
-                                {
-                                    errors.push(ConfigError {
-                                        message: format!("`{name}` of {} is set twice, to {prev} and to {n}", meta.id),
-                                        span: Some(span),
-                                        help: Some("keep one setting for it across the commaudit.yaml files scanned".into()),
-                                    });
-                                }
-                            }
-                            None => errors.push(ConfigError {
-                                message: format!(
-                                    "`{name}` of {} must be a number, found {}",
-                                    meta.id,
-                                    value.kind_name()
-                                ),
-                                span: at(value),
-                                help: None,
-                            }),
-                        },
-                    },
-                }
-            }
+        if let Some(recommend) = &file.recommend {
+            self.assumptions.read(recommend, source, errors);
+        }
+        if let Some(ignores) = &file.ignores {
+            self.ignores.extend(ignores::read(ignores, source, errors));
         }
     }
 
-    /// Whether the rule runs.
+    /// Whether the rule runs: on in the configuration, selected, and not ignored.
     pub fn enabled(&self, rule: RuleId) -> bool {
         self.rules.get(rule.0).is_none_or(|r| r.enabled)
+            && self
+                .select
+                .as_ref()
+                .is_none_or(|s| s.iter().any(|p| p.matches(rule)))
+            && !self.deselect.iter().any(|p| p.matches(rule))
+    }
+
+    /// The severity findings of the rule get: configured, or the catalogue's default.
+    pub fn effective_severity(&self, rule: RuleId) -> Severity {
+        self.severity(rule)
+            .unwrap_or_else(|| catalog::default_severity(rule))
+    }
+
+    /// The options the configuration sets for the rule (not the defaults).
+    pub fn options_set(&self, rule: RuleId) -> Option<&BTreeMap<String, f64>> {
+        self.rules.get(rule.0).map(|r| &r.options)
     }
 
     /// The severity the configuration gives the rule, if it changes it.
@@ -207,19 +127,6 @@ impl Config {
             .and_then(|m| m.options.iter().find(|o| o.name == option))
             .and_then(|o| o.default.as_f64())
             .unwrap_or(0.0)
-    }
-}
-
-/// The catalogue's ID for a rule, as a static string.
-fn id_of(meta: &'static RuleMeta) -> &'static str {
-    meta.id.as_str()
-}
-
-fn number(node: &Node) -> Option<f64> {
-    match &node.value {
-        Value::Int(i) => Some(*i as f64),
-        Value::Float(f) if f.is_finite() => Some(*f),
-        _ => None,
     }
 }
 
@@ -244,11 +151,15 @@ pub fn recommend_schema(generator: &mut SchemaGenerator) -> Schema {
     assumptions::schema(generator)
 }
 
+/// JSON Schema of the `ignores:` section, for editors.
+pub fn ignores_schema(generator: &mut SchemaGenerator) -> Schema {
+    ignores::schema(generator)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::load::manifest::ProjectFile;
-    use crate::source::SourceId;
 
     fn config(text: &str) -> Result<Config, Vec<ConfigError>> {
         let file: ProjectFile = crate::load::yaml::parse_typed(text).unwrap();

@@ -166,6 +166,7 @@ mod tests {
                 slo_span: None,
                 load_balancer_span: None,
                 origin: crate::model::Origin::Declared,
+                evidence: None,
             });
         }
         model

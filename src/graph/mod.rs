@@ -13,6 +13,8 @@ pub mod measures;
 pub mod reach;
 pub mod request_reply;
 pub mod sync;
+pub mod view;
+pub mod what_if;
 
 use crate::model::{
     CallId, ChannelId, Model, Origin, Protocol, PublicationId, ServiceId, ServiceKind,
@@ -34,6 +36,8 @@ pub enum NodeKind {
     Service,
     Gateway,
     Client,
+    /// A system outside the repository (a payment provider, a SaaS API).
+    External,
     Broker,
     Channel,
     Datastore,
@@ -45,6 +49,7 @@ impl NodeKind {
             NodeKind::Service => "service",
             NodeKind::Gateway => "gateway",
             NodeKind::Client => "client",
+            NodeKind::External => "external",
             NodeKind::Broker => "broker",
             NodeKind::Channel => "channel",
             NodeKind::Datastore => "datastore",
@@ -59,6 +64,8 @@ pub struct Node {
     pub target: NodeRef,
     pub span: Option<Span>,
     pub origin: Origin,
+    /// For imported nodes: what they were read from, in words.
+    pub evidence: Option<String>,
 }
 
 /// What an edge stands for in the model.
@@ -93,6 +100,8 @@ pub struct Edge {
     pub operation: Option<String>,
     pub span: Span,
     pub origin: Origin,
+    /// For inferred edges: the setting or relation they were read from.
+    pub evidence: Option<String>,
 }
 
 /// The dependency graph.
@@ -113,6 +122,7 @@ impl Graph {
                 ServiceKind::Service => NodeKind::Service,
                 ServiceKind::Gateway => NodeKind::Gateway,
                 ServiceKind::Client => NodeKind::Client,
+                ServiceKind::External => NodeKind::External,
             };
             nodes.push(Node {
                 name: s.name.clone(),
@@ -120,6 +130,7 @@ impl Graph {
                 target: NodeRef::Service(ServiceId(i as u32)),
                 span: Some(s.span),
                 origin: s.origin,
+                evidence: s.evidence.clone(),
             });
         }
         for (i, b) in model.brokers.iter().enumerate() {
@@ -128,7 +139,8 @@ impl Graph {
                 kind: NodeKind::Broker,
                 target: NodeRef::Broker(crate::model::BrokerId(i as u32)),
                 span: Some(b.span),
-                origin: Origin::Declared,
+                origin: b.origin,
+                evidence: b.evidence.clone(),
             });
         }
         let mut subjects: BTreeMap<&str, usize> = BTreeMap::new();
@@ -147,6 +159,7 @@ impl Graph {
                 target: NodeRef::Channel(ChannelId(i as u32)),
                 span: None,
                 origin: Origin::Declared,
+                evidence: None,
             });
         }
         for (i, d) in model.datastores.iter().enumerate() {
@@ -155,7 +168,8 @@ impl Graph {
                 kind: NodeKind::Datastore,
                 target: NodeRef::Datastore(crate::model::DatastoreId(i as u32)),
                 span: Some(d.span),
-                origin: Origin::Declared,
+                origin: d.origin,
+                evidence: d.evidence.clone(),
             });
         }
         nodes.sort_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)));
@@ -178,6 +192,7 @@ impl Graph {
                 operation: call.operation.as_ref().map(|o| o.name.clone()),
                 span: call.span,
                 origin: call.origin,
+                evidence: call.evidence.clone(),
             });
         }
         for (i, p) in model.publications.iter().enumerate() {
@@ -191,6 +206,7 @@ impl Graph {
                 operation: Some(c.subject.clone()),
                 span: p.span,
                 origin: p.origin,
+                evidence: p.evidence.clone(),
             });
         }
         let published = SubjectIndex::new(model.publications.iter().map(|p| {
@@ -215,6 +231,7 @@ impl Graph {
                     operation: Some(own.subject.clone()),
                     span: s.span,
                     origin: s.origin,
+                    evidence: s.evidence.clone(),
                 });
             }
         }
@@ -227,7 +244,8 @@ impl Graph {
                 sync: true,
                 operation: None,
                 span: a.span,
-                origin: Origin::Declared,
+                origin: a.origin,
+                evidence: a.evidence.clone(),
             });
         }
         edges.sort_by(|a, b| {
@@ -264,6 +282,7 @@ impl Graph {
                 NodeKind::Service => counts.services += 1,
                 NodeKind::Gateway => counts.gateways += 1,
                 NodeKind::Client => counts.clients += 1,
+                NodeKind::External => counts.externals += 1,
                 NodeKind::Broker => counts.brokers += 1,
                 NodeKind::Channel => counts.channels += 1,
                 NodeKind::Datastore => counts.datastores += 1,
@@ -294,6 +313,7 @@ pub struct Counts {
     pub services: usize,
     pub gateways: usize,
     pub clients: usize,
+    pub externals: usize,
     pub brokers: usize,
     pub channels: usize,
     pub datastores: usize,

@@ -14,6 +14,14 @@ pub enum Kind {
     Proto,
     OpenApi,
     AsyncApi,
+    /// A docker-compose file or overlay.
+    Compose,
+    /// Kubernetes objects (multi-document YAML).
+    Kube,
+    /// A Backstage catalog file.
+    Backstage,
+    /// An application configuration file (`application.yml`, `.properties`).
+    AppConfig,
 }
 
 impl Kind {
@@ -24,6 +32,10 @@ impl Kind {
             Kind::Proto => ".proto file",
             Kind::OpenApi => "OpenAPI document",
             Kind::AsyncApi => "AsyncAPI document",
+            Kind::Compose => "compose file",
+            Kind::Kube => "Kubernetes manifest",
+            Kind::Backstage => "Backstage catalog file",
+            Kind::AppConfig => "application configuration file",
         }
     }
 }
@@ -39,7 +51,28 @@ pub struct Candidate {
 /// Project file names, in the order they are preferred.
 pub const PROJECT_FILES: [&str; 3] = ["commaudit.yaml", "commaudit.yml", ".commaudit.yaml"];
 
-const EXTENSIONS: [&str; 4] = ["yaml", "yml", "json", "proto"];
+const EXTENSIONS: [&str; 5] = ["yaml", "yml", "json", "proto", "properties"];
+
+/// Whether a file name is a compose file or overlay: `compose.yaml`, `docker-compose.yml`,
+/// `docker-compose.override.yml`, `compose.prod.yaml`, ...
+pub fn is_compose_name(name: &str) -> bool {
+    let stem = name
+        .strip_suffix(".yml")
+        .or_else(|| name.strip_suffix(".yaml"))
+        .unwrap_or("");
+    stem == "compose"
+        || stem == "docker-compose"
+        || stem.starts_with("compose.")
+        || stem.starts_with("docker-compose.")
+}
+
+/// Whether a compose file is a base file (not an overlay).
+pub fn is_compose_base(name: &str) -> bool {
+    matches!(
+        name,
+        "compose.yaml" | "compose.yml" | "docker-compose.yml" | "docker-compose.yaml"
+    )
+}
 
 /// Every file with a readable extension below `root` (or `root` itself when it is a file),
 /// honouring .gitignore and skipping hidden folders, in a deterministic order.
@@ -86,18 +119,36 @@ pub fn sniff(path: &Path, text: &str) -> Option<Kind> {
     if name.ends_with(".proto") {
         return Some(Kind::Proto);
     }
+    if is_compose_name(name) {
+        return Some(Kind::Compose);
+    }
+    if super::appconfig::is_app_config_name(name) {
+        return Some(Kind::AppConfig);
+    }
+    if name.ends_with(".properties") {
+        return None;
+    }
     if text.trim_start().starts_with('{') {
         return sniff_json(text);
     }
+    let mut api_version = None;
+    let mut has_kind = false;
     for key in top_level_keys(text) {
-        match key {
+        match key.0 {
             "openapi" | "swagger" => return Some(Kind::OpenApi),
             "asyncapi" => return Some(Kind::AsyncApi),
             "service" => return Some(Kind::Manifest),
+            "apiVersion" => api_version = api_version.or(Some(key.1)),
+            "kind" => has_kind = true,
             _ => {}
         }
     }
-    None
+    match api_version {
+        Some(v) if v.starts_with("backstage.io/") => Some(Kind::Backstage),
+        // Templated manifests (Helm) are not YAML until rendered.
+        Some(_) if has_kind && !text.contains("{{") => Some(Kind::Kube),
+        _ => None,
+    }
 }
 
 fn sniff_json(text: &str) -> Option<Kind> {
@@ -115,16 +166,23 @@ fn sniff_json(text: &str) -> Option<Kind> {
     }
 }
 
-/// Keys written at column 0 of a YAML text (`key:`), skipping comments and directives.
-fn top_level_keys(text: &str) -> impl Iterator<Item = &str> {
+/// Keys written at column 0 of a YAML text (`key: value`), with their values, skipping
+/// comments and directives.
+fn top_level_keys(text: &str) -> impl Iterator<Item = (&str, &str)> {
     text.lines().filter_map(|line| {
         let first = line.chars().next()?;
         if first.is_whitespace() || matches!(first, '#' | '-' | '%' | '.' | '[' | '{') {
             return None;
         }
-        let (key, _) = line.split_once(':')?;
-        Some(key.trim().trim_matches(|c| c == '"' || c == '\''))
+        let (key, value) = line.split_once(':')?;
+        let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
+        Some((key.trim().trim_matches(|c| c == '"' || c == '\''), value))
     })
+}
+
+/// A Kubernetes manifest that is a template (Helm), not YAML until rendered.
+pub fn is_template(text: &str) -> bool {
+    text.contains("{{") && top_level_keys(text).any(|(k, _)| k == "apiVersion")
 }
 
 /// Glob patterns from a project file's `exclude:`, relative to its folder.

@@ -64,6 +64,8 @@ pub enum ServiceKind {
     Gateway,
     /// A caller outside the system: a browser, a mobile app, a partner's system, a load test.
     Client,
+    /// A system outside the repository that services call: a payment provider, a SaaS API.
+    External,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]
@@ -368,4 +370,21 @@ pub struct ProjectFile {
     #[serde(default)]
     #[schemars(schema_with = "crate::config::recommend_schema")]
     pub recommend: Option<super::yaml::Node>,
+    /// Findings accepted on purpose, each with a rule, a reason and an optional `until` date:
+    /// `- { rule: CA301, edge: checkout -> notifications, reason: ..., until: 2027-01-31 }`.
+    #[serde(default)]
+    #[schemars(schema_with = "crate::config::ignores_schema")]
+    pub ignores: Option<super::yaml::Node>,
+    /// How to read docker-compose files.
+    #[serde(default)]
+    pub compose: Option<ComposeSettings>,
+}
+
+/// Which compose files make up the system, when it is not the default base plus override.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ComposeSettings {
+    /// Files to merge, in order, relative to this file: `[docker-compose.yml, docker-compose.prod.yml]`.
+    #[serde(default)]
+    pub files: Vec<Located<String>>,
 }

@@ -3,8 +3,14 @@
 //!
 //! Nothing here judges the architecture; it only reports what the files say.
 
+pub mod appconfig;
 pub mod asyncapi;
+pub mod backstage;
+pub mod compose;
 pub mod discover;
+pub mod imports;
+pub mod interpolate;
+pub mod kube;
 pub mod located;
 pub mod manifest;
 pub mod openapi;
@@ -25,10 +31,13 @@ use manifest::{ProjectFile, ServiceManifest};
 use read::ReadProblem;
 
 /// What to read.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     pub paths: Vec<PathBuf>,
     pub max_file_bytes: u64,
+    /// Compose files to merge, in order, as given on the command line (`--compose-file`);
+    /// they replace the default base-plus-override of their folder.
+    pub compose_files: Vec<PathBuf>,
 }
 
 /// A service manifest, from its own file or from a project file's `services:`.
@@ -64,6 +73,8 @@ pub struct Loaded {
     /// Services whose manifest could not be read, by the name its `service:` line gives, so
     /// that references to them do not cascade into "unknown service" findings.
     pub unreadable_services: Vec<(String, Span)>,
+    /// What was read from compose, Kubernetes, Backstage and application configuration files.
+    pub imports: imports::Imports,
 }
 
 impl Loaded {
@@ -106,6 +117,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
         proto_inputs: Vec::new(),
         proto_roots: Vec::new(),
         excludes: Excludes::default(),
+        compose_files: Vec::new(),
     };
     let candidates: Vec<Candidate> = options
         .paths
@@ -124,10 +136,14 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     rest.retain(|c| !loader.excludes.matches(&canonical(&c.path)));
     loader.read_batch(rest, None);
     loader.load_references();
+    let mut compose_files = options.compose_files.clone();
+    compose_files.extend(loader.listed_compose_files());
+    loader.assemble_imports(&compose_files);
     loader.compile_protos();
 
     let loaded = loader.loaded;
-    let recognised = !loaded.projects.is_empty()
+    let recognised = !loaded.imports.is_empty()
+        || !loaded.projects.is_empty()
         || !loaded.manifests.is_empty()
         || !loaded.protos.is_empty()
         || !loaded.openapi.is_empty()
@@ -162,6 +178,8 @@ struct Loader {
     proto_inputs: Vec<proto::ProtoInput>,
     proto_roots: Vec<PathBuf>,
     excludes: Excludes,
+    /// Compose files read, before they are grouped into projects and merged.
+    compose_files: Vec<(SourceId, PathBuf, compose::ComposeFile)>,
 }
 
 /// A file read and parsed, before it is filed into [`Loaded`].
@@ -171,6 +189,10 @@ enum Parsed {
     OpenApi(openapi::OpenApiDoc),
     AsyncApi(asyncapi::AsyncApiDoc),
     Proto,
+    Compose(compose::ComposeFile),
+    Kube(Box<kube::Kube>),
+    Backstage(Vec<backstage::Entity>),
+    AppConfig(appconfig::AppConfig),
     Broken(Vec<Finding>),
 }
 
@@ -205,7 +227,14 @@ impl Loader {
                     let kind = forced
                         .map(|(k, _)| k)
                         .or_else(|| discover::sniff(&candidate.path, &text));
-                    let Some(kind) = kind else { continue };
+                    let Some(kind) = kind else {
+                        if discover::is_template(&text) {
+                            self.loaded.imports.notes.push(format!(
+                                "{name} is a template (Helm); render it (`helm template`) and scan the output to include it"
+                            ));
+                        }
+                        continue;
+                    };
                     let id = self
                         .loaded
                         .sources
@@ -281,6 +310,21 @@ impl Loader {
             }),
             Parsed::OpenApi(doc) => self.loaded.openapi.push(doc),
             Parsed::AsyncApi(doc) => self.loaded.asyncapi.push(doc),
+            Parsed::Compose(file) => self.compose_files.push((id, candidate.path, file)),
+            Parsed::Kube(objects) => self.loaded.imports.add_kube(*objects),
+            Parsed::Backstage(entities) => {
+                self.loaded.imports.backstage.push(imports::BackstageFile {
+                    source: id,
+                    dir,
+                    entities,
+                    definitions: BTreeMap::new(),
+                })
+            }
+            Parsed::AppConfig(config) => self
+                .loaded
+                .imports
+                .app_configs
+                .push(imports::AppConfigFile { dir, config }),
             Parsed::Proto => self.proto_inputs.push(proto::ProtoInput {
                 source: id,
                 path: candidate.path,
@@ -369,6 +413,21 @@ impl Loader {
             }
         }
         extra
+    }
+
+    /// Compose files that project files list under `compose.files`, in order.
+    fn listed_compose_files(&self) -> Vec<PathBuf> {
+        self.loaded
+            .projects
+            .iter()
+            .flat_map(|p| {
+                p.file
+                    .compose
+                    .iter()
+                    .flat_map(|c| c.files.iter())
+                    .map(|f| p.dir.join(&f.value))
+            })
+            .collect()
     }
 
     /// Loads the files that manifests name (specs and protos), reporting missing ones.
@@ -484,6 +543,29 @@ fn parse(id: SourceId, kind: Kind, text: &str, sources: &Sources) -> Parsed {
         Kind::AsyncApi => match yaml::parse_node(text) {
             Ok(root) => asyncapi::read(id, &root).map_or_else(Parsed::Broken, Parsed::AsyncApi),
             Err(err) => yaml_problem("AsyncAPI document", err),
+        },
+        Kind::Compose => match yaml::parse_node(text) {
+            Ok(root) => Parsed::Compose(compose::read(id, &root)),
+            Err(err) => yaml_problem("compose file", err),
+        },
+        Kind::Kube => match yaml::parse_documents(text) {
+            Ok(docs) => {
+                let mut objects = kube::Kube::default();
+                kube::read(id, &docs, &mut objects);
+                Parsed::Kube(Box::new(objects))
+            }
+            Err(err) => yaml_problem("Kubernetes manifest", err),
+        },
+        Kind::Backstage => match yaml::parse_documents(text) {
+            Ok(docs) => Parsed::Backstage(backstage::read(id, &docs)),
+            Err(err) => yaml_problem("Backstage catalog file", err),
+        },
+        Kind::AppConfig if file.name.ends_with(".properties") => {
+            Parsed::AppConfig(appconfig::read_properties(id, text))
+        }
+        Kind::AppConfig => match yaml::parse_documents(text) {
+            Ok(docs) => Parsed::AppConfig(appconfig::read_yaml(id, &docs)),
+            Err(err) => yaml_problem("application configuration file", err),
         },
     }
 }

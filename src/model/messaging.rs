@@ -89,6 +89,7 @@ impl Resolver<'_> {
                 retention_hours: value(&publish.retention_hours),
                 span: publish.span(source),
                 origin: Origin::Declared,
+                evidence: None,
             });
         }
         for sub in &input.manifest.subscribes {
@@ -114,6 +115,7 @@ impl Resolver<'_> {
                 }),
                 span: sub.span(source),
                 origin: Origin::Declared,
+                evidence: None,
             });
         }
         for index in docs {
@@ -165,6 +167,7 @@ impl Resolver<'_> {
                         retention_hours: None,
                         span: op.span,
                         origin: Origin::Declared,
+                        evidence: None,
                     });
                 }
                 Action::Receive => {
@@ -187,6 +190,7 @@ impl Resolver<'_> {
                         dlq: None,
                         span: op.span,
                         origin: Origin::Declared,
+                        evidence: None,
                     });
                 }
             }
@@ -311,7 +315,7 @@ impl Resolver<'_> {
         None
     }
 
-    fn channel(&mut self, broker: BrokerId, subject_name: &str) -> ChannelId {
+    pub(super) fn channel(&mut self, broker: BrokerId, subject_name: &str) -> ChannelId {
         let key = (broker, subject_name.to_owned());
         if let Some(&id) = self.channel_index.get(&key) {
             return id;

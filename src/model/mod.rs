@@ -4,8 +4,12 @@
 //! service, a subscription's broker is a declared broker. Problems found while resolving
 //! (CA002, CA003, duplicates) are reported once, here, so rules never re-check them.
 
+mod contracts;
+mod infer;
+mod merge;
 pub mod messaging;
 pub mod operations;
+mod references;
 mod resolve;
 pub mod subject;
 
@@ -121,13 +125,17 @@ pub struct Service {
     pub slo_span: Option<Span>,
     pub load_balancer_span: Option<Span>,
     pub origin: Origin,
+    /// Where an imported service came from, in words: `Kubernetes Deployment frontend`.
+    pub evidence: Option<String>,
 }
 
 impl Service {
     /// Public and partner services, gateways and clients: where requests enter the system.
+    /// External systems are called, never entered through.
     pub fn is_entrypoint(&self) -> bool {
-        matches!(self.kind, ServiceKind::Gateway | ServiceKind::Client)
-            || matches!(self.exposure, Exposure::Public | Exposure::Partner)
+        self.kind != ServiceKind::External
+            && (matches!(self.kind, ServiceKind::Gateway | ServiceKind::Client)
+                || matches!(self.exposure, Exposure::Public | Exposure::Partner))
     }
 }
 
@@ -256,6 +264,8 @@ pub struct Call {
     pub span: Span,
     pub operation_span: Option<Span>,
     pub origin: Origin,
+    /// The setting an inferred call was read from: `CART_SERVICE_ADDR=cartservice:7070`.
+    pub evidence: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -263,6 +273,8 @@ pub struct Broker {
     pub name: String,
     pub kind: BrokerKind,
     pub span: Span,
+    pub origin: Origin,
+    pub evidence: Option<String>,
 }
 
 /// A subject, topic or queue on a broker.
@@ -287,6 +299,7 @@ pub struct Publication {
     pub retention_hours: Option<f64>,
     pub span: Span,
     pub origin: Origin,
+    pub evidence: Option<String>,
 }
 
 /// Where a publication was declared to wait for its answer.
@@ -311,6 +324,7 @@ pub struct Subscription {
     pub dlq: Option<DeadLetter>,
     pub span: Span,
     pub origin: Origin,
+    pub evidence: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -327,6 +341,8 @@ pub struct Datastore {
     pub kind: String,
     pub owner: Option<String>,
     pub span: Span,
+    pub origin: Origin,
+    pub evidence: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -335,6 +351,8 @@ pub struct DatastoreAccess {
     pub datastore: DatastoreId,
     pub access: Access,
     pub span: Span,
+    pub origin: Origin,
+    pub evidence: Option<String>,
 }
 
 impl DatastoreAccess {

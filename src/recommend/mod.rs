@@ -5,6 +5,7 @@
 //! availability ceiling before and after for edges that should leave the synchronous path, and
 //! the CPU estimate for REST that should become gRPC.
 
+pub mod plan;
 mod verdict;
 
 use std::collections::HashMap;

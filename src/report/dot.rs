@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use crate::audit::Audit;
-use crate::graph::{NodeKind, NodeRef};
+use crate::graph::{Graph, NodeKind, NodeRef};
 
 /// A colour per protocol family, shared by the drawn formats.
 pub fn protocol_color(protocol: &str) -> &'static str {
@@ -21,7 +21,11 @@ fn quote(text: &str) -> String {
 }
 
 pub fn render(audit: &Audit) -> String {
-    let graph = &audit.graph;
+    render_graph(audit, &audit.graph)
+}
+
+/// `graph` may be a part of the audit's graph (`graph --focus`).
+pub fn render_graph(audit: &Audit, graph: &Graph) -> String {
     let mut out = String::from(
         "digraph commaudit {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=11];\n  edge [fontname=\"Helvetica\", fontsize=9];\n",
     );

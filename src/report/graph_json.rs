@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::audit::Audit;
-use crate::graph::NodeRef;
+use crate::graph::{Graph, NodeRef};
 use crate::model::{Exposure, Origin};
 
 use super::json::{LocationOut, SCHEMA_VERSION};
@@ -27,6 +27,8 @@ struct NodeOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     broker: Option<String>,
     origin: Origin,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<String>,
     #[serde(flatten)]
     location: LocationOut,
 }
@@ -40,14 +42,20 @@ struct EdgeOut {
     sync: bool,
     operation: Option<String>,
     origin: Origin,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<String>,
     #[serde(flatten)]
     location: LocationOut,
 }
 
 pub fn render(audit: &Audit) -> String {
+    render_graph(audit, &audit.graph)
+}
+
+/// `graph` may be a part of the audit's graph (`graph --focus`).
+pub fn render_graph(audit: &Audit, graph: &Graph) -> String {
     let model = &audit.model;
-    let nodes = audit
-        .graph
+    let nodes = graph
         .nodes
         .iter()
         .map(|n| {
@@ -76,22 +84,23 @@ pub fn render(audit: &Audit) -> String {
                 owner,
                 broker,
                 origin: n.origin,
+                evidence: n.evidence.clone(),
                 location: LocationOut::of(n.span, &audit.sources),
             }
         })
         .collect();
-    let edges = audit
-        .graph
+    let edges = graph
         .edges
         .iter()
         .map(|e| EdgeOut {
-            from: audit.graph.nodes[e.from].name.clone(),
-            to: audit.graph.nodes[e.to].name.clone(),
+            from: graph.nodes[e.from].name.clone(),
+            to: graph.nodes[e.to].name.clone(),
             kind: e.kind.as_str(),
             protocol: e.protocol.as_str().to_owned(),
             sync: e.sync,
             operation: e.operation.clone(),
             origin: e.origin,
+            evidence: e.evidence.clone(),
             location: LocationOut::of(Some(e.span), &audit.sources),
         })
         .collect();

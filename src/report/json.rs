@@ -16,10 +16,13 @@ pub const SCHEMA_VERSION: u32 = 1;
 struct Document<'a> {
     schema_version: u32,
     tool: Tool,
-    summary: Summary,
+    summary: Summary<'a>,
     graph: Counts,
     findings: Vec<FindingOut<'a>>,
     recommendations: Vec<super::recommendations::RecommendationOut<'a>>,
+    /// Pull-request mode only: the base and how the measures moved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diff: Option<&'a crate::gate::diff::DiffSummary>,
 }
 
 #[derive(Serialize)]
@@ -29,12 +32,18 @@ struct Tool {
 }
 
 #[derive(Serialize)]
-struct Summary {
+struct Summary<'a> {
     files: usize,
     findings: usize,
     errors: usize,
     warnings: usize,
     notes: usize,
+    /// What was read but not used, or could not be inferred, in words.
+    remarks: &'a [String],
+    /// Findings hidden by suppressions (inline or `ignores:`).
+    suppressed: usize,
+    /// Findings skipped because the baseline lists them.
+    baseline_skipped: usize,
 }
 
 #[derive(Serialize)]
@@ -49,6 +58,9 @@ pub struct FindingOut<'a> {
     operation: Option<&'a str>,
     help: Option<&'a str>,
     related: Vec<RelatedOut<'a>>,
+    /// Stable across edits elsewhere: rule, services and operation (see `commaudit baseline`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<&'a str>,
 }
 
 #[derive(Serialize, Default)]
@@ -100,6 +112,7 @@ pub fn finding_out<'a>(f: &'a Finding, sources: &Sources) -> FindingOut<'a> {
                 location: LocationOut::of(Some(r.span), sources),
             })
             .collect(),
+        fingerprint: None,
     }
 }
 
@@ -117,14 +130,22 @@ pub fn render(audit: &Audit, recs: &[crate::recommend::Recommendation]) -> Strin
             errors: tally.errors,
             warnings: tally.warnings,
             notes: tally.notes,
+            remarks: &audit.notes,
+            suppressed: audit.gate.suppressed,
+            baseline_skipped: audit.gate.baselined,
         },
         graph: audit.graph.counts(),
         findings: audit
             .findings
             .iter()
-            .map(|f| finding_out(f, &audit.sources))
+            .enumerate()
+            .map(|(i, f)| FindingOut {
+                fingerprint: audit.gate.fingerprints.get(i).map(String::as_str),
+                ..finding_out(f, &audit.sources)
+            })
             .collect(),
         recommendations: super::recommendations::items(audit, recs),
+        diff: audit.gate.diff.as_ref(),
     };
     let mut text =
         serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::audit::Audit;
-use crate::graph::NodeKind;
+use crate::graph::{Graph, NodeKind};
 
 /// Text safe inside a Mermaid label: quotes and brackets become HTML entities.
 pub fn escape(text: &str) -> String {
@@ -16,13 +16,17 @@ pub fn escape(text: &str) -> String {
 }
 
 pub fn render(audit: &Audit) -> String {
-    let graph = &audit.graph;
+    render_graph(&audit.graph)
+}
+
+/// `graph` may be a part of the audit's graph (`graph --focus`).
+pub fn render_graph(graph: &Graph) -> String {
     let mut out = String::from("flowchart LR\n");
     for (i, node) in graph.nodes.iter().enumerate() {
         let name = escape(&node.name);
         let shape = match node.kind {
             NodeKind::Gateway => format!("n{i}{{{{\"{name}\"}}}}"),
-            NodeKind::Client => format!("n{i}([\"{name}\"])"),
+            NodeKind::Client | NodeKind::External => format!("n{i}([\"{name}\"])"),
             NodeKind::Datastore => format!("n{i}[(\"{name}\")]"),
             NodeKind::Channel => format!("n{i}>\"{name}\"]"),
             NodeKind::Broker => continue,

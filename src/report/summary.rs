@@ -35,6 +35,13 @@ pub fn line(audit: &Audit) -> String {
         .collect::<Vec<_>>()
         .join(", ")
     };
+    for (n, one, many) in [(counts.externals, "external system", "external systems")] {
+        if n > 0 {
+            parts.push(plural(n, one, many));
+        }
+    }
+    let mut findings = findings;
+    findings.push_str(&gate_parts(audit));
     format!(
         "scanned {}: {}, {} ({} sync, {} async); {findings}",
         plural(audit.sources.len(), "file", "files"),
@@ -43,4 +50,35 @@ pub fn line(audit: &Audit) -> String {
         counts.sync_edges,
         counts.async_edges,
     )
+}
+
+/// The notes of a scan, one `note: ...` line each, for the text formats.
+pub fn notes(audit: &Audit) -> String {
+    audit.notes.iter().map(|n| format!("note: {n}\n")).collect()
+}
+
+/// What the CI gate left out, when it left anything out: `; 2 suppressed; 40 known findings
+/// skipped (baseline)`.
+fn gate_parts(audit: &Audit) -> String {
+    let gate = &audit.gate;
+    let mut out = String::new();
+    if gate.suppressed > 0 {
+        out.push_str(&format!("; {} suppressed", gate.suppressed));
+    }
+    if gate.baselined > 0 {
+        out.push_str(&format!(
+            "; {} known finding{} skipped (baseline)",
+            gate.baselined,
+            if gate.baselined == 1 { "" } else { "s" }
+        ));
+    }
+    if let Some(diff) = &gate.diff {
+        out.push_str(&format!(
+            "; {} finding{} also at `{}` not shown",
+            diff.unchanged,
+            if diff.unchanged == 1 { "" } else { "s" },
+            diff.base
+        ));
+    }
+    out
 }

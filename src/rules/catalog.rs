@@ -15,6 +15,7 @@ pub const UNKNOWN_SERVICE: RuleId = RuleId("CA002");
 pub const UNKNOWN_OPERATION: RuleId = RuleId("CA003");
 pub const MISSING_CONTRACT: RuleId = RuleId("CA004");
 pub const DANGLING_CHANNEL: RuleId = RuleId("CA005");
+pub const UNRESOLVED_VARIABLE: RuleId = RuleId("CA006");
 pub const SYNC_CYCLE: RuleId = RuleId("CA101");
 pub const DEEP_SYNC_CHAIN: RuleId = RuleId("CA102");
 pub const SYNC_FAN_OUT: RuleId = RuleId("CA103");
@@ -31,6 +32,9 @@ pub const PUBLIC_NON_REST: RuleId = RuleId("CA303");
 pub const POLLING_FOR_STATUS: RuleId = RuleId("CA304");
 pub const GRPC_BEHIND_L4: RuleId = RuleId("CA401");
 pub const CALL_WITHOUT_TIMEOUT: RuleId = RuleId("CA402");
+pub const UNUSED_SUPPRESSION: RuleId = RuleId("CA901");
+pub const EXPIRED_SUPPRESSION: RuleId = RuleId("CA902");
+pub const STALE_BASELINE_ENTRY: RuleId = RuleId("CA903");
 
 /// The embedded rule files, in ID order. A test checks this list against the `rules/` folder.
 pub const RULE_FILES: &[(&str, &str)] = &[
@@ -39,6 +43,7 @@ pub const RULE_FILES: &[(&str, &str)] = &[
     ("CA003", include_str!("../../rules/CA003.yaml")),
     ("CA004", include_str!("../../rules/CA004.yaml")),
     ("CA005", include_str!("../../rules/CA005.yaml")),
+    ("CA006", include_str!("../../rules/CA006.yaml")),
     ("CA101", include_str!("../../rules/CA101.yaml")),
     ("CA102", include_str!("../../rules/CA102.yaml")),
     ("CA103", include_str!("../../rules/CA103.yaml")),
@@ -55,6 +60,9 @@ pub const RULE_FILES: &[(&str, &str)] = &[
     ("CA304", include_str!("../../rules/CA304.yaml")),
     ("CA401", include_str!("../../rules/CA401.yaml")),
     ("CA402", include_str!("../../rules/CA402.yaml")),
+    ("CA901", include_str!("../../rules/CA901.yaml")),
+    ("CA902", include_str!("../../rules/CA902.yaml")),
+    ("CA903", include_str!("../../rules/CA903.yaml")),
 ];
 
 /// One rule's metadata, as written in `rules/<ID>.yaml`.

@@ -140,6 +140,7 @@ mod tests {
             span: Span::new(SourceId(0), 0, 0),
             operation_span: None,
             origin: Origin::Declared,
+            evidence: None,
         }
     }
 

@@ -17,7 +17,9 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         BTreeMap::new();
     for call in &model.calls {
         let target = model.service(call.to);
-        if target.contracts.unreadable || target.kind == ServiceKind::Client {
+        if target.contracts.unreadable
+            || matches!(target.kind, ServiceKind::Client | ServiceKind::External)
+        {
             continue;
         }
         let contract = match call.protocol {

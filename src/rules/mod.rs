@@ -47,6 +47,9 @@ pub enum Detection {
     WhileLoading,
     /// A check over the model and graph.
     Check(fn(&Context) -> Vec<Finding>),
+    /// Found by the CI gate while applying suppressions and the baseline (`gate/`), about the
+    /// gate's own inputs rather than the architecture.
+    Gate,
 }
 
 /// Every rule with its detection, in ID order. A test checks it against the catalogue.
@@ -62,6 +65,7 @@ pub const REGISTRY: &[(RuleId, Detection)] = &[
         catalog::DANGLING_CHANNEL,
         Detection::Check(dangling_channel::check),
     ),
+    (catalog::UNRESOLVED_VARIABLE, Detection::WhileLoading),
     (catalog::SYNC_CYCLE, Detection::Check(sync_cycle::check)),
     (
         catalog::DEEP_SYNC_CHAIN,
@@ -117,6 +121,9 @@ pub const REGISTRY: &[(RuleId, Detection)] = &[
         catalog::CALL_WITHOUT_TIMEOUT,
         Detection::Check(call_without_timeout::check),
     ),
+    (catalog::UNUSED_SUPPRESSION, Detection::Gate),
+    (catalog::EXPIRED_SUPPRESSION, Detection::Gate),
+    (catalog::STALE_BASELINE_ENTRY, Detection::Gate),
 ];
 
 /// Runs every enabled check rule.
@@ -126,7 +133,7 @@ pub fn run(ctx: &Context) -> Vec<Finding> {
         .filter(|(id, _)| ctx.config.enabled(*id))
         .filter_map(|(_, detection)| match detection {
             Detection::Check(check) => Some(check(ctx)),
-            Detection::WhileLoading => None,
+            Detection::WhileLoading | Detection::Gate => None,
         })
         .flatten()
         .collect()
@@ -237,5 +244,17 @@ mod tests {
         let registered: Vec<&str> = REGISTRY.iter().map(|(id, _)| id.0).collect();
         let documented: Vec<&str> = catalog::all().iter().map(|r| r.id.as_str()).collect();
         assert_eq!(registered, documented);
+    }
+
+    #[test]
+    fn gate_rules_are_exactly_the_meta_family() {
+        for (id, detection) in REGISTRY {
+            let family = catalog::by_id(*id).map(|r| r.family.as_str());
+            assert_eq!(
+                matches!(detection, Detection::Gate),
+                family == Some("meta"),
+                "{id}: findings about suppressions and baselines come from the gate, and only those"
+            );
+        }
     }
 }

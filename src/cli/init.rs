@@ -1,0 +1,252 @@
+//! `commaudit init`: adoption in one command. Looks at what the repository declares, writes a
+//! commented `commaudit.yaml` (never over an existing one without `--force`) and, with
+//! `--baseline`, the first baseline.
+
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+use crate::audit::{self, Audit, AuditError};
+use crate::config::{Assumptions, Choice, Settings};
+use crate::load::discover::PROJECT_FILES;
+use crate::load::{LoadError, LoadOptions, canonical, read::DEFAULT_MAX_FILE_BYTES};
+use crate::rules::catalog;
+use crate::source::display_name;
+
+use super::Exit;
+use super::gate::{BaselineChoice, GateArgs};
+use super::input::print_error;
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The repository's folder.
+    #[arg(value_name = "PATH", default_value = ".")]
+    path: PathBuf,
+    /// Replace an existing commaudit.yaml (the old one is kept as commaudit.yaml.bak).
+    #[arg(long)]
+    force: bool,
+    /// Also write the first baseline, so CI fails only on findings added from now on.
+    #[arg(long)]
+    baseline: bool,
+}
+
+pub fn run(args: &InitArgs) -> Exit {
+    match init(args) {
+        Ok(()) => Exit::Clean,
+        Err(exit) => exit,
+    }
+}
+
+fn init(args: &InitArgs) -> Result<(), Exit> {
+    if !args.path.is_dir() {
+        eprintln!(
+            "error: `{}` is not a folder\n  help: run `commaudit init` in the repository, or give its folder",
+            args.path.display()
+        );
+        return Err(Exit::Usage);
+    }
+    let existing = PROJECT_FILES
+        .iter()
+        .map(|name| args.path.join(name))
+        .find(|p| p.is_file());
+    let target = existing
+        .clone()
+        .unwrap_or_else(|| args.path.join(PROJECT_FILES[0]));
+    if let Some(existing) = existing.as_ref().filter(|_| !args.force) {
+        eprintln!(
+            "error: `{}` already exists\n  help: edit it, or pass --force to replace it (the old file is kept as .bak)",
+            display_name(existing)
+        );
+        return Err(Exit::Usage);
+    }
+    let options = LoadOptions {
+        paths: vec![args.path.clone()],
+        max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+        ..Default::default()
+    };
+    let off = Settings {
+        choice: Choice::Off,
+        overrides: Default::default(),
+    };
+    let found = match audit::run_with(&options, &off) {
+        Ok(audit) => Some(audit),
+        Err(AuditError::Load(LoadError::NoInputs(_))) => None,
+        Err(err) => return Err(print_error(err)),
+    };
+    let name = canonical(&args.path).file_name().map_or_else(
+        || "my system".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let text = template(&name, found.as_ref(), &args.path);
+    if let Some(existing) = &existing {
+        let backup = existing.with_extension("yaml.bak");
+        std::fs::copy(existing, &backup).map_err(|err| {
+            eprintln!(
+                "error: cannot keep a copy of `{}`: {err}",
+                display_name(existing)
+            );
+            Exit::Usage
+        })?;
+    }
+    super::atomic::write(&target, &text).map_err(|message| {
+        eprintln!("error: {message}");
+        Exit::Usage
+    })?;
+    println!("wrote {}", display_name(&target));
+    if args.baseline {
+        let input = LoadOptions {
+            paths: vec![args.path.clone()],
+            ..options
+        };
+        let settings = Settings {
+            choice: Choice::Discover,
+            overrides: Default::default(),
+        };
+        let gate = GateArgs {
+            select: Vec::new(),
+            ignore: Vec::new(),
+            severity: Vec::new(),
+            no_inline_ignores: false,
+        };
+        let root = super::gate::repo_root(&input.paths);
+        let audit = super::gate::gated_at(&input, &settings, &gate, &BaselineChoice::Off, &root)?;
+        let path = target
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(crate::gate::baseline::FILE_NAME);
+        let (findings, fingerprints): (Vec<_>, Vec<_>) = audit
+            .findings
+            .iter()
+            .zip(&audit.gate.fingerprints)
+            .filter(|(f, _)| catalog::by_id(f.rule).is_none_or(|r| r.family != "meta"))
+            .map(|(f, fp)| (f.clone(), fp.clone()))
+            .unzip();
+        let baseline = crate::gate::baseline::Baseline::of(&findings, &fingerprints);
+        super::atomic::write(&path, &baseline.render()).map_err(|message| {
+            eprintln!("error: {message}");
+            Exit::Usage
+        })?;
+        println!(
+            "wrote {}: {} known finding{}",
+            display_name(&path),
+            baseline.entries.len(),
+            if baseline.entries.len() == 1 { "" } else { "s" }
+        );
+    }
+    println!(
+        "next: run `commaudit scan` (add `--format sarif` or `--format github` in CI); `commaudit explain <RULE>` documents each rule"
+    );
+    Ok(())
+}
+
+/// The commented configuration for a repository whose inputs resolve to `model`.
+fn template(name: &str, audit: Option<&Audit>, root: &Path) -> String {
+    let model = audit.map(|a| &a.model);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# commaudit configuration, written by `commaudit init`. Every setting is optional;\n\
+         # the defaults are shown commented out. Reference: `commaudit rules`,\n\
+         # `commaudit explain <RULE>` and docs/manifest.md."
+    );
+    match model {
+        Some(model) => {
+            let _ = writeln!(
+                out,
+                "#\n# Found: {} service{}, {} gRPC service{} in .proto files, {} OpenAPI and {} AsyncAPI document{}.",
+                model.services.len(),
+                plural(model.services.len()),
+                model.grpc.len(),
+                plural(model.grpc.len()),
+                model.openapi.len(),
+                model.asyncapi.len(),
+                plural(model.asyncapi.len())
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "#\n# No inputs found yet: add service manifests (`service: name`), .proto files, or\n# OpenAPI and AsyncAPI documents (see docs/manifest.md)."
+            );
+        }
+    }
+    let _ = writeln!(out, "version: 1\nname: {}\n", yaml_string(name));
+    let roots = audit.map(|a| proto_roots(a, root)).unwrap_or_default();
+    out.push_str(
+        "# Where `import \"a/b.proto\"` statements are resolved, relative to this file.\n",
+    );
+    if roots.is_empty() {
+        out.push_str("# proto_roots: [proto]\n\n");
+    } else {
+        let _ = writeln!(out, "proto_roots: [{}]\n", roots.join(", "));
+    }
+    out.push_str(
+        "# Files to leave out, as globs relative to this file.\n# exclude: [\"generated/**\"]\n\n\
+         # Brokers and datastores the services share.\n\
+         # brokers:\n#   - { name: nats, kind: nats-jetstream }\n\
+         # datastores:\n#   - { name: orders-db, kind: postgres, owner: team-orders }\n\n",
+    );
+    out.push_str(
+        "# Per-rule settings: `severity` (error, warning, note or off) and thresholds.\nrules:\n",
+    );
+    for rule in catalog::all() {
+        let mut settings = vec![format!(
+            "severity: {}",
+            crate::finding::Severity::from(rule.severity)
+        )];
+        for option in &rule.options {
+            settings.push(format!("{}: {}", option.name, option.default));
+        }
+        let _ = writeln!(
+            out,
+            "  # {}: {{ {} }}  # {}",
+            rule.id,
+            settings.join(", "),
+            rule.name
+        );
+    }
+    out.push_str("\n# Assumptions behind estimates such as the CPU gRPC saves.\n# recommend:\n");
+    for (key, value, _) in Assumptions::default().entries() {
+        let _ = writeln!(out, "#   {key}: {value}");
+    }
+    out.push_str(
+        "\n# Findings accepted on purpose: by rule and by service, edge or operation, with a\n\
+         # reason, and a date after which they are reported again (CA902).\n\
+         # ignores:\n\
+         #   - { rule: CA301, edge: checkout -> notifications, reason: \"emails move to NATS in Q3\", until: 2027-01-31 }\n",
+    );
+    out
+}
+
+/// The `proto`/`protos` folders that hold the .proto files, relative to `root`.
+fn proto_roots(audit: &Audit, root: &Path) -> Vec<String> {
+    let root = canonical(root);
+    let mut roots: Vec<String> = Vec::new();
+    for service in &audit.model.grpc {
+        let path = canonical(&audit.sources.get(service.span.source).path);
+        let Ok(rel) = path.strip_prefix(&root) else {
+            continue;
+        };
+        let mut prefix: Vec<String> = Vec::new();
+        for part in rel.components() {
+            let part = part.as_os_str().to_string_lossy().into_owned();
+            let found = part == "proto" || part == "protos";
+            prefix.push(part);
+            if found {
+                roots.push(prefix.join("/"));
+                break;
+            }
+        }
+    }
+    roots.sort();
+    roots.dedup();
+    roots
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// A YAML scalar that reads back as the same text.
+fn yaml_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+}

@@ -1,0 +1,216 @@
+//! A latency estimate from declared processing times: a service answers after its own
+//! `processing_ms` plus the slowest synchronous path beneath it (calls made in parallel, or by
+//! different operations). A sync cycle counts once, as the sum of its members. Computed on the
+//! condensation of G_sync, linear in services plus edges.
+
+use crate::model::ServiceId;
+
+use super::super::chains::inner_path;
+use super::super::sync::{Components, SyncGraph};
+
+/// Estimated response times of every service, in milliseconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Latency {
+    /// Per component: its members' processing summed.
+    own: Vec<f64>,
+    /// Per component: `own` plus the slowest path beneath it.
+    below: Vec<f64>,
+    /// Per component: the edge leaving it on that slowest path.
+    exit: Vec<Option<usize>>,
+}
+
+impl Latency {
+    /// `processing` gives each service's own time, defaults already applied.
+    pub fn estimate(
+        sync: &SyncGraph,
+        comps: &Components,
+        processing: impl Fn(ServiceId) -> f64,
+    ) -> Latency {
+        let k = comps.members.len();
+        let own: Vec<f64> = comps
+            .members
+            .iter()
+            .map(|m| m.iter().map(|&s| processing(s)).sum())
+            .collect();
+        let mut below = own.clone();
+        let mut exit = vec![None; k];
+        for &c in comps.topo.iter().rev() {
+            let mut best = 0.0;
+            for &s in &comps.members[c] {
+                for &e in sync.out_edges(s) {
+                    let d = comps.of(sync.edge(e).to);
+                    if d != c && (below[d] > best || exit[c].is_none()) {
+                        best = below[d];
+                        exit[c] = Some(e);
+                    }
+                }
+            }
+            below[c] = own[c] + best;
+        }
+        Latency { own, below, exit }
+    }
+
+    /// How long `s` takes to answer, its slowest dependencies included.
+    pub fn of(&self, comps: &Components, s: ServiceId) -> f64 {
+        self.below[comps.of(s)]
+    }
+
+    /// The slowest request from `entry` that passes through `through`: its time and its path,
+    /// or `None` when `entry` does not reach `through` synchronously.
+    pub fn through(
+        &self,
+        sync: &SyncGraph,
+        comps: &Components,
+        entry: ServiceId,
+        through: ServiceId,
+    ) -> Option<(f64, Vec<ServiceId>)> {
+        let k = comps.members.len();
+        let (start, target) = (comps.of(entry), comps.of(through));
+        // Longest time spent before reaching each component, and the edge that got there.
+        let mut before = vec![f64::NEG_INFINITY; k];
+        let mut came: Vec<Option<usize>> = vec![None; k];
+        before[start] = 0.0;
+        for &c in &comps.topo {
+            if before[c] == f64::NEG_INFINITY {
+                continue;
+            }
+            for &s in &comps.members[c] {
+                for &e in sync.out_edges(s) {
+                    let d = comps.of(sync.edge(e).to);
+                    let t = before[c] + self.own[c];
+                    if d != c && t > before[d] {
+                        before[d] = t;
+                        came[d] = Some(e);
+                    }
+                }
+            }
+        }
+        if before[target] == f64::NEG_INFINITY {
+            return None;
+        }
+        let mut down_to = Vec::new();
+        let mut c = target;
+        while let Some(e) = came[c] {
+            down_to.push(e);
+            c = comps.of(sync.edge(e).from);
+        }
+        down_to.reverse();
+        let mut onward = Vec::new();
+        let mut c = target;
+        while let Some(e) = self.exit[c] {
+            onward.push(e);
+            c = comps.of(sync.edge(e).to);
+        }
+        let mut path = stitch(sync, comps, entry, &down_to, through);
+        let rest = stitch(sync, comps, through, &onward, ServiceId(u32::MAX));
+        path.extend(rest.into_iter().skip(1));
+        Some((before[target] + self.below[target], path))
+    }
+}
+
+/// The services along `edges` from `start`, crossing components by their shortest inner path,
+/// ending at `end` when it shares the last component (pass an impossible id to stop at the
+/// last edge's target). A cycle left from where it was entered is shown once around, since its
+/// time counts every member.
+fn stitch(
+    sync: &SyncGraph,
+    comps: &Components,
+    start: ServiceId,
+    edges: &[usize],
+    end: ServiceId,
+) -> Vec<ServiceId> {
+    let mut services = vec![start];
+    let mut at = start;
+    let inner = |from: ServiceId, to: ServiceId| -> Vec<ServiceId> {
+        inner_path(sync, comps, from, to)
+            .iter()
+            .map(|&i| sync.edge(i).to)
+            .collect()
+    };
+    for &e in edges {
+        let edge = sync.edge(e);
+        if edge.from != at {
+            services.extend(inner(at, edge.from));
+        } else if comps.members[comps.of(at)].len() > 1 {
+            services.extend(around(sync, comps, at));
+        }
+        services.push(edge.to);
+        at = edge.to;
+    }
+    if end.index() < sync.len() && end != at && comps.of(end) == comps.of(at) {
+        services.extend(inner(at, end));
+    }
+    services
+}
+
+/// Once around the cycle through `at`: the services after it, ending with `at` again.
+fn around(sync: &SyncGraph, comps: &Components, at: ServiceId) -> Vec<ServiceId> {
+    let c = comps.of(at);
+    let Some(next) = sync
+        .out_edges(at)
+        .iter()
+        .map(|&e| sync.edge(e).to)
+        .find(|&to| to != at && comps.of(to) == c)
+    else {
+        return Vec::new();
+    };
+    let mut out = vec![next];
+    out.extend(
+        inner_path(sync, comps, next, at)
+            .iter()
+            .map(|&i| sync.edge(i).to),
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::chains::tests::graph;
+
+    #[test]
+    fn a_service_waits_for_its_slowest_path() {
+        // 0 -> 1 -> 2 and 0 -> 3; processing 10, 20, 30, 100.
+        let g = graph(4, &[(0, 1, 0), (1, 2, 0), (0, 3, 0)]);
+        let comps = g.components();
+        let ms = [10.0, 20.0, 30.0, 100.0];
+        let l = Latency::estimate(&g, &comps, |s| ms[s.index()]);
+        assert_eq!(l.of(&comps, ServiceId(0)), 110.0);
+        assert_eq!(l.of(&comps, ServiceId(1)), 50.0);
+        let (t, path) = l
+            .through(&g, &comps, ServiceId(0), ServiceId(1))
+            .unwrap_or_default();
+        assert_eq!(t, 60.0);
+        assert_eq!(path, vec![ServiceId(0), ServiceId(1), ServiceId(2)]);
+        assert!(l.through(&g, &comps, ServiceId(1), ServiceId(3)).is_none());
+    }
+
+    #[test]
+    fn a_cycle_left_where_it_was_entered_is_shown_once_around() {
+        // 0 -> 1 <-> 2, 1 -> 3
+        let g = graph(4, &[(0, 1, 0), (1, 2, 0), (2, 1, 0), (1, 3, 0)]);
+        let comps = g.components();
+        let l = Latency::estimate(&g, &comps, |_| 10.0);
+        let (t, path) = l
+            .through(&g, &comps, ServiceId(0), ServiceId(3))
+            .expect("0 reaches 3");
+        assert_eq!(t, 40.0);
+        let ids: Vec<u32> = path.iter().map(|s| s.0).collect();
+        assert_eq!(ids, [0, 1, 2, 1, 3]);
+    }
+
+    #[test]
+    fn a_cycle_counts_once() {
+        // 0 -> 1 <-> 2 -> 3
+        let g = graph(4, &[(0, 1, 0), (1, 2, 0), (2, 1, 0), (2, 3, 0)]);
+        let comps = g.components();
+        let l = Latency::estimate(&g, &comps, |_| 10.0);
+        assert_eq!(l.of(&comps, ServiceId(0)), 40.0);
+        let (t, path) = l
+            .through(&g, &comps, ServiceId(0), ServiceId(2))
+            .unwrap_or_default();
+        assert_eq!(t, 40.0);
+        assert_eq!(path.first(), Some(&ServiceId(0)));
+        assert_eq!(path.last(), Some(&ServiceId(3)));
+    }
+}

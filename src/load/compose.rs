@@ -1,0 +1,425 @@
+//! docker-compose files: services, images, build contexts, published ports and environment,
+//! with overlays merged the way compose merges them (later files override scalars, extend
+//! lists, and merge `environment` and `labels` by key) and `${VAR}` references interpolated
+//! from the project's `.env`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::source::{SourceId, Span};
+
+use super::interpolate::{self, Problem};
+use super::yaml::Node;
+
+/// A value with the span it was read from.
+type Text = (String, Span);
+
+/// One compose file, before merging.
+#[derive(Debug, Clone, Default)]
+pub struct ComposeFile {
+    pub services: Vec<RawService>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RawService {
+    pub name: String,
+    pub span: Option<Span>,
+    pub image: Option<Text>,
+    pub build_context: Option<Text>,
+    pub container_name: Option<Text>,
+    pub hostname: Option<Text>,
+    pub aliases: Vec<String>,
+    /// `KEY: value`, `KEY=value`, or a bare `KEY` (its value comes from `.env`).
+    pub environment: Vec<(String, Option<String>, Span)>,
+    pub env_files: Vec<Text>,
+    pub ports: Vec<Text>,
+    pub expose: Vec<Text>,
+    pub depends_on: Vec<String>,
+    pub labels: BTreeMap<String, String>,
+}
+
+/// A compose service after merging and interpolation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComposeService {
+    pub name: String,
+    pub span: Span,
+    pub image: Option<String>,
+    /// The build context, resolved against the project folder.
+    pub build_context: Option<PathBuf>,
+    /// Other names it answers to on the compose network.
+    pub hostnames: Vec<String>,
+    pub env: Vec<super::kube::EnvVar>,
+    /// (published port on the host, port in the container).
+    pub published: Vec<(u16, u16)>,
+    pub container_ports: Vec<u16>,
+    pub depends_on: Vec<String>,
+    pub labels: BTreeMap<String, String>,
+}
+
+/// The services of one compose project (the files merged, in order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComposeProject {
+    pub dir: PathBuf,
+    pub files: Vec<SourceId>,
+    pub services: Vec<ComposeService>,
+}
+
+/// A variable reference that could not be resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unresolved {
+    pub service: String,
+    pub problem: Problem,
+    pub span: Span,
+}
+
+/// Reads one compose file's services.
+pub fn read(source: SourceId, root: &Node) -> ComposeFile {
+    let at = |n: &Node| n.pos.span(source);
+    let text = |n: Option<&Node>| n.and_then(|n| Some((n.scalar_text()?.into_owned(), at(n))));
+    let mut file = ComposeFile::default();
+    for (key, svc) in root.get("services").map(Node::entries).unwrap_or_default() {
+        let mut raw = RawService {
+            name: key.name.clone(),
+            span: Some(key.pos.span(source)),
+            image: text(svc.get("image")),
+            container_name: text(svc.get("container_name")),
+            hostname: text(svc.get("hostname")),
+            ..RawService::default()
+        };
+        raw.build_context = match svc.get("build") {
+            Some(b) if b.is_map() => text(b.get("context")),
+            other => text(other),
+        };
+        if let Some(env) = svc.get("environment") {
+            for item in env.items() {
+                if let Some(entry) = item.scalar_text() {
+                    let (k, v) = match entry.split_once('=') {
+                        Some((k, v)) => (k.to_owned(), Some(v.to_owned())),
+                        None => (entry.into_owned(), None),
+                    };
+                    raw.environment.push((k, v, at(item)));
+                }
+            }
+            for (k, v) in env.entries() {
+                let value = v.scalar_text().map(|s| s.into_owned());
+                let span = if value.is_some() {
+                    at(v)
+                } else {
+                    k.pos.span(source)
+                };
+                raw.environment.push((k.name.clone(), value, span));
+            }
+        }
+        raw.env_files = match svc.get("env_file") {
+            Some(e) if e.items().is_empty() => text(Some(e)).into_iter().collect(),
+            Some(e) => e
+                .items()
+                .iter()
+                .filter_map(|i| text(Some(i.get("path").unwrap_or(i))))
+                .collect(),
+            None => Vec::new(),
+        };
+        for (field, out) in [("ports", &mut raw.ports), ("expose", &mut raw.expose)] {
+            for p in svc.get(field).map(Node::items).unwrap_or_default() {
+                if p.is_map() {
+                    // Long syntax: { target: 80, published: "8080" }.
+                    let target = p
+                        .get("target")
+                        .and_then(Node::scalar_text)
+                        .unwrap_or_default();
+                    let published = p.get("published").and_then(Node::scalar_text);
+                    let short = match published {
+                        Some(host) => format!("{host}:{target}"),
+                        None => target.into_owned(),
+                    };
+                    out.push((short, at(p)));
+                } else if let Some(t) = text(Some(p)) {
+                    out.push(t);
+                }
+            }
+        }
+        raw.depends_on = match svc.get("depends_on") {
+            Some(d) if d.is_map() => d.entries().iter().map(|(k, _)| k.name.clone()).collect(),
+            Some(d) => d
+                .items()
+                .iter()
+                .filter_map(|i| i.scalar_text().map(|s| s.into_owned()))
+                .collect(),
+            None => Vec::new(),
+        };
+        if let Some(labels) = svc.get("labels") {
+            for (k, v) in labels.entries() {
+                raw.labels.insert(
+                    k.name.clone(),
+                    v.scalar_text().unwrap_or_default().into_owned(),
+                );
+            }
+            for item in labels.items() {
+                if let Some((k, v)) = item
+                    .scalar_text()
+                    .and_then(|t| t.split_once('=').map(|(a, b)| (a.to_owned(), b.to_owned())))
+                {
+                    raw.labels.insert(k, v);
+                }
+            }
+        }
+        for network in svc.get("networks").map(Node::entries).unwrap_or_default() {
+            for alias in network
+                .1
+                .get("aliases")
+                .map(Node::items)
+                .unwrap_or_default()
+            {
+                raw.aliases
+                    .extend(alias.scalar_text().map(|s| s.into_owned()));
+            }
+        }
+        file.services.push(raw);
+    }
+    file
+}
+
+/// Merges overlay files in order: later files override scalars, extend lists, and merge
+/// `environment` and `labels` by key.
+pub fn merge(files: Vec<ComposeFile>) -> Vec<RawService> {
+    let mut merged: Vec<RawService> = Vec::new();
+    for file in files {
+        for svc in file.services {
+            let Some(base) = merged.iter_mut().find(|m| m.name == svc.name) else {
+                merged.push(svc);
+                continue;
+            };
+            base.span = base.span.or(svc.span);
+            for (slot, new) in [
+                (&mut base.image, svc.image),
+                (&mut base.build_context, svc.build_context),
+                (&mut base.container_name, svc.container_name),
+                (&mut base.hostname, svc.hostname),
+            ] {
+                if new.is_some() {
+                    *slot = new;
+                }
+            }
+            for (key, value, span) in svc.environment {
+                base.environment.retain(|(k, _, _)| *k != key);
+                base.environment.push((key, value, span));
+            }
+            base.env_files.extend(svc.env_files);
+            for (list, new) in [(&mut base.ports, svc.ports), (&mut base.expose, svc.expose)] {
+                for item in new {
+                    if !list.iter().any(|(t, _)| *t == item.0) {
+                        list.push(item);
+                    }
+                }
+            }
+            for d in svc.depends_on {
+                if !base.depends_on.contains(&d) {
+                    base.depends_on.push(d);
+                }
+            }
+            base.labels.extend(svc.labels);
+            base.aliases.extend(svc.aliases);
+        }
+    }
+    merged
+}
+
+/// Interpolates a merged project: `vars` comes from `.env`; `env_files` gives the entries of
+/// each service's `env_file` files (already read), keyed by the path as written.
+pub fn resolve(
+    dir: &Path,
+    files: Vec<SourceId>,
+    raw: Vec<RawService>,
+    vars: &BTreeMap<String, String>,
+    env_files: &BTreeMap<String, Vec<(String, String, Span)>>,
+) -> (ComposeProject, Vec<Unresolved>) {
+    let mut problems = Vec::new();
+    let mut services = Vec::new();
+    let fallback = Span::file_start(files.first().copied().unwrap_or(SourceId(0)));
+    for svc in raw {
+        let mut missing = Vec::new();
+        let mut fill = |text: &str, span: Span| -> String {
+            let (out, found) = interpolate::interpolate(text, &|k| vars.get(k).cloned());
+            problems.extend(found.into_iter().map(|problem| Unresolved {
+                service: svc.name.clone(),
+                problem,
+                span,
+            }));
+            out
+        };
+        let mut env = Vec::new();
+        for (path, _) in &svc.env_files {
+            for (key, value, span) in env_files.get(path).into_iter().flatten() {
+                env.push(super::kube::EnvVar {
+                    name: key.clone(),
+                    value: Some(value.clone()),
+                    config_map_ref: None,
+                    span: *span,
+                });
+            }
+        }
+        for (key, value, span) in &svc.environment {
+            let value = match value {
+                Some(v) => Some(fill(v, *span)),
+                // A bare entry takes its value from `.env`.
+                None => match vars.get(key) {
+                    Some(v) => Some(v.clone()),
+                    None => {
+                        missing.push(Unresolved {
+                            service: svc.name.clone(),
+                            problem: Problem::NotInDotenv(key.clone()),
+                            span: *span,
+                        });
+                        None
+                    }
+                },
+            };
+            env.retain(|e: &super::kube::EnvVar| e.name != *key);
+            env.push(super::kube::EnvVar {
+                name: key.clone(),
+                value,
+                config_map_ref: None,
+                span: *span,
+            });
+        }
+        let image = svc.image.as_ref().map(|(t, s)| fill(t, *s));
+        let build_context = svc
+            .build_context
+            .as_ref()
+            .map(|(t, s)| dir.join(fill(t, *s)));
+        let mut hostnames: Vec<String> = svc.aliases.clone();
+        for (t, s) in svc.container_name.iter().chain(&svc.hostname) {
+            hostnames.push(fill(t, *s));
+        }
+        let mut published = Vec::new();
+        let mut container_ports = Vec::new();
+        for (t, s) in svc.ports.iter().chain(&svc.expose) {
+            let text = fill(t, *s);
+            match parse_port(&text) {
+                (Some(host), Some(container)) => {
+                    published.push((host, container));
+                    container_ports.push(container);
+                }
+                (None, Some(container)) => container_ports.push(container),
+                _ => {}
+            }
+        }
+        problems.append(&mut missing);
+        services.push(ComposeService {
+            name: svc.name.clone(),
+            span: svc.span.unwrap_or(fallback),
+            image,
+            build_context,
+            hostnames,
+            env,
+            published,
+            container_ports,
+            depends_on: svc.depends_on.clone(),
+            labels: svc.labels.clone(),
+        });
+    }
+    services.sort_by(|a, b| a.name.cmp(&b.name));
+    (
+        ComposeProject {
+            dir: dir.to_path_buf(),
+            files,
+            services,
+        },
+        problems,
+    )
+}
+
+/// `8080:80`, `127.0.0.1:8080:80/tcp`, `3000-3005:3000-3005`, `80` -> (host port, container port).
+pub fn parse_port(text: &str) -> (Option<u16>, Option<u16>) {
+    let text = text.split('/').next().unwrap_or("");
+    let parts: Vec<&str> = text.rsplitn(3, ':').collect();
+    let first = |range: &str| {
+        range
+            .split('-')
+            .next()
+            .and_then(|p| p.trim().parse::<u16>().ok())
+    };
+    match parts.as_slice() {
+        [container] => (None, first(container)),
+        [container, host, ..] => (first(host), first(container)),
+        [] => (None, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::yaml::parse_node;
+
+    fn file(id: u32, text: &str) -> ComposeFile {
+        read(SourceId(id), &parse_node(text).unwrap())
+    }
+
+    #[test]
+    fn overlays_merge_like_compose() {
+        let base = file(
+            0,
+            "services:\n  api:\n    image: api:1\n    environment:\n      DB: postgres://db:5432/app\n      MODE: dev\n    ports: ['8080:80']\n  db:\n    image: postgres:16\n",
+        );
+        let over = file(
+            1,
+            "services:\n  api:\n    image: api:2\n    environment:\n      - MODE=prod\n      - EXTRA\n    ports: ['9090:90']\n",
+        );
+        let merged = merge(vec![base, over]);
+        let vars: BTreeMap<String, String> =
+            [("EXTRA".to_owned(), "from-dotenv".to_owned())].into();
+        let (project, problems) = resolve(
+            Path::new("."),
+            vec![SourceId(0), SourceId(1)],
+            merged,
+            &vars,
+            &BTreeMap::new(),
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let api = &project.services[0];
+        assert_eq!(api.image.as_deref(), Some("api:2"));
+        let env: Vec<(&str, Option<&str>)> = api
+            .env
+            .iter()
+            .map(|e| (e.name.as_str(), e.value.as_deref()))
+            .collect();
+        assert_eq!(
+            env,
+            vec![
+                ("DB", Some("postgres://db:5432/app")),
+                ("MODE", Some("prod")),
+                ("EXTRA", Some("from-dotenv"))
+            ]
+        );
+        assert_eq!(api.published, vec![(8080, 80), (9090, 90)]);
+        assert_eq!(
+            api.env[1].span.source,
+            SourceId(1),
+            "overridden values point at the overlay"
+        );
+    }
+
+    #[test]
+    fn unresolved_variables_are_reported() {
+        let f = file(
+            0,
+            "services:\n  api:\n    image: ${REGISTRY}/api\n    environment: [TOKEN]\n",
+        );
+        let (_, problems) = resolve(
+            Path::new("."),
+            vec![SourceId(0)],
+            merge(vec![f]),
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+        );
+        assert_eq!(problems.len(), 2);
+    }
+
+    #[test]
+    fn ports_parse() {
+        assert_eq!(parse_port("8080:80"), (Some(8080), Some(80)));
+        assert_eq!(parse_port("127.0.0.1:8080:80/tcp"), (Some(8080), Some(80)));
+        assert_eq!(parse_port("3000-3005:4000-4005"), (Some(3000), Some(4000)));
+        assert_eq!(parse_port("80"), (None, Some(80)));
+    }
+}

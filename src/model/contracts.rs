@@ -1,0 +1,105 @@
+//! Linking a service's declared contracts (`provides:`) to the documents the scan read: gRPC
+//! services from .proto files, OpenAPI and AsyncAPI documents.
+
+use crate::finding::Finding;
+use crate::load::ManifestInput;
+use crate::rules::catalog::{INVALID_INPUT, UNKNOWN_OPERATION};
+use crate::source::SourceId;
+use crate::suggest;
+
+use super::Contracts;
+use super::resolve::Resolver;
+
+impl Resolver<'_> {
+    pub(super) fn contracts_of(&mut self, input: &ManifestInput) -> Contracts {
+        let mut contracts = Contracts::default();
+        let Some(provides) = &input.manifest.provides else {
+            return contracts;
+        };
+        let source = input.source;
+        let owner = input.manifest.service.value.clone();
+        for grpc in provides.grpc.iter() {
+            contracts.span.get_or_insert(grpc.span(source));
+            let name = &grpc.service.value;
+            if let Some(i) = self.model.grpc.iter().position(|s| &s.full_name == name) {
+                contracts.grpc.push(i);
+                continue;
+            }
+            let proto_broken = grpc.proto.as_ref().is_some_and(|p| {
+                self.source_at(&input.dir, &p.value)
+                    .is_none_or(|id| self.broken.contains(&id))
+            });
+            if proto_broken || self.any_proto_broken {
+                contracts.unreadable = true;
+                continue;
+            }
+            let names: Vec<&str> = self
+                .model
+                .grpc
+                .iter()
+                .map(|s| s.full_name.as_str())
+                .collect();
+            let help = suggest::did_you_mean(name, names.iter().copied()).unwrap_or_else(|| {
+                "declare the service in a .proto file the scan reads, or fix the name (`package.Service`)".into()
+            });
+            self.findings.push(
+                Finding::new(
+                    UNKNOWN_OPERATION,
+                    format!(
+                        "`{owner}` provides gRPC service `{name}`, which no .proto file declares"
+                    ),
+                )
+                .at(grpc.service.span(source))
+                .service(owner.clone())
+                .help(help),
+            );
+        }
+        let specs = [
+            (&provides.openapi, "OpenAPI"),
+            (&provides.asyncapi, "AsyncAPI"),
+        ];
+        for (list, what) in specs {
+            for contract in list.iter() {
+                contracts.span.get_or_insert(contract.span(source));
+                let Some(id) = self.source_at(&input.dir, &contract.spec.value) else {
+                    contracts.unreadable = true; // missing file: reported by load
+                    continue;
+                };
+                let found = if what == "OpenAPI" {
+                    self.model
+                        .openapi
+                        .iter()
+                        .position(|d| d.source == id)
+                        .map(|i| contracts.openapi.push(i))
+                } else {
+                    self.model
+                        .asyncapi
+                        .iter()
+                        .position(|d| d.source == id)
+                        .map(|i| contracts.asyncapi.push(i))
+                };
+                if found.is_some() {
+                    continue;
+                }
+                contracts.unreadable = true;
+                if !self.broken.contains(&id) {
+                    self.findings.push(
+                        Finding::new(
+                            INVALID_INPUT,
+                            format!("`{}` is not an {what} document", contract.spec.value),
+                        )
+                        .at(contract.spec.span(source))
+                        .help(format!("point `spec:` at the service's {what} document")),
+                    );
+                }
+            }
+        }
+        contracts
+    }
+
+    fn source_at(&self, dir: &std::path::Path, path: &str) -> Option<SourceId> {
+        self.paths
+            .get(&crate::load::canonical(&dir.join(path)))
+            .copied()
+    }
+}

@@ -1,0 +1,460 @@
+//! Edges from configuration values: every address in an environment variable or an
+//! application setting, resolved to the workload it names, with the protocol taken from the
+//! scheme, then the target's kind, a matching gRPC service, the port's name, and finally the
+//! well-known port. Telemetry and health checks are left out; unknown hosts are reported.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::finding::Finding;
+use crate::load::imports::Imports;
+use crate::load::kube::{self, Kube};
+use crate::load::proto::ProtoService;
+use crate::model::Protocol;
+use crate::rules::catalog::UNKNOWN_SERVICE;
+use crate::source::Span;
+use crate::suggest;
+
+use super::address::{self, Address};
+use super::classify::{self, Role};
+use super::units::Units;
+use super::{IAccess, ICall, ITopic, Inferred};
+
+/// Where an address leads.
+enum Lead {
+    Unit(usize, Option<u16>, Option<Protocol>),
+    External(String),
+    Unknown(String),
+    /// The workload itself, a listen address, or telemetry.
+    Nowhere,
+}
+
+/// Addresses in the workloads' environment variables.
+pub fn from_environment(units: &Units, protos: &[ProtoService], out: &mut Inferred) {
+    let mut telemetry = 0usize;
+    for (i, unit) in units.units.iter().enumerate() {
+        if unit.role != Role::Service {
+            continue;
+        }
+        for (key, value, span) in &unit.env {
+            telemetry += add_setting(
+                units,
+                protos,
+                &unit.name,
+                Some(i),
+                "env",
+                key,
+                value,
+                *span,
+                out,
+            );
+        }
+        add_topics(units, &unit.name, &unit.env, out);
+    }
+    if telemetry > 0 {
+        out.notes.push(format!(
+            "{telemetry} telemetry or health-check address{} kept out of the graph",
+            if telemetry == 1 { "" } else { "es" }
+        ));
+    }
+}
+
+/// Settings in application configuration files (`spring.datasource.url`, ...), for the
+/// service that owns each file: the one it names, or the one whose folder holds it.
+pub fn from_app_configs(
+    imports: &Imports,
+    units: &Units,
+    declared: &BTreeSet<String>,
+    protos: &[ProtoService],
+    out: &mut Inferred,
+) {
+    for file in &imports.app_configs {
+        let owner: Option<String> = match &file.config.name {
+            Some((n, _)) => Some(n.clone()),
+            None => owner_by_folder(&file.dir, units, declared),
+        };
+        let Some(owner) = owner else {
+            out.notes.push(
+                "an application configuration file names no service (`spring.application.name`) and sits in no service's folder; its settings were not read"
+                    .into(),
+            );
+            continue;
+        };
+        let self_unit = units.units.iter().position(|u| u.name == owner);
+        for (key, value, span) in &file.config.values {
+            add_setting(
+                units, protos, &owner, self_unit, "setting", key, value, *span, out,
+            );
+        }
+        add_topics(units, &owner, &file.config.values, out);
+    }
+}
+
+fn owner_by_folder(dir: &Path, units: &Units, declared: &BTreeSet<String>) -> Option<String> {
+    let canonical = crate::load::canonical(dir);
+    if let Some(unit) = units
+        .units
+        .iter()
+        .filter(|u| {
+            u.build_context
+                .as_ref()
+                .is_some_and(|b| canonical.starts_with(crate::load::canonical(b)))
+        })
+        .max_by_key(|u| {
+            u.build_context
+                .as_ref()
+                .map_or(0, |b| b.components().count())
+        })
+    {
+        return Some(unit.name.clone());
+    }
+    dir.ancestors()
+        .filter_map(|a| a.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .find(|n| declared.contains(n) || units.units.iter().any(|u| u.name == *n))
+}
+
+/// One setting: its addresses become calls, datastore uses or external dependencies.
+/// Returns how many addresses were telemetry or health checks.
+#[allow(clippy::too_many_arguments)]
+fn add_setting(
+    units: &Units,
+    protos: &[ProtoService],
+    from: &str,
+    self_unit: Option<usize>,
+    what: &str,
+    key: &str,
+    value: &str,
+    span: Span,
+    out: &mut Inferred,
+) -> usize {
+    if classify::is_telemetry_key(key) {
+        return usize::from(!address::parse(key, value).is_empty());
+    }
+    let mut skipped = 0;
+    for addr in address::parse(key, value) {
+        if classify::is_health_path(&addr.path)
+            || addr.port.is_some_and(classify::is_telemetry_port)
+        {
+            skipped += 1;
+            continue;
+        }
+        let evidence = format!("{what} {key}={value}");
+        match lead(units, &addr, self_unit) {
+            Lead::Nowhere => {}
+            Lead::Unit(target, port, port_protocol) => {
+                let unit = &units.units[target];
+                match &unit.role {
+                    Role::Telemetry => skipped += 1,
+                    Role::Datastore(_) => push_access(out, from, &unit.name, span, evidence),
+                    Role::Broker(_) => {}
+                    Role::Service => {
+                        let protocol = protocol_for(&addr, &unit.name, port, port_protocol, protos);
+                        push_call(out, from, &unit.name, protocol, span, evidence);
+                    }
+                }
+            }
+            Lead::External(host) => {
+                if !out.nodes.iter().any(|n| n.name == host) {
+                    out.nodes.push(super::INode {
+                        name: host.clone(),
+                        role: Role::Service,
+                        kind: crate::model::ServiceKind::External,
+                        exposure: crate::model::Exposure::Public,
+                        load_balancer: None,
+                        span,
+                        evidence: format!("external host in {key}"),
+                        build_context: None,
+                        declared: false,
+                        grpc: Vec::new(),
+                        contract_sources: Vec::new(),
+                    });
+                }
+                let protocol = protocol_for(&addr, &host, None, None, &[]);
+                push_call(out, from, &host, protocol, span, evidence);
+            }
+            Lead::Unknown(host) => {
+                let names = units.hosts.keys().map(String::as_str);
+                let help = match suggest::closest(&host, names) {
+                    Some(s) => format!(
+                        "did you mean `{s}`? otherwise scan the folder that defines `{host}`, or remove the setting"
+                    ),
+                    None => format!(
+                        "scan the folder that defines `{host}` (its Deployment and Service, or its compose service), or remove the setting"
+                    ),
+                };
+                out.findings.push(
+                    Finding::new(
+                        UNKNOWN_SERVICE,
+                        format!("`{from}` refers to `{}` in `{key}`, but nothing the scan read is named `{host}`", value.trim()),
+                    )
+                    .at(span)
+                    .label("unknown host")
+                    .services([from.to_owned(), host.clone()])
+                    .help(help),
+                );
+            }
+        }
+    }
+    skipped
+}
+
+fn lead(units: &Units, addr: &Address, self_unit: Option<usize>) -> Lead {
+    let host = addr.host.as_str();
+    if matches!(
+        host,
+        "localhost" | "127.0.0.1" | "0.0.0.0" | "::1" | "host.docker.internal"
+    ) {
+        return match addr.port.and_then(|p| units.localhost.get(&p)) {
+            Some(&unit) if Some(unit) != self_unit => Lead::Unit(unit, addr.port, None),
+            _ => Lead::Nowhere,
+        };
+    }
+    if let Some(target) = units.hosts.get(host) {
+        if let Some(external) = &target.external {
+            return Lead::External(external.clone());
+        }
+        let Some(unit) = target.unit else {
+            return Lead::Nowhere;
+        };
+        if Some(unit) == self_unit {
+            return Lead::Nowhere;
+        }
+        let (port, named) = match addr.port.and_then(|p| target.ports.get(&p)) {
+            Some((container, named)) => (Some(*container), named.clone()),
+            None => (
+                addr.port,
+                target.ports.values().find_map(|(_, p)| p.clone()),
+            ),
+        };
+        return Lead::Unit(unit, port, named);
+    }
+    let cluster_local = host.ends_with(".svc")
+        || host.ends_with(".svc.cluster.local")
+        || host.ends_with(".cluster.local");
+    if !host.contains('.') || cluster_local {
+        let short = host.split('.').next().unwrap_or(host).to_owned();
+        return Lead::Unknown(short);
+    }
+    Lead::External(host.to_owned())
+}
+
+/// Scheme, then a matching gRPC service, then the port's name, then the well-known port.
+fn protocol_for(
+    addr: &Address,
+    target: &str,
+    port: Option<u16>,
+    port_protocol: Option<Protocol>,
+    protos: &[ProtoService],
+) -> Protocol {
+    if let Some(p) = addr
+        .scheme
+        .as_deref()
+        .and_then(classify::protocol_of_scheme)
+    {
+        return p;
+    }
+    if !super::matching_protos(target, protos).is_empty() {
+        return Protocol::Grpc;
+    }
+    port_protocol
+        .or_else(|| port.and_then(classify::protocol_of_port))
+        .or_else(|| addr.port.and_then(classify::protocol_of_port))
+        .unwrap_or_else(|| Protocol::Other("tcp".into()))
+}
+
+fn push_call(
+    out: &mut Inferred,
+    from: &str,
+    to: &str,
+    protocol: Protocol,
+    span: Span,
+    evidence: String,
+) {
+    if out.calls.iter().any(|c| c.from == from && c.to == to) {
+        return;
+    }
+    out.calls.push(ICall {
+        from: from.to_owned(),
+        to: to.to_owned(),
+        protocol,
+        span,
+        evidence,
+        declared: false,
+    });
+}
+
+fn push_access(out: &mut Inferred, service: &str, datastore: &str, span: Span, evidence: String) {
+    if out
+        .accesses
+        .iter()
+        .any(|a| a.service == service && a.datastore == datastore)
+    {
+        return;
+    }
+    out.accesses.push(IAccess {
+        service: service.to_owned(),
+        datastore: datastore.to_owned(),
+        span,
+        evidence,
+        declared: false,
+    });
+}
+
+/// Subjects and topics named in settings (`ORDERS_TOPIC`, `...-out-0.destination`), published or
+/// consumed depending on the words in the key, on the broker the service connects to.
+fn add_topics(
+    units: &Units,
+    service: &str,
+    settings: &[(String, String, Span)],
+    out: &mut Inferred,
+) {
+    let brokers: Vec<&str> = units
+        .units
+        .iter()
+        .filter(|u| matches!(u.role, Role::Broker(_)))
+        .map(|u| u.name.as_str())
+        .collect();
+    let connected: Vec<&str> = brokers
+        .iter()
+        .copied()
+        .filter(|b| {
+            settings
+                .iter()
+                .any(|(k, v, _)| address::parse(k, v).iter().any(|a| a.host == *b))
+        })
+        .collect();
+    let broker = match (connected.as_slice(), brokers.as_slice()) {
+        ([one], _) | ([], [one]) => *one,
+        _ => return,
+    };
+    for (key, value, span) in settings {
+        let words: Vec<String> = key
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+        let names_a_subject = words.last().is_some_and(|w| {
+            [
+                "topic",
+                "topics",
+                "subject",
+                "subjects",
+                "queue",
+                "stream",
+                "channel",
+                "destination",
+            ]
+            .contains(&w.as_str())
+        });
+        if !names_a_subject {
+            continue;
+        }
+        let publish = has(&[
+            "out",
+            "output",
+            "producer",
+            "produce",
+            "publish",
+            "publisher",
+            "send",
+            "emit",
+            "outbound",
+        ]);
+        let consume = has(&[
+            "in",
+            "input",
+            "consumer",
+            "consume",
+            "subscribe",
+            "subscriber",
+            "listen",
+            "receive",
+            "inbound",
+        ]);
+        if publish == consume || value.contains("://") || value.trim().is_empty() {
+            continue;
+        }
+        for subject in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            out.topics.push(ITopic {
+                service: service.to_owned(),
+                broker: broker.to_owned(),
+                subject: subject.to_owned(),
+                publish,
+                span: *span,
+                evidence: format!("{key}={value}"),
+            });
+        }
+    }
+}
+
+/// NetworkPolicies: each allowed pair is evidence of a call; a pair no setting explains becomes
+/// a call of its own, with the protocol of the target's first port.
+pub fn from_network_policies(
+    kube: &Kube,
+    units: &Units,
+    protos: &[ProtoService],
+    out: &mut Inferred,
+) {
+    for policy in &kube.policies {
+        let targets: Vec<&str> = kube
+            .workloads
+            .iter()
+            .filter(|w| {
+                w.namespace == policy.namespace && kube::selects(&policy.pod_selector, &w.labels)
+            })
+            .map(|w| w.name.as_str())
+            .collect();
+        for from in &policy.allowed_from {
+            let sources = kube
+                .workloads
+                .iter()
+                .filter(|w| w.namespace == policy.namespace && kube::selects(from, &w.labels));
+            for source in sources {
+                for &target in &targets {
+                    if source.name == target {
+                        continue;
+                    }
+                    let why = format!("NetworkPolicy {} allows it", policy.name);
+                    if let Some(c) = out
+                        .calls
+                        .iter_mut()
+                        .find(|c| c.from == source.name && c.to == target)
+                    {
+                        c.evidence = format!("{}; {why}", c.evidence);
+                        continue;
+                    }
+                    if let Some(a) = out
+                        .accesses
+                        .iter_mut()
+                        .find(|a| a.service == source.name && a.datastore == target)
+                    {
+                        a.evidence = format!("{}; {why}", a.evidence);
+                        continue;
+                    }
+                    let Some(unit) = units.units.iter().position(|u| u.name == target) else {
+                        continue;
+                    };
+                    match units.units[unit].role {
+                        Role::Datastore(_) => {
+                            push_access(out, &source.name, target, policy.span, why)
+                        }
+                        Role::Service => {
+                            let named = units
+                                .hosts
+                                .values()
+                                .filter(|t| t.unit == Some(unit))
+                                .find_map(|t| t.ports.values().find_map(|(_, p)| p.clone()));
+                            let protocol = if super::matching_protos(target, protos).is_empty() {
+                                named.unwrap_or_else(|| Protocol::Other("tcp".into()))
+                            } else {
+                                Protocol::Grpc
+                            };
+                            push_call(out, &source.name, target, protocol, policy.span, why);
+                        }
+                        Role::Broker(_) | Role::Telemetry => {}
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! Inference: services, datastores, brokers and edges deduced from what a repository already
+//! has (compose, Kubernetes, Backstage, application configuration), each with the file, line and
+//! key it came from. The resolver merges the result with the native manifests, which win.
+
+mod address;
+mod catalog;
+mod classify;
+mod edges;
+mod units;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use crate::finding::Finding;
+use crate::load::imports::Imports;
+use crate::load::proto::ProtoService;
+use crate::model::{Exposure, LoadBalancer, Protocol, ServiceKind};
+use crate::source::Span;
+
+pub use classify::Role;
+
+/// A node found outside the manifests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct INode {
+    pub name: String,
+    pub role: Role,
+    pub kind: ServiceKind,
+    pub exposure: Exposure,
+    pub load_balancer: Option<LoadBalancer>,
+    pub span: Span,
+    /// Where it came from, in words: `Kubernetes Deployment frontend`.
+    pub evidence: String,
+    /// Folder its code is built from (compose `build:`), for tying documents to it.
+    pub build_context: Option<PathBuf>,
+    /// Declared by a catalog (Backstage) rather than deduced from configuration.
+    pub declared: bool,
+    /// Indexes into the scan's gRPC services whose name matches.
+    pub grpc: Vec<usize>,
+    /// Files that define the APIs it provides (Backstage `providesApis`).
+    pub contract_sources: Vec<crate::source::SourceId>,
+}
+
+/// A synchronous call found in configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ICall {
+    pub from: String,
+    pub to: String,
+    pub protocol: Protocol,
+    pub span: Span,
+    pub evidence: String,
+    pub declared: bool,
+}
+
+/// A datastore used by a service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IAccess {
+    pub service: String,
+    pub datastore: String,
+    pub span: Span,
+    pub evidence: String,
+    pub declared: bool,
+}
+
+/// A subject or topic a service publishes to or consumes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ITopic {
+    pub service: String,
+    pub broker: String,
+    pub subject: String,
+    pub publish: bool,
+    pub span: Span,
+    pub evidence: String,
+}
+
+/// Everything inferred, with the findings and notes that came up.
+#[derive(Debug, Default)]
+pub struct Inferred {
+    pub nodes: Vec<INode>,
+    pub calls: Vec<ICall>,
+    pub accesses: Vec<IAccess>,
+    pub topics: Vec<ITopic>,
+    pub findings: Vec<Finding>,
+    pub notes: Vec<String>,
+}
+
+/// Infers what `imports` say. `declared` are the services the manifests name (application
+/// configuration files may belong to them); `protos` are the scan's gRPC services.
+pub fn infer(imports: &Imports, declared: &BTreeSet<String>, protos: &[ProtoService]) -> Inferred {
+    let units = units::Units::build(imports);
+    let mut out = Inferred {
+        notes: units.notes.clone(),
+        ..Inferred::default()
+    };
+    for unit in &units.units {
+        out.nodes.push(INode {
+            name: unit.name.clone(),
+            role: unit.role.clone(),
+            kind: ServiceKind::Service,
+            exposure: if unit.published {
+                Exposure::Public
+            } else {
+                Exposure::Internal
+            },
+            load_balancer: unit.load_balancer,
+            span: unit.span,
+            evidence: unit.evidence.clone(),
+            build_context: unit.build_context.clone(),
+            declared: false,
+            grpc: matching_protos(&unit.name, protos),
+            contract_sources: Vec::new(),
+        });
+    }
+    edges::from_environment(&units, protos, &mut out);
+    edges::from_app_configs(imports, &units, declared, protos, &mut out);
+    edges::from_network_policies(&imports.kube, &units, protos, &mut out);
+    catalog::from_backstage(imports, protos, &mut out);
+    mark_clients(&units, &mut out);
+    let telemetry = out
+        .nodes
+        .iter()
+        .filter(|n| n.role == Role::Telemetry)
+        .count();
+    if telemetry > 0 {
+        out.notes.push(format!(
+            "{telemetry} telemetry workload{} (collectors, tracing, metrics) kept out of the graph",
+            if telemetry == 1 { "" } else { "s" }
+        ));
+    }
+    out.nodes.retain(|n| n.role != Role::Telemetry);
+    out
+}
+
+/// gRPC services whose name matches a workload's: `cartservice` and `hipstershop.CartService`,
+/// `cart-service` and `cart.v1.CartService`.
+fn matching_protos(name: &str, protos: &[ProtoService]) -> Vec<usize> {
+    let key = normalise(name);
+    if key.is_empty() {
+        return Vec::new();
+    }
+    protos
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            let short = p.full_name.rsplit('.').next().unwrap_or(&p.full_name);
+            normalise(short) == key
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Letters and digits only, lower case, without a trailing "service", "svc" or "server".
+fn normalise(name: &str) -> String {
+    let flat: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    for suffix in ["service", "svc", "server"] {
+        if let Some(stem) = flat.strip_suffix(suffix)
+            && !stem.is_empty()
+        {
+            return stem.to_owned();
+        }
+    }
+    flat
+}
+
+/// A workload nothing can address, which only calls public entrypoints, is a client: a load
+/// generator, a synthetic monitor, a batch job driving the API.
+fn mark_clients(units: &units::Units, out: &mut Inferred) {
+    for unit in units
+        .units
+        .iter()
+        .filter(|u| !u.addressable && u.role == Role::Service)
+    {
+        let calls: Vec<&ICall> = out.calls.iter().filter(|c| c.from == unit.name).collect();
+        let called = out.calls.iter().any(|c| c.to == unit.name);
+        let all_public = calls.iter().all(|c| {
+            out.nodes
+                .iter()
+                .any(|n| n.name == c.to && n.exposure == Exposure::Public)
+        });
+        if !calls.is_empty()
+            && all_public
+            && !called
+            && let Some(node) = out.nodes.iter_mut().find(|n| n.name == unit.name)
+        {
+            node.kind = ServiceKind::Client;
+            node.exposure = Exposure::Public;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_proto_services() {
+        assert_eq!(normalise("cartservice"), normalise("CartService"));
+        assert_eq!(normalise("cart-service"), "cart");
+        assert_eq!(
+            normalise("productcatalogservice"),
+            normalise("ProductCatalogService")
+        );
+        assert_ne!(normalise("cart"), normalise("CheckoutService"));
+    }
+}

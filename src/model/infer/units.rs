@@ -1,0 +1,252 @@
+//! Deployable units from Kubernetes workloads and compose services, and the table of host
+//! names that reach them: Kubernetes Service names in every form
+//! (`svc`, `svc.ns`, `svc.ns.svc.cluster.local`), compose service names, aliases and published
+//! ports on `localhost`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::load::imports::Imports;
+use crate::load::kube::{self, KubeService};
+use crate::model::{LoadBalancer, Protocol};
+use crate::source::Span;
+
+use super::classify::{self, Role};
+
+/// A workload that runs: a Kubernetes Deployment (and friends) or a compose service.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub name: String,
+    pub role: Role,
+    pub span: Span,
+    /// `Deployment frontend`, `compose service api`.
+    pub evidence: String,
+    /// Environment variables with their values resolved (ConfigMaps followed).
+    pub env: Vec<(String, String, Span)>,
+    /// Reachable from outside: a LoadBalancer or NodePort Service, an Ingress, a published port.
+    pub published: bool,
+    /// Something can call it: a Service selects it, or it is a compose service with ports.
+    pub addressable: bool,
+    pub load_balancer: Option<LoadBalancer>,
+    pub build_context: Option<PathBuf>,
+}
+
+/// Where a host name leads.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Index into the units, or `None` for an ExternalName Service (see `external`).
+    pub unit: Option<usize>,
+    pub external: Option<String>,
+    /// Service port -> (container port, protocol named by the port).
+    pub ports: BTreeMap<u16, (u16, Option<Protocol>)>,
+}
+
+#[derive(Debug, Default)]
+pub struct Units {
+    pub units: Vec<Unit>,
+    pub hosts: BTreeMap<String, Target>,
+    /// `localhost` ports published by compose services: port -> unit.
+    pub localhost: BTreeMap<u16, usize>,
+    pub notes: Vec<String>,
+}
+
+impl Units {
+    pub fn build(imports: &Imports) -> Units {
+        let mut out = Units::default();
+        out.add_kube(&imports.kube);
+        out.add_compose(imports);
+        out
+    }
+
+    fn index_of(&mut self, name: &str) -> Option<usize> {
+        self.units.iter().position(|u| u.name == name)
+    }
+
+    fn add_kube(&mut self, k: &kube::Kube) {
+        for w in &k.workloads {
+            let image_role = w
+                .containers
+                .iter()
+                .filter(|c| !c.init)
+                .filter_map(|c| c.image.as_deref())
+                .map(classify::role_of_image)
+                .find(|r| *r != Role::Service)
+                .unwrap_or(Role::Service);
+            let mut env = Vec::new();
+            for c in &w.containers {
+                for cm_name in &c.env_from {
+                    if let Some(cm) = k
+                        .config_maps
+                        .iter()
+                        .find(|m| m.name == *cm_name && m.namespace == w.namespace)
+                    {
+                        env.extend(cm.data.iter().cloned());
+                    }
+                }
+                for e in &c.env {
+                    let value = e.value.clone().or_else(|| {
+                        let (cm_name, key) = e.config_map_ref.as_ref()?;
+                        k.config_maps
+                            .iter()
+                            .find(|m| m.name == *cm_name && m.namespace == w.namespace)
+                            .and_then(|m| m.data.iter().find(|(k, _, _)| k == key))
+                            .map(|(_, v, _)| v.clone())
+                    });
+                    if let Some(v) = value {
+                        env.push((e.name.clone(), v, e.span));
+                    }
+                }
+            }
+            let selecting: Vec<&KubeService> = k
+                .services
+                .iter()
+                .filter(|s| s.namespace == w.namespace && kube::selects(&s.selector, &w.labels))
+                .collect();
+            let meshed = w.meshed
+                || selecting.iter().any(|s| s.meshed)
+                || k.meshed_namespaces.contains(&w.namespace);
+            let load_balancer = if meshed {
+                Some(LoadBalancer::Mesh)
+            } else if selecting.iter().any(|s| s.headless) {
+                Some(LoadBalancer::Client)
+            } else if selecting.is_empty() {
+                None
+            } else {
+                Some(LoadBalancer::L4)
+            };
+            let published = selecting
+                .iter()
+                .any(|s| matches!(s.kind.as_str(), "LoadBalancer" | "NodePort"))
+                || k.ingress_backends.iter().any(|(ns, name)| {
+                    *ns == w.namespace && selecting.iter().any(|s| s.name == *name)
+                });
+            let index = self.units.len();
+            self.units.push(Unit {
+                name: w.name.clone(),
+                role: image_role,
+                span: w.span,
+                evidence: format!("Kubernetes {} {}", w.kind, w.name),
+                env,
+                published,
+                addressable: !selecting.is_empty(),
+                load_balancer,
+                build_context: None,
+            });
+            let container_ports: BTreeMap<String, u16> = w
+                .containers
+                .iter()
+                .flat_map(|c| c.ports.iter())
+                .filter_map(|p| Some((p.name.clone()?, p.port)))
+                .collect();
+            for s in selecting {
+                let ports = s
+                    .ports
+                    .iter()
+                    .map(|p| {
+                        let target = match p.target.as_deref() {
+                            Some(t) => t
+                                .parse()
+                                .ok()
+                                .or_else(|| container_ports.get(t).copied())
+                                .unwrap_or(p.port),
+                            None => p.port,
+                        };
+                        let named = p
+                            .app_protocol
+                            .as_deref()
+                            .or(p.name.as_deref())
+                            .and_then(classify::protocol_of_port_name);
+                        (p.port, (target, named))
+                    })
+                    .collect();
+                self.add_kube_host(s, Some(index), None, ports);
+            }
+        }
+        for s in &k.services {
+            if let Some(external) = &s.external_name {
+                self.add_kube_host(s, None, Some(external.clone()), BTreeMap::new());
+            } else if !s.selector.is_empty() && !self.hosts.contains_key(&s.name) {
+                self.notes.push(format!(
+                    "Kubernetes Service `{}` selects no workload the scan read; calls to it are reported as unknown",
+                    s.name
+                ));
+            }
+        }
+    }
+
+    fn add_kube_host(
+        &mut self,
+        s: &KubeService,
+        unit: Option<usize>,
+        external: Option<String>,
+        ports: BTreeMap<u16, (u16, Option<Protocol>)>,
+    ) {
+        let ns = &s.namespace;
+        for name in [
+            s.name.clone(),
+            format!("{}.{ns}", s.name),
+            format!("{}.{ns}.svc", s.name),
+            format!("{}.{ns}.svc.cluster.local", s.name),
+        ] {
+            self.hosts.entry(name).or_insert_with(|| Target {
+                unit,
+                external: external.clone(),
+                ports: ports.clone(),
+            });
+        }
+    }
+
+    fn add_compose(&mut self, imports: &Imports) {
+        for project in &imports.compose {
+            for svc in &project.services {
+                let role = svc
+                    .image
+                    .as_deref()
+                    .map_or(Role::Service, classify::role_of_image);
+                let env: Vec<(String, String, Span)> = svc
+                    .env
+                    .iter()
+                    .filter_map(|e| Some((e.name.clone(), e.value.clone()?, e.span)))
+                    .collect();
+                let index = match self.index_of(&svc.name) {
+                    // The same service deployed by Kubernetes and run by compose: one node.
+                    Some(i) => {
+                        self.units[i].env.extend(env);
+                        i
+                    }
+                    None => {
+                        self.units.push(Unit {
+                            name: svc.name.clone(),
+                            role,
+                            span: svc.span,
+                            evidence: format!("compose service {}", svc.name),
+                            env,
+                            published: !svc.published.is_empty(),
+                            addressable: !svc.container_ports.is_empty(),
+                            load_balancer: None,
+                            build_context: svc.build_context.clone(),
+                        });
+                        self.units.len() - 1
+                    }
+                };
+                let ports: BTreeMap<u16, (u16, Option<Protocol>)> = svc
+                    .container_ports
+                    .iter()
+                    .map(|&p| (p, (p, None)))
+                    .collect();
+                for host in std::iter::once(&svc.name).chain(&svc.hostnames) {
+                    self.hosts
+                        .entry(host.to_ascii_lowercase())
+                        .or_insert_with(|| Target {
+                            unit: Some(index),
+                            external: None,
+                            ports: ports.clone(),
+                        });
+                }
+                for &(host_port, _) in &svc.published {
+                    self.localhost.entry(host_port).or_insert(index);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! Merging what was inferred (compose, Kubernetes, Backstage, application configuration) into
+//! the model the manifests declared. Manifests win: an import adds what they do not say.
+
+use crate::load::located::Located;
+use crate::load::manifest::ServiceManifest;
+use crate::model::infer::{INode, Inferred, Role};
+use crate::source::Span;
+
+use super::resolve::Resolver;
+use super::{
+    Broker, BrokerId, Call, Contracts, Datastore, DatastoreAccess, DatastoreId, Exposure, Origin,
+    Publication, Service, ServiceId, ServiceKind, Subscription,
+};
+
+/// Fills what a declared service leaves out with what an import says about it.
+pub(super) fn enrich(service: &mut Service, found: Service) {
+    if service.load_balancer.is_none() {
+        service.load_balancer = found.load_balancer;
+    }
+    if service.contracts.grpc.is_empty() && !service.contracts.unreadable {
+        service.contracts.grpc = found.contracts.grpc;
+    }
+    if service.contracts.openapi.is_empty()
+        && service.contracts.asyncapi.is_empty()
+        && found.contracts.unreadable
+    {
+        service.contracts.unreadable = true;
+    }
+    if service.evidence.is_none() {
+        service.evidence = found.evidence;
+    }
+}
+
+fn origin(declared: bool) -> Origin {
+    if declared {
+        Origin::Declared
+    } else {
+        Origin::Inferred
+    }
+}
+
+impl Resolver<'_> {
+    /// Datastores and brokers found by image, unless commaudit.yaml declares them already.
+    pub(super) fn declare_inferred_stores(&mut self, inferred: &Inferred) {
+        for node in &inferred.nodes {
+            match &node.role {
+                Role::Datastore(kind) if !self.datastore_names.contains_key(&node.name) => {
+                    self.datastore_names.insert(
+                        node.name.clone(),
+                        DatastoreId(self.model.datastores.len() as u32),
+                    );
+                    self.model.datastores.push(Datastore {
+                        name: node.name.clone(),
+                        kind: kind.clone(),
+                        owner: None,
+                        span: node.span,
+                        origin: origin(node.declared),
+                        evidence: Some(node.evidence.clone()),
+                    });
+                }
+                Role::Broker(kind) if !self.broker_names.contains_key(&node.name) => {
+                    self.broker_names
+                        .insert(node.name.clone(), BrokerId(self.model.brokers.len() as u32));
+                    self.model.brokers.push(Broker {
+                        name: node.name.clone(),
+                        kind: *kind,
+                        span: node.span,
+                        origin: origin(node.declared),
+                        evidence: Some(node.evidence.clone()),
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Services to declare besides the manifests: imported ones, and stand-ins for manifests
+    /// that could not be read.
+    pub(super) fn extra_services(
+        &self,
+        inferred: &Inferred,
+        unreadable: &[(String, Span)],
+    ) -> Vec<Service> {
+        let mut extra: Vec<Service> = inferred
+            .nodes
+            .iter()
+            .filter(|n| n.role == Role::Service)
+            .map(|n| self.service_from(n))
+            .collect();
+        for (name, span) in unreadable {
+            match extra.iter_mut().find(|s| s.name == *name) {
+                Some(s) => s.contracts.unreadable = true,
+                None => extra.push(stand_in(name.clone(), *span)),
+            }
+        }
+        extra.sort_by(|a, b| a.name.cmp(&b.name));
+        extra.dedup_by(|a, b| a.name == b.name);
+        extra
+    }
+
+    fn service_from(&self, node: &INode) -> Service {
+        let mut contracts = Contracts {
+            grpc: node.grpc.clone(),
+            ..Contracts::default()
+        };
+        // The definitions of the APIs a catalog says it provides.
+        let defined = |source| node.contract_sources.contains(&source);
+        for (i, p) in self.model.grpc.iter().enumerate() {
+            if defined(p.span.source) && !contracts.grpc.contains(&i) {
+                contracts.grpc.push(i);
+            }
+        }
+        contracts.openapi = (0..self.model.openapi.len())
+            .filter(|&i| defined(self.model.openapi[i].source))
+            .collect();
+        contracts.asyncapi = (0..self.model.asyncapi.len())
+            .filter(|&i| defined(self.model.asyncapi[i].source))
+            .collect();
+        // Documents inside a service's build context are its contracts.
+        if let Some(dir) = node
+            .build_context
+            .as_ref()
+            .map(|d| crate::load::canonical(d))
+        {
+            let inside =
+                |source| crate::load::canonical(&self.sources.get(source).path).starts_with(&dir);
+            contracts.openapi.extend(
+                (0..self.model.openapi.len()).filter(|&i| inside(self.model.openapi[i].source)),
+            );
+            contracts.asyncapi.extend(
+                (0..self.model.asyncapi.len()).filter(|&i| inside(self.model.asyncapi[i].source)),
+            );
+        }
+        Service {
+            name: node.name.clone(),
+            kind: node.kind,
+            exposure: node.exposure,
+            owner: None,
+            description: None,
+            availability: None,
+            latency_p99_ms: None,
+            processing_ms: None,
+            load_balancer: node.load_balancer,
+            contracts,
+            span: node.span,
+            slo_span: None,
+            load_balancer_span: None,
+            origin: origin(node.declared),
+            evidence: Some(node.evidence.clone()),
+        }
+    }
+
+    /// Calls, datastore uses and topics found in configuration, unless a manifest already
+    /// declares the same dependency.
+    pub(super) fn add_inferred_edges(&mut self, inferred: &Inferred) {
+        for c in &inferred.calls {
+            let (Some(from), Some(to)) = (
+                self.model.service_named(&c.from),
+                self.model.service_named(&c.to),
+            ) else {
+                continue;
+            };
+            if self
+                .model
+                .calls
+                .iter()
+                .any(|k| k.from == from && k.to == to)
+            {
+                continue;
+            }
+            self.model.calls.push(Call {
+                from,
+                to,
+                protocol: c.protocol.clone(),
+                operation: None,
+                needs_response: None,
+                timeout_ms: None,
+                retries: None,
+                circuit_breaker: false,
+                fallback: false,
+                rps: None,
+                payload_bytes: None,
+                poll_interval_ms: None,
+                span: c.span,
+                operation_span: None,
+                origin: origin(c.declared),
+                evidence: Some(c.evidence.clone()),
+            });
+        }
+        for a in &inferred.accesses {
+            let (Some(service), Some(&datastore)) = (
+                self.model.service_named(&a.service),
+                self.datastore_names.get(&a.datastore),
+            ) else {
+                continue;
+            };
+            if self
+                .model
+                .accesses
+                .iter()
+                .any(|x| x.service == service && x.datastore == datastore)
+            {
+                continue;
+            }
+            self.model.accesses.push(DatastoreAccess {
+                service,
+                datastore,
+                access: crate::load::manifest::Access::ReadWrite,
+                span: a.span,
+                origin: origin(a.declared),
+                evidence: Some(a.evidence.clone()),
+            });
+        }
+        for t in &inferred.topics {
+            let (Some(service), Some(&broker)) = (
+                self.model.service_named(&t.service),
+                self.broker_names.get(&t.broker),
+            ) else {
+                continue;
+            };
+            let channel = self.channel(broker, &t.subject);
+            if t.publish {
+                if self
+                    .model
+                    .publications
+                    .iter()
+                    .any(|p| p.service == service && p.channel == channel)
+                {
+                    continue;
+                }
+                self.model.publications.push(Publication {
+                    service,
+                    channel,
+                    awaits_reply: false,
+                    reply_origin: None,
+                    reply_subject: None,
+                    timeout_ms: None,
+                    rate: None,
+                    payload_bytes: None,
+                    retention_hours: None,
+                    span: t.span,
+                    origin: Origin::Inferred,
+                    evidence: Some(t.evidence.clone()),
+                });
+            } else {
+                if self
+                    .model
+                    .subscriptions
+                    .iter()
+                    .any(|s| s.service == service && s.channel == channel)
+                {
+                    continue;
+                }
+                self.model.subscriptions.push(Subscription {
+                    service,
+                    channel,
+                    delivery: None,
+                    idempotent: None,
+                    group: None,
+                    replies: false,
+                    dlq: None,
+                    span: t.span,
+                    origin: Origin::Inferred,
+                    evidence: Some(t.evidence.clone()),
+                });
+            }
+        }
+    }
+
+    /// Imported services with no visible callers, callees, messages or datastores.
+    pub(super) fn isolated_note(&self) -> Option<String> {
+        let m = &self.model;
+        let mut isolated: Vec<&str> = m
+            .service_ids()
+            .filter(|&s| m.service(s).origin == Origin::Inferred)
+            .filter(|&s| {
+                let touches = |x: ServiceId| x == s;
+                !m.calls.iter().any(|c| touches(c.from) || touches(c.to))
+                    && !m.publications.iter().any(|p| touches(p.service))
+                    && !m.subscriptions.iter().any(|p| touches(p.service))
+                    && !m.accesses.iter().any(|a| touches(a.service))
+            })
+            .map(|s| m.name(s))
+            .collect();
+        isolated.sort_unstable();
+        (!isolated.is_empty()).then(|| {
+            format!(
+                "no visible callers or callees for {}: declare their calls in a manifest if they have any",
+                isolated.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            )
+        })
+    }
+}
+
+/// A service known only by name, because its manifest could not be read.
+fn stand_in(name: String, span: Span) -> Service {
+    Service {
+        name,
+        kind: ServiceKind::Service,
+        exposure: Exposure::Internal,
+        owner: None,
+        description: None,
+        availability: None,
+        latency_p99_ms: None,
+        processing_ms: None,
+        load_balancer: None,
+        contracts: Contracts {
+            unreadable: true,
+            ..Contracts::default()
+        },
+        span,
+        slo_span: None,
+        load_balancer_span: None,
+        origin: Origin::Declared,
+        evidence: None,
+    }
+}
+
+/// A manifest that declares nothing, standing in for one that could not be read.
+pub(super) fn empty_manifest(span: Span) -> ServiceManifest {
+    ServiceManifest {
+        service: Located {
+            value: String::new(),
+            pos: crate::load::yaml::Pos {
+                offset: span.offset,
+                len: span.len,
+            },
+        },
+        kind: None,
+        description: None,
+        owner: None,
+        exposure: None,
+        slo: None,
+        processing_ms: None,
+        load_balancer: None,
+        provides: None,
+        calls: Vec::new(),
+        publishes: Vec::new(),
+        subscribes: Vec::new(),
+        datastores: Vec::new(),
+    }
+}

@@ -1,0 +1,266 @@
+//! Resolving what a manifest names: the services its calls go to (CA002), the operations they
+//! invoke against the provider's contract (CA003), and the datastores it uses.
+
+use crate::finding::Finding;
+use crate::load::ManifestInput;
+use crate::load::located::Located;
+use crate::load::manifest::{self, CallProtocol};
+use crate::rules::catalog::{INVALID_INPUT, UNKNOWN_OPERATION, UNKNOWN_SERVICE};
+use crate::source::SourceId;
+use crate::suggest;
+
+use super::resolve::Resolver;
+use super::{
+    Call, DatastoreAccess, Operation, OperationKind, Origin, Protocol, ServiceId, operations,
+};
+
+impl Resolver<'_> {
+    /// Resolves a service name, reporting CA002 with a suggestion when it is unknown.
+    pub(super) fn service_ref(
+        &mut self,
+        from: &str,
+        name: &Located<String>,
+        source: SourceId,
+        what: &str,
+    ) -> Option<ServiceId> {
+        if let Some(id) = self.model.service_named(&name.value) {
+            return Some(id);
+        }
+        let names: Vec<&str> = self
+            .model
+            .services
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        let help = match suggest::closest(&name.value, names.iter().copied()) {
+            Some(s) => format!(
+                "did you mean `{s}`? otherwise declare `{}` in its own manifest or under `services:` in commaudit.yaml",
+                name.value
+            ),
+            None => format!(
+                "declare `{}` in its own manifest or under `services:` in commaudit.yaml",
+                name.value
+            ),
+        };
+        self.findings.push(
+            Finding::new(
+                UNKNOWN_SERVICE,
+                format!("`{from}` {what} unknown service `{}`", name.value),
+            )
+            .at(name.span(source))
+            .label("not declared")
+            .services([from.to_owned(), name.value.clone()])
+            .help(help),
+        );
+        None
+    }
+
+    pub(super) fn resolve_calls(&mut self, from: ServiceId, input: &ManifestInput) {
+        let source = input.source;
+        let from_name = self.model.name(from).to_owned();
+        for call in &input.manifest.calls {
+            let Some(to) = self.service_ref(&from_name, &call.to, source, "calls") else {
+                continue;
+            };
+            for (name, value) in [
+                ("timeout_ms", call.timeout_ms.as_ref()),
+                ("rps", call.rps.as_ref()),
+                ("payload_bytes", call.payload_bytes.as_ref()),
+                ("poll_interval_ms", call.poll_interval_ms.as_ref()),
+            ] {
+                if let Some(v) = value.filter(|v| !(v.value >= 0.0 && v.value.is_finite())) {
+                    self.findings.push(
+                        Finding::new(
+                            INVALID_INPUT,
+                            format!("`{name}` must be zero or more, found {}", v.value),
+                        )
+                        .at(v.span(source))
+                        .help(format!("set `{name}` to a number of zero or more")),
+                    );
+                }
+            }
+            let protocol = self.protocol_of(call, to);
+            let operation = call
+                .operation
+                .as_ref()
+                .and_then(|op| self.operation_of(&from_name, to, &protocol, op, source));
+            let positive = |v: &Option<Located<f64>>| {
+                v.as_ref()
+                    .map(|v| v.value)
+                    .filter(|v| *v >= 0.0 && v.is_finite())
+            };
+            self.model.calls.push(Call {
+                from,
+                to,
+                protocol,
+                operation,
+                needs_response: call.needs_response.as_ref().map(|n| n.value),
+                timeout_ms: positive(&call.timeout_ms),
+                retries: call.retries.as_ref().map(|r| r.value),
+                circuit_breaker: call.circuit_breaker.as_ref().is_some_and(|c| c.value),
+                fallback: call.fallback.as_ref().is_some_and(|c| c.value),
+                rps: positive(&call.rps),
+                payload_bytes: positive(&call.payload_bytes),
+                poll_interval_ms: positive(&call.poll_interval_ms),
+                span: call.span(source),
+                operation_span: call.operation.as_ref().map(|o| o.span(source)),
+                origin: Origin::Declared,
+                evidence: None,
+            });
+        }
+    }
+
+    /// The declared protocol; else the contract the operation resolves against; else the one
+    /// the operation's shape or the target's contracts imply.
+    fn protocol_of(&self, call: &manifest::Call, to: ServiceId) -> Protocol {
+        if let Some(p) = &call.protocol {
+            return match p.value {
+                CallProtocol::Grpc => Protocol::Grpc,
+                CallProtocol::Rest => Protocol::Http,
+                CallProtocol::Graphql => Protocol::Graphql,
+                CallProtocol::Thrift => Protocol::Thrift,
+                CallProtocol::Websocket => Protocol::Websocket,
+            };
+        }
+        let target = &self.model.service(to).contracts;
+        let op = call
+            .operation
+            .as_ref()
+            .map(|o| o.value.trim())
+            .unwrap_or("");
+        if !op.is_empty() {
+            let grpc: Vec<_> = target.grpc.iter().map(|&i| &self.model.grpc[i]).collect();
+            if !grpc.is_empty() && operations::grpc(op, &grpc).is_ok() {
+                return Protocol::Grpc;
+            }
+            let docs: Vec<_> = target
+                .openapi
+                .iter()
+                .map(|&i| &self.model.openapi[i])
+                .collect();
+            if !docs.is_empty() && operations::http(op, &docs).is_ok() {
+                return Protocol::Http;
+            }
+        }
+        if operations::looks_like_http(op) {
+            Protocol::Http
+        } else if operations::looks_like_grpc(op)
+            || (!target.grpc.is_empty() && target.openapi.is_empty())
+        {
+            Protocol::Grpc
+        } else {
+            Protocol::Http
+        }
+    }
+
+    /// Checks the operation against the target's contract for the call's protocol (CA003).
+    fn operation_of(
+        &mut self,
+        from: &str,
+        to: ServiceId,
+        protocol: &Protocol,
+        written: &Located<String>,
+        source: SourceId,
+    ) -> Option<Operation> {
+        let target = self.model.service(to);
+        let checked = match protocol {
+            Protocol::Grpc if !target.contracts.grpc.is_empty() => {
+                let services: Vec<_> = target
+                    .contracts
+                    .grpc
+                    .iter()
+                    .map(|&i| &self.model.grpc[i])
+                    .collect();
+                Some((operations::grpc(&written.value, &services), "gRPC method"))
+            }
+            Protocol::Http if !target.contracts.openapi.is_empty() => {
+                let docs: Vec<_> = target
+                    .contracts
+                    .openapi
+                    .iter()
+                    .map(|&i| &self.model.openapi[i])
+                    .collect();
+                Some((operations::http(&written.value, &docs), "HTTP operation"))
+            }
+            _ => None,
+        };
+        let target_name = target.name.clone();
+        match checked {
+            None => Some(Operation {
+                name: written.value.trim().to_owned(),
+                kind: OperationKind::Unchecked,
+            }),
+            Some((Ok(op), _)) => Some(op),
+            Some((Err(not_found), what)) => {
+                let declared = match not_found.declared {
+                    1 => format!("1 {what}"),
+                    n => format!("{n} {what}s"),
+                };
+                let help = match &not_found.suggestion {
+                    Some(s) => format!("did you mean `{s}`? `{target_name}` declares {declared}"),
+                    None => format!(
+                        "name one of the {declared} `{target_name}` declares, or add this one to its contract"
+                    ),
+                };
+                self.findings.push(
+                    Finding::new(
+                        UNKNOWN_OPERATION,
+                        format!(
+                            "`{from}` calls `{}`, which `{target_name}` does not declare",
+                            written.value.trim()
+                        ),
+                    )
+                    .at(written.span(source))
+                    .label("not in the contract")
+                    .services([from.to_owned(), target_name])
+                    .operation(written.value.trim())
+                    .help(help),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn resolve_datastores(&mut self, service: ServiceId, input: &ManifestInput) {
+        let source = input.source;
+        let from = self.model.name(service).to_owned();
+        for used in &input.manifest.datastores {
+            let name = &used.name;
+            let Some(&datastore) = self.datastore_names.get(&name.value) else {
+                let names: Vec<&str> = self.datastore_names.keys().map(String::as_str).collect();
+                let help = match suggest::closest(&name.value, names.iter().copied()) {
+                    Some(s) => format!(
+                        "did you mean `{s}`? otherwise declare `{}` under `datastores:` in commaudit.yaml",
+                        name.value
+                    ),
+                    None => format!(
+                        "declare `{}` under `datastores:` in commaudit.yaml, with its kind",
+                        name.value
+                    ),
+                };
+                self.findings.push(
+                    Finding::new(
+                        UNKNOWN_SERVICE,
+                        format!("`{from}` uses unknown datastore `{}`", name.value),
+                    )
+                    .at(name.span(source))
+                    .label("not declared")
+                    .service(from.clone())
+                    .help(help),
+                );
+                continue;
+            };
+            self.model.accesses.push(DatastoreAccess {
+                service,
+                datastore,
+                access: used
+                    .access
+                    .as_ref()
+                    .map_or(manifest::Access::ReadWrite, |a| a.value),
+                span: used.span(source),
+                origin: Origin::Declared,
+                evidence: None,
+            });
+        }
+    }
+}

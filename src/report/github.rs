@@ -1,0 +1,69 @@
+//! `--format github`: GitHub Actions workflow commands, one annotation per finding, shown on
+//! the pull request's diff. Escaped as the Actions toolkit does: `%`, CR and LF in messages,
+//! and also `:` and `,` in properties.
+
+use std::fmt::Write;
+
+use crate::audit::Audit;
+use crate::finding::Severity;
+use crate::rules::catalog;
+
+pub fn render(audit: &Audit) -> String {
+    let mut out = String::new();
+    for f in &audit.findings {
+        let command = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "notice",
+        };
+        let mut props = Vec::new();
+        if let Some(span) = f.span {
+            let loc = super::ci_location(&audit.sources, span);
+            props.push(("file", audit.gate.path(&audit.sources, span.source)));
+            props.push(("line", loc.line.to_string()));
+            // Columns only mean something to GitHub on a single line.
+            if loc.end_line == loc.line {
+                props.push(("col", loc.column.to_string()));
+                props.push(("endLine", loc.end_line.to_string()));
+                props.push(("endColumn", loc.end_column.to_string()));
+            } else {
+                props.push(("endLine", loc.end_line.to_string()));
+            }
+        }
+        props.push(("title", format!("{} {}", f.rule, catalog::name_of(f.rule))));
+        let props = props
+            .iter()
+            .map(|(k, v)| format!("{k}={}", escape_property(v)))
+            .collect::<Vec<_>>()
+            .join(",");
+        let message = match &f.help {
+            Some(help) => format!("{}\nhelp: {help}", f.message),
+            None => f.message.clone(),
+        };
+        let _ = writeln!(out, "::{command} {props}::{}", escape_data(&message));
+    }
+    out
+}
+
+/// Escapes a command's message.
+pub fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a command's property value.
+pub fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_follows_the_toolkit() {
+        assert_eq!(escape_data("50% a\r\nb: c, d"), "50%25 a%0D%0Ab: c, d");
+        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+    }
+}

@@ -1,0 +1,123 @@
+//! `--format junit`: JUnit XML with one test case per rule, so CI systems that read test
+//! reports (GitLab, Jenkins, Azure) show which rules fail. A rule fails when it has findings
+//! at or above the fail level; findings below it are listed in the case's output; rules that do
+//! not run are skipped.
+
+use std::fmt::Write;
+
+use crate::audit::Audit;
+use crate::finding::{Finding, RuleId, Severity};
+use crate::rules::catalog;
+
+/// `fail_on`: the lowest severity that fails; `None` when nothing fails (`--fail-on never`).
+pub fn render(audit: &Audit, fail_on: Option<Severity>) -> String {
+    let mut cases = String::new();
+    let (mut failures, mut skipped) = (0, 0);
+    let rules = catalog::all();
+    for rule in rules {
+        let id = RuleId(rule.id.as_str());
+        let name = format!("{} {}", rule.id, rule.name);
+        let _ = write!(
+            cases,
+            "    <testcase name=\"{}\" classname=\"commaudit.{}\"",
+            escape(&name),
+            escape(&rule.family)
+        );
+        if !audit.config.enabled(id) {
+            skipped += 1;
+            cases.push_str(">\n      <skipped message=\"the rule does not run in this configuration\"/>\n    </testcase>\n");
+            continue;
+        }
+        let findings: Vec<&Finding> = audit.findings.iter().filter(|f| f.rule == id).collect();
+        if findings.is_empty() {
+            cases.push_str("/>\n");
+            continue;
+        }
+        cases.push_str(">\n");
+        let failing: Vec<&&Finding> = findings
+            .iter()
+            .filter(|f| fail_on.is_some_and(|level| f.severity >= level))
+            .collect();
+        let listing: String = findings.iter().map(|f| line(f, audit)).collect();
+        if failing.is_empty() {
+            let _ = writeln!(cases, "      <system-out>{}</system-out>", escape(&listing));
+        } else {
+            failures += 1;
+            let worst = failing
+                .iter()
+                .map(|f| f.severity)
+                .max()
+                .unwrap_or(Severity::Error);
+            let _ = writeln!(
+                cases,
+                "      <failure message=\"{}\" type=\"{worst}\">{}</failure>",
+                escape(&format!(
+                    "{} finding{} at or above the fail level",
+                    failing.len(),
+                    if failing.len() == 1 { "" } else { "s" }
+                )),
+                escape(&listing)
+            );
+        }
+        cases.push_str("    </testcase>\n");
+    }
+    let counts = format!(
+        "tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\"",
+        rules.len()
+    );
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"commaudit\" {counts}>\n  <testsuite name=\"commaudit\" {counts}>\n{cases}  </testsuite>\n</testsuites>\n"
+    )
+}
+
+/// `path:line:col: [severity] message`, then the help.
+fn line(f: &Finding, audit: &Audit) -> String {
+    let place = f.span.map_or_else(
+        || "<no file>".to_owned(),
+        |s| {
+            let loc = audit.sources.locate(s);
+            format!(
+                "{}:{}:{}",
+                audit.gate.path(&audit.sources, s.source),
+                loc.line,
+                loc.column
+            )
+        },
+    );
+    let mut text = format!("{place}: [{}] {}\n", f.severity, f.message);
+    if let Some(help) = &f.help {
+        let _ = writeln!(text, "  help: {help}");
+    }
+    text
+}
+
+/// Escapes text for XML 1.0 content and attributes, dropping characters XML cannot hold.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_is_escaped() {
+        assert_eq!(
+            escape("<a href=\"x\">&'\u{1}</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;"
+        );
+    }
+}

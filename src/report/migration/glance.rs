@@ -1,0 +1,191 @@
+//! The top of the report, for a reader with one minute: what is wrong, why it matters and what
+//! to do first, each a few sentences built from the measures, the recommendations and the plan.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::recommend::plan::{Plan, percent, times};
+use crate::recommend::{Recommendation, Verdict};
+
+use super::measures::Monolith;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Glance {
+    /// One sentence.
+    pub verdict: String,
+    pub wrong: Vec<String>,
+    pub why: Vec<String>,
+    /// The first steps of the plan, with what each improves.
+    pub first: Vec<String>,
+}
+
+/// Plan steps shown at the top.
+const FIRST: usize = 3;
+
+pub fn of(m: &Monolith, recs: &[Recommendation], plan: &Plan, errors: usize) -> Glance {
+    let mut wrong = Vec::new();
+    let mut why = Vec::new();
+    let over_depth = m
+        .chains
+        .first()
+        .filter(|c| c.hops as f64 > m.limits.max_depth);
+    if let Some(c) = over_depth {
+        wrong.push(format!(
+            "A {}-hop synchronous chain, where at most {} are allowed: {}.",
+            c.hops,
+            m.limits.max_depth,
+            c.path.join(" -> ")
+        ));
+        why.push(format!(
+            "Latency adds up along a chain ({:.0} ms of processing on this one) and availability multiplies: every hop is one more way for `{}` to fail.",
+            c.processing_ms, c.entrypoint
+        ));
+    }
+    if !m.cycles.is_empty() {
+        let loops: Vec<String> = m.cycles.iter().map(|c| c.path.join(" -> ")).collect();
+        wrong.push(format!(
+            "{} sync cycle{}: {}.",
+            m.cycles.len(),
+            if m.cycles.len() == 1 { "" } else { "s" },
+            loops.join("; ")
+        ));
+        why.push(
+            "Services in a cycle can be neither deployed nor failed alone; under load they hold threads waiting for each other."
+                .into(),
+        );
+    }
+    let mut broken: Vec<_> = m
+        .availability
+        .iter()
+        .filter(|r| r.meets() == Some(false))
+        .collect();
+    // The widest gap between promise and ceiling first.
+    broken.sort_by(|a, b| {
+        let gap = |r: &&super::measures::CeilingRow| r.objective.unwrap_or(0.0) - r.ceiling;
+        gap(b)
+            .total_cmp(&gap(a))
+            .then(a.entrypoint.cmp(&b.entrypoint))
+    });
+    if let Some(worst) = broken.first() {
+        let more = match broken.len() {
+            1 => String::new(),
+            n => format!("; {n} entrypoints miss their objective"),
+        };
+        wrong.push(format!(
+            "`{}` promises {} but its {} hard dependencies cap it at {}{more}.",
+            worst.entrypoint,
+            percent(worst.objective.unwrap_or(100.0)),
+            worst.hard_dependencies,
+            percent(worst.ceiling)
+        ));
+        why.push(format!(
+            "Availability multiplies along hard dependencies: `{}` cannot meet its objective however reliable it is itself.",
+            worst.entrypoint
+        ));
+    }
+    let wide: Vec<_> = m
+        .blast_radius
+        .iter()
+        .filter(|b| b.entrypoints.len() as f64 >= m.limits.min_entrypoints)
+        .collect();
+    if let Some(first) = wide.first() {
+        let names: Vec<String> = wide
+            .iter()
+            .take(4)
+            .map(|b| format!("`{}`", b.service))
+            .collect();
+        let more = if wide.len() > 4 {
+            format!(" and {} more", wide.len() - 4)
+        } else {
+            String::new()
+        };
+        if wide.len() == 1 {
+            wrong.push(format!(
+                "`{}` takes down {} of {} entrypoints when it fails.",
+                first.service,
+                first.entrypoints.len(),
+                m.entrypoints
+            ));
+        } else {
+            wrong.push(format!(
+                "{} services ({}{more}) each take down up to {} of {} entrypoints when they fail.",
+                wide.len(),
+                names.join(", "),
+                first.entrypoints.len(),
+                m.entrypoints
+            ));
+        }
+        why.push(format!(
+            "A single failure stops {}: nothing degrades gracefully, everything fails together.",
+            first
+                .entrypoints
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if let Some(r) = m
+        .retries
+        .first()
+        .filter(|r| r.attempts > m.limits.max_attempts)
+    {
+        let leaf = r.path.last().cloned().unwrap_or_default();
+        wrong.push(format!(
+            "One request to `{}` can become {} calls to `{leaf}`: retries multiply along {}.",
+            r.entrypoint,
+            r.attempts,
+            r.path.join(" -> ")
+        ));
+        why.push(format!(
+            "When `{leaf}` slows down, retries multiply the load on it {}, which slows it further.",
+            times(r.attempts)
+        ));
+    }
+    let mut verdicts: BTreeMap<Verdict, usize> = BTreeMap::new();
+    for r in recs {
+        *verdicts.entry(r.verdict).or_default() += 1;
+    }
+    let changes: Vec<String> = verdicts
+        .iter()
+        .filter(|(v, _)| **v != Verdict::Keep)
+        .map(|(v, n)| format!("{n} {}", v.describe()))
+        .collect();
+    if !changes.is_empty() {
+        wrong.push(format!(
+            "{} of {} edges should change: {}.",
+            recs.iter().filter(|r| r.verdict != Verdict::Keep).count(),
+            recs.len(),
+            changes.join(", ")
+        ));
+    }
+    let monolith =
+        over_depth.is_some() || !m.cycles.is_empty() || !broken.is_empty() || !wide.is_empty();
+    let verdict = if monolith {
+        "It behaves like a distributed monolith: its services are split apart but still fail, slow down and deploy together.".to_owned()
+    } else if errors > 0 || !changes.is_empty() {
+        "It is not a distributed monolith, but some edges should change.".to_owned()
+    } else {
+        "No distributed-monolith problems and no edge to change.".to_owned()
+    };
+    let first = plan
+        .steps()
+        .take(FIRST)
+        .map(|(_, step)| {
+            let improves: Vec<String> = step.improves.iter().map(|i| i.text()).collect();
+            let mut text = step.action.clone();
+            if !improves.is_empty() {
+                text.push_str(&format!(". Improves {}", improves.join("; ")));
+            }
+            text.push_str(&format!(". Effort: {}.", step.effort.as_str()));
+            text
+        })
+        .collect();
+    Glance {
+        verdict,
+        wrong,
+        why,
+        first,
+    }
+}

@@ -1,0 +1,45 @@
+//! Text made safe for XML and HTML, shared by the SVG and HTML formats: in element content and
+//! in attribute values alike.
+
+/// Escapes `&`, `<`, `>`, `"` and `'`, and drops characters XML 1.0 cannot carry.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A string usable as an `id` or in a `url(#...)`: letters, digits, `-` and `_`.
+pub fn ident(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn markup_and_control_characters_cannot_escape() {
+        assert_eq!(
+            super::escape("<a href=\"x\">&'\u{1}"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+        assert_eq!(super::ident("#2b7bb9"), "_2b7bb9");
+    }
+}

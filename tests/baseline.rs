@@ -1,0 +1,195 @@
+//! Baselines end to end: `baseline` writes known findings keyed by fingerprint, `scan` skips
+//! them (also after unrelated edits), reports entries that match nothing as CA903, and
+//! `baseline --prune` removes those and never adds new ones.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::Path;
+
+use common::{Run, commaudit_in, copy_of, edit};
+
+const BEFORE: &str = "examples/order-platform/before";
+
+fn json(run: &Run) -> serde_json::Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.transcript()))
+}
+
+#[test]
+fn after_a_baseline_only_new_findings_fail() {
+    let repo = copy_of(BEFORE);
+    let dir = repo.path();
+    let wrote = commaudit_in(dir, &["baseline"]);
+    assert_eq!(wrote.code, 0, "{}", wrote.transcript());
+    assert_eq!(
+        wrote.stdout,
+        "wrote .commaudit-baseline.json: 43 known findings; `commaudit scan` now fails only on new ones\n"
+    );
+    let text = std::fs::read_to_string(dir.join(".commaudit-baseline.json")).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let entries = doc["entries"].as_array().unwrap();
+    let keys: Vec<(String, String)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e["rule"].as_str().unwrap().to_owned(),
+                e["fingerprint"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(
+        keys.iter().map(|k| &k.0).collect::<Vec<_>>(),
+        sorted.iter().map(|k| &k.0).collect::<Vec<_>>(),
+        "sorted by rule"
+    );
+    assert!(!text.contains("\"line\""), "entries never hold a line");
+
+    let clean = commaudit_in(dir, &["scan"]);
+    assert_eq!(clean.code, 0, "{}", clean.transcript());
+    assert!(
+        clean
+            .stdout
+            .ends_with("no findings; 43 known findings skipped (baseline)\n"),
+        "{}",
+        clean.stdout
+    );
+    assert_eq!(
+        json(&commaudit_in(dir, &["scan", "--format", "json"]))["summary"]["baseline_skipped"],
+        43
+    );
+
+    // Unrelated edits move every line below them; the baseline does not care.
+    edit(
+        &dir.join("services/orders.yaml"),
+        "service: orders",
+        "# orders owns the order lifecycle\n\nservice: orders",
+    );
+    edit(
+        &dir.join("services/checkout.yaml"),
+        "Turns a cart",
+        "Turns a whole cart",
+    );
+    let edited = commaudit_in(dir, &["scan"]);
+    assert_eq!(edited.code, 0, "{}", edited.transcript());
+
+    // A new sync side effect is new: it is reported, and fails with --fail-on warning.
+    edit(
+        &dir.join("services/payments.yaml"),
+        "calls:\n",
+        "calls:\n  - { to: notifications, protocol: rest, operation: POST /emails, needs_response: false, timeout_ms: 500 }\n",
+    );
+    let new = commaudit_in(
+        dir,
+        &["scan", "--format", "concise", "--fail-on", "warning"],
+    );
+    assert_eq!(new.code, 1);
+    assert!(
+        new.stdout
+            .contains("CA301 [warning] `payments` calls `notifications`"),
+        "{}",
+        new.stdout
+    );
+    assert!(
+        commaudit_in(dir, &["scan", "--no-baseline"])
+            .stdout
+            .contains("; 5 errors,")
+    );
+}
+
+#[test]
+fn fixed_findings_become_stale_entries_until_pruned() {
+    let repo = copy_of(BEFORE);
+    let dir = repo.path();
+    assert_eq!(commaudit_in(dir, &["baseline"]).code, 0);
+    // Fix one finding (invoicing is now called with its answer needed) and add a new one.
+    edit(
+        &dir.join("services/checkout.yaml"),
+        "operation: POST /invoices\n    needs_response: false",
+        "operation: POST /invoices\n    needs_response: true",
+    );
+    edit(
+        &dir.join("services/payments.yaml"),
+        "calls:\n",
+        "calls:\n  - { to: notifications, protocol: rest, operation: POST /emails, needs_response: false, timeout_ms: 500 }\n",
+    );
+    let stale = commaudit_in(
+        dir,
+        &["scan", "--format", "concise", "--select", "CA301,CA903"],
+    );
+    insta::assert_snapshot!("stale_entry_and_new_finding", stale.stdout);
+    let pruned = commaudit_in(dir, &["baseline", "--prune"]);
+    assert_eq!(pruned.code, 0, "{}", pruned.transcript());
+    assert!(
+        pruned
+            .stdout
+            .starts_with("pruned .commaudit-baseline.json: removed "),
+        "{}",
+        pruned.stdout
+    );
+    let after = commaudit_in(
+        dir,
+        &["scan", "--format", "concise", "--select", "CA301,CA903"],
+    );
+    assert!(!after.stdout.contains("CA903"), "pruned: {}", after.stdout);
+    assert!(
+        after.stdout.contains("CA301 [warning] `payments`"),
+        "prune never adds: {}",
+        after.stdout
+    );
+    let entries = |dir: &Path| {
+        let text = std::fs::read_to_string(dir.join(".commaudit-baseline.json")).unwrap();
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()["entries"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let before_prune_again = entries(dir);
+    assert_eq!(commaudit_in(dir, &["baseline", "--prune"]).code, 0);
+    assert_eq!(
+        entries(dir),
+        before_prune_again,
+        "pruning twice changes nothing"
+    );
+}
+
+#[test]
+fn baseline_files_are_found_given_or_refused() {
+    let repo = copy_of(BEFORE);
+    let dir = repo.path();
+    let elsewhere = dir.join("ci/known.json");
+    std::fs::create_dir_all(dir.join("ci")).unwrap();
+    let wrote = commaudit_in(dir, &["baseline", "--output", "ci/known.json"]);
+    assert_eq!(wrote.code, 0, "{}", wrote.transcript());
+    assert!(elsewhere.is_file());
+    assert_eq!(commaudit_in(dir, &["scan"]).code, 1, "not where scan looks");
+    assert_eq!(
+        commaudit_in(dir, &["scan", "--baseline", "ci/known.json"]).code,
+        0
+    );
+    let missing = commaudit_in(dir, &["scan", "--baseline", "ci/none.json"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .contains("baseline file `ci/none.json` does not exist"),
+        "{}",
+        missing.stderr
+    );
+    std::fs::write(
+        dir.join(".commaudit-baseline.json"),
+        "{\"version\": 2, \"entries\": []}",
+    )
+    .unwrap();
+    let bad = commaudit_in(dir, &["scan"]);
+    assert_eq!(bad.code, 2);
+    assert_eq!(
+        bad.stderr,
+        "error: .commaudit-baseline.json:1:13: the baseline must have `\"version\": 1`\n  help: regenerate it with `commaudit baseline`\n"
+    );
+    assert_eq!(commaudit_in(dir, &["scan", "--no-baseline"]).code, 1);
+    let prune_nothing = commaudit_in(dir, &["baseline", "--prune", "--output", "ci/none.json"]);
+    assert_eq!(prune_nothing.code, 2);
+}
