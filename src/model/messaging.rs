@@ -261,27 +261,8 @@ impl Resolver<'_> {
             if let Some(&id) = self.broker_names.get(&name.value) {
                 return Some(id);
             }
-            let names: Vec<&str> = self.broker_names.keys().map(String::as_str).collect();
-            let help = match suggest::closest(&name.value, names.iter().copied()) {
-                Some(s) => format!(
-                    "did you mean `{s}`? otherwise declare `{}` under `brokers:` in commaudit.yaml",
-                    name.value
-                ),
-                None => format!(
-                    "declare `{}` under `brokers:` in commaudit.yaml, with its kind",
-                    name.value
-                ),
-            };
-            self.findings.push(
-                Finding::new(
-                    UNKNOWN_SERVICE,
-                    format!("`{service}` uses unknown broker `{}`", name.value),
-                )
-                .at(name.span(source))
-                .label("not declared")
-                .service(service)
-                .help(help),
-            );
+            let known: Vec<String> = self.broker_names.keys().cloned().collect();
+            self.unknown_declaration(service, "broker", name, source, &known);
             return None;
         }
         let matching: Vec<BrokerId> = self

@@ -227,27 +227,8 @@ impl Resolver<'_> {
         for used in &input.manifest.datastores {
             let name = &used.name;
             let Some(&datastore) = self.datastore_names.get(&name.value) else {
-                let names: Vec<&str> = self.datastore_names.keys().map(String::as_str).collect();
-                let help = match suggest::closest(&name.value, names.iter().copied()) {
-                    Some(s) => format!(
-                        "did you mean `{s}`? otherwise declare `{}` under `datastores:` in commaudit.yaml",
-                        name.value
-                    ),
-                    None => format!(
-                        "declare `{}` under `datastores:` in commaudit.yaml, with its kind",
-                        name.value
-                    ),
-                };
-                self.findings.push(
-                    Finding::new(
-                        UNKNOWN_SERVICE,
-                        format!("`{from}` uses unknown datastore `{}`", name.value),
-                    )
-                    .at(name.span(source))
-                    .label("not declared")
-                    .service(from.clone())
-                    .help(help),
-                );
+                let known: Vec<String> = self.datastore_names.keys().cloned().collect();
+                self.unknown_declaration(&from, "datastore", name, source, &known);
                 continue;
             };
             self.model.accesses.push(DatastoreAccess {
@@ -262,5 +243,37 @@ impl Resolver<'_> {
                 evidence: None,
             });
         }
+    }
+
+    /// CA002 for a broker or datastore that commaudit.yaml does not declare, with the closest
+    /// declared name.
+    pub(super) fn unknown_declaration(
+        &mut self,
+        service: &str,
+        what: &str,
+        name: &Located<String>,
+        source: SourceId,
+        known: &[String],
+    ) {
+        let help = match suggest::closest(&name.value, known.iter().map(String::as_str)) {
+            Some(s) => format!(
+                "did you mean `{s}`? otherwise declare `{}` under `{what}s:` in commaudit.yaml",
+                name.value
+            ),
+            None => format!(
+                "declare `{}` under `{what}s:` in commaudit.yaml, with its kind",
+                name.value
+            ),
+        };
+        self.findings.push(
+            Finding::new(
+                UNKNOWN_SERVICE,
+                format!("`{service}` uses unknown {what} `{}`", name.value),
+            )
+            .at(name.span(source))
+            .label("not declared")
+            .service(service)
+            .help(help),
+        );
     }
 }

@@ -9,6 +9,8 @@ use crate::audit::Audit;
 use crate::finding::{Finding, RuleId, Severity};
 use crate::rules::catalog;
 
+use super::xml::escape;
+
 /// `fail_on`: the lowest severity that fails; `None` when nothing fails (`--fail-on never`).
 pub fn render(audit: &Audit, fail_on: Option<Severity>) -> String {
     let mut cases = String::new();
@@ -89,35 +91,4 @@ fn line(f: &Finding, audit: &Audit) -> String {
         let _ = writeln!(text, "  help: {help}");
     }
     text
-}
-
-/// Escapes text for XML 1.0 content and attributes, dropping characters XML cannot hold.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn xml_is_escaped() {
-        assert_eq!(
-            escape("<a href=\"x\">&'\u{1}</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;"
-        );
-    }
 }
