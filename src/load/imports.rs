@@ -297,7 +297,7 @@ impl Loader {
                             .loaded
                             .sources
                             .add(source_name, path, text.clone().into());
-                        let parsed = super::parse(id, kind, text, &self.loaded.sources);
+                        let parsed = super::parse::parse(id, kind, text, &self.loaded.sources);
                         self.file(
                             id,
                             Candidate {

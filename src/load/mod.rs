@@ -14,6 +14,8 @@ pub mod kube;
 pub mod located;
 pub mod manifest;
 pub mod openapi;
+mod parse;
+mod projects;
 pub mod proto;
 pub mod read;
 pub mod yaml;
@@ -253,7 +255,7 @@ impl Loader {
                                 discover::sniff(&candidate.path, lossy).is_some()
                             }
                             ReadProblem::TooLarge { .. } => {
-                                discover::sniff(&candidate.path, &read_head(&candidate.path))
+                                discover::sniff(&candidate.path, &parse::read_head(&candidate.path))
                                     .is_some()
                             }
                             ReadProblem::Binary | ReadProblem::Io(_) => true,
@@ -282,7 +284,7 @@ impl Loader {
         let parsed: Vec<(SourceId, Candidate, Parsed)> = jobs
             .into_par_iter()
             .map(|(id, kind, candidate)| {
-                let parsed = parse(id, kind, &sources.get(id).text, sources);
+                let parsed = parse::parse(id, kind, &sources.get(id).text, sources);
                 (id, candidate, parsed)
             })
             .collect();
@@ -334,149 +336,11 @@ impl Loader {
                 self.loaded.broken.insert(id);
                 self.loaded.findings.extend(findings);
                 let text = &self.loaded.sources.get(id).text;
-                if let Some((name, offset)) = declared_service_name(text) {
+                if let Some((name, offset)) = parse::declared_service_name(text) {
                     let span = Span::new(id, offset, name.len() as u32);
                     self.loaded.unreadable_services.push((name, span));
                 }
             }
-        }
-    }
-
-    /// Files the project files' settings: proto roots, excludes, included paths and inline
-    /// services. Returns the files below `include:` paths.
-    fn apply_projects(&mut self) -> Vec<Candidate> {
-        let mut extra = Vec::new();
-        for project in &self.loaded.projects {
-            let source = project.source;
-            if let Some(version) = project.file.version.as_ref().filter(|v| v.value != 1) {
-                self.loaded.findings.push(
-                    Finding::new(
-                        INVALID_INPUT,
-                        format!("project file version {} is not supported", version.value),
-                    )
-                    .at(version.span(source))
-                    .help("write `version: 1`, the only version there is"),
-                );
-            }
-            let patterns: Vec<String> = project
-                .file
-                .exclude
-                .iter()
-                .map(|e| e.value.clone())
-                .collect();
-            for (i, err) in self.excludes.add(&canonical(&project.dir), &patterns) {
-                self.loaded.findings.push(
-                    Finding::new(
-                        INVALID_INPUT,
-                        format!("invalid exclude pattern `{}`: {err}", patterns[i]),
-                    )
-                    .at(project.file.exclude[i].span(source))
-                    .help("write a glob such as `generated/**` or `*.gen.yaml`"),
-                );
-            }
-            for root in &project.file.proto_roots {
-                let path = project.dir.join(&root.value);
-                if path.is_dir() {
-                    self.proto_roots.push(path);
-                } else {
-                    self.loaded.findings.push(
-                        Finding::new(
-                            INVALID_INPUT,
-                            format!("proto root `{}` is not a folder", root.value),
-                        )
-                        .at(root.span(source))
-                        .help("give a folder relative to commaudit.yaml"),
-                    );
-                }
-            }
-            for include in &project.file.include {
-                let path = project.dir.join(&include.value);
-                if path.exists() {
-                    extra.extend(discover::walk(&path));
-                } else {
-                    self.loaded.findings.push(
-                        Finding::new(
-                            INVALID_INPUT,
-                            format!("included path `{}` does not exist", include.value),
-                        )
-                        .at(include.span(source))
-                        .help("give a file or folder relative to commaudit.yaml"),
-                    );
-                }
-            }
-            for service in &project.file.services {
-                self.loaded.manifests.push(ManifestInput {
-                    source,
-                    dir: project.dir.clone(),
-                    manifest: service.value.clone(),
-                });
-            }
-        }
-        extra
-    }
-
-    /// Compose files that project files list under `compose.files`, in order.
-    fn listed_compose_files(&self) -> Vec<PathBuf> {
-        self.loaded
-            .projects
-            .iter()
-            .flat_map(|p| {
-                p.file
-                    .compose
-                    .iter()
-                    .flat_map(|c| c.files.iter())
-                    .map(|f| p.dir.join(&f.value))
-            })
-            .collect()
-    }
-
-    /// Loads the files that manifests name (specs and protos), reporting missing ones.
-    fn load_references(&mut self) {
-        let mut wanted: Vec<(PathBuf, Kind, Span, String)> = Vec::new();
-        for input in &self.loaded.manifests {
-            let Some(provides) = &input.manifest.provides else {
-                continue;
-            };
-            let refs = provides
-                .openapi
-                .iter()
-                .map(|c| (Kind::OpenApi, &c.spec))
-                .chain(provides.asyncapi.iter().map(|c| (Kind::AsyncApi, &c.spec)))
-                .chain(
-                    provides
-                        .grpc
-                        .iter()
-                        .filter_map(|c| c.proto.as_ref().map(|p| (Kind::Proto, p))),
-                );
-            for (kind, path) in refs {
-                wanted.push((
-                    input.dir.join(&path.value),
-                    kind,
-                    path.span(input.source),
-                    path.value.clone(),
-                ));
-            }
-        }
-        for (path, kind, span, written) in wanted {
-            if self.loaded.paths.contains_key(&canonical(&path)) {
-                continue;
-            }
-            if !path.is_file() {
-                self.loaded.findings.push(
-                    Finding::new(
-                        INVALID_INPUT,
-                        format!("{} `{written}` does not exist", kind.describe()),
-                    )
-                    .at(span)
-                    .label("no file at this path")
-                    .help(
-                        "paths are relative to the manifest's folder; fix the path or add the file",
-                    ),
-                );
-                continue;
-            }
-            let scan_root = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-            self.read_batch(vec![Candidate { path, scan_root }], Some((kind, span)));
         }
     }
 
@@ -500,102 +364,4 @@ impl Loader {
         }
         self.loaded.findings.extend(findings);
     }
-}
-
-/// Parses one file as the format it was classified as.
-fn parse(id: SourceId, kind: Kind, text: &str, sources: &Sources) -> Parsed {
-    let file = sources.get(id);
-    let yaml_problem = |what: &str, err: yaml::YamlError| {
-        let mut finding = Finding::new(INVALID_INPUT, format!("invalid {what}: {}", err.message))
-            .at(err.span(id, file));
-        if let Some(help) = err.help {
-            finding = finding.help(help);
-        }
-        Parsed::Broken(vec![finding])
-    };
-    match kind {
-        Kind::Proto => Parsed::Proto,
-        // When the typed reader fails, the text is read as plain YAML too, so a syntax error is
-        // reported as such rather than as the first type mismatch the typed reader met.
-        Kind::Project => match yaml::parse_typed::<Option<ProjectFile>>(text) {
-            Ok(Some(project)) => Parsed::Project(Box::new(project)),
-            Ok(None) => Parsed::Broken(vec![
-                Finding::new(INVALID_INPUT, "the project file is empty")
-                    .at(Span::file_start(id))
-                    .help("declare `services:`, `brokers:` and `datastores:`, or delete the file"),
-            ]),
-            Err(err) => match yaml::parse_node(text) {
-                Err(syntax) => yaml_problem("project file", syntax),
-                Ok(_) => yaml_problem("project file", err.with_key_context(text)),
-            },
-        },
-        Kind::Manifest => match yaml::parse_typed::<ServiceManifest>(text) {
-            Ok(manifest) => Parsed::Manifest(Box::new(manifest)),
-            Err(err) => match yaml::parse_node(text) {
-                Err(syntax) => yaml_problem("service manifest", syntax),
-                Ok(_) => yaml_problem("service manifest", err.with_key_context(text)),
-            },
-        },
-        Kind::OpenApi => match yaml::parse_node(text) {
-            Ok(root) => openapi::read(id, &root).map_or_else(Parsed::Broken, Parsed::OpenApi),
-            Err(err) => yaml_problem("OpenAPI document", err),
-        },
-        Kind::AsyncApi => match yaml::parse_node(text) {
-            Ok(root) => asyncapi::read(id, &root).map_or_else(Parsed::Broken, Parsed::AsyncApi),
-            Err(err) => yaml_problem("AsyncAPI document", err),
-        },
-        Kind::Compose => match yaml::parse_node(text) {
-            Ok(root) => Parsed::Compose(compose::read(id, &root)),
-            Err(err) => yaml_problem("compose file", err),
-        },
-        Kind::Kube => match yaml::parse_documents(text) {
-            Ok(docs) => {
-                let mut objects = kube::Kube::default();
-                kube::read(id, &docs, &mut objects);
-                Parsed::Kube(Box::new(objects))
-            }
-            Err(err) => yaml_problem("Kubernetes manifest", err),
-        },
-        Kind::Backstage => match yaml::parse_documents(text) {
-            Ok(docs) => Parsed::Backstage(backstage::read(id, &docs)),
-            Err(err) => yaml_problem("Backstage catalog file", err),
-        },
-        Kind::AppConfig if file.name.ends_with(".properties") => {
-            Parsed::AppConfig(appconfig::read_properties(id, text))
-        }
-        Kind::AppConfig => match yaml::parse_documents(text) {
-            Ok(docs) => Parsed::AppConfig(appconfig::read_yaml(id, &docs)),
-            Err(err) => yaml_problem("application configuration file", err),
-        },
-    }
-}
-
-/// The name on a manifest's `service:` line and its offset, read from the text alone, for
-/// manifests that do not parse.
-fn declared_service_name(text: &str) -> Option<(String, u32)> {
-    let mut offset = 0usize;
-    for line in text.split_inclusive('\n') {
-        if let Some(rest) = line.strip_prefix("service:") {
-            let value = rest.split(" #").next().unwrap_or("").trim();
-            let name = value.trim_matches(|c| c == '"' || c == '\'');
-            if name.is_empty() || name.contains(char::is_whitespace) {
-                return None;
-            }
-            let start = offset + line.find(name).unwrap_or(0);
-            return Some((name.to_owned(), start as u32));
-        }
-        offset += line.len();
-    }
-    None
-}
-
-/// The first 64 KiB of a file, for sniffing files too large to read whole.
-fn read_head(path: &Path) -> String {
-    use std::io::Read;
-    let mut buf = vec![0; 64 * 1024];
-    let n = std::fs::File::open(path)
-        .and_then(|mut f| f.read(&mut buf))
-        .unwrap_or(0);
-    buf.truncate(n);
-    String::from_utf8_lossy(&buf).into_owned()
 }

@@ -1,0 +1,110 @@
+//! Parsing one file as the format it was classified as, and the small text helpers the loader
+//! needs for files that do not parse.
+
+use std::path::Path;
+
+use crate::finding::Finding;
+use crate::rules::catalog::INVALID_INPUT;
+use crate::source::{SourceId, Sources, Span};
+
+use super::discover::Kind;
+use super::manifest::{ProjectFile, ServiceManifest};
+use super::{Parsed, appconfig, asyncapi, backstage, compose, kube, openapi, yaml};
+
+/// Parses one file as the format it was classified as.
+pub(super) fn parse(id: SourceId, kind: Kind, text: &str, sources: &Sources) -> Parsed {
+    let file = sources.get(id);
+    let yaml_problem = |what: &str, err: yaml::YamlError| {
+        let mut finding = Finding::new(INVALID_INPUT, format!("invalid {what}: {}", err.message))
+            .at(err.span(id, file));
+        if let Some(help) = err.help {
+            finding = finding.help(help);
+        }
+        Parsed::Broken(vec![finding])
+    };
+    match kind {
+        Kind::Proto => Parsed::Proto,
+        // When the typed reader fails, the text is read as plain YAML too, so a syntax error is
+        // reported as such rather than as the first type mismatch the typed reader met.
+        Kind::Project => match yaml::parse_typed::<Option<ProjectFile>>(text) {
+            Ok(Some(project)) => Parsed::Project(Box::new(project)),
+            Ok(None) => Parsed::Broken(vec![
+                Finding::new(INVALID_INPUT, "the project file is empty")
+                    .at(Span::file_start(id))
+                    .help("declare `services:`, `brokers:` and `datastores:`, or delete the file"),
+            ]),
+            Err(err) => match yaml::parse_node(text) {
+                Err(syntax) => yaml_problem("project file", syntax),
+                Ok(_) => yaml_problem("project file", err.with_key_context(text)),
+            },
+        },
+        Kind::Manifest => match yaml::parse_typed::<ServiceManifest>(text) {
+            Ok(manifest) => Parsed::Manifest(Box::new(manifest)),
+            Err(err) => match yaml::parse_node(text) {
+                Err(syntax) => yaml_problem("service manifest", syntax),
+                Ok(_) => yaml_problem("service manifest", err.with_key_context(text)),
+            },
+        },
+        Kind::OpenApi => match yaml::parse_node(text) {
+            Ok(root) => openapi::read(id, &root).map_or_else(Parsed::Broken, Parsed::OpenApi),
+            Err(err) => yaml_problem("OpenAPI document", err),
+        },
+        Kind::AsyncApi => match yaml::parse_node(text) {
+            Ok(root) => asyncapi::read(id, &root).map_or_else(Parsed::Broken, Parsed::AsyncApi),
+            Err(err) => yaml_problem("AsyncAPI document", err),
+        },
+        Kind::Compose => match yaml::parse_node(text) {
+            Ok(root) => Parsed::Compose(compose::read(id, &root)),
+            Err(err) => yaml_problem("compose file", err),
+        },
+        Kind::Kube => match yaml::parse_documents(text) {
+            Ok(docs) => {
+                let mut objects = kube::Kube::default();
+                kube::read(id, &docs, &mut objects);
+                Parsed::Kube(Box::new(objects))
+            }
+            Err(err) => yaml_problem("Kubernetes manifest", err),
+        },
+        Kind::Backstage => match yaml::parse_documents(text) {
+            Ok(docs) => Parsed::Backstage(backstage::read(id, &docs)),
+            Err(err) => yaml_problem("Backstage catalog file", err),
+        },
+        Kind::AppConfig if file.name.ends_with(".properties") => {
+            Parsed::AppConfig(appconfig::read_properties(id, text))
+        }
+        Kind::AppConfig => match yaml::parse_documents(text) {
+            Ok(docs) => Parsed::AppConfig(appconfig::read_yaml(id, &docs)),
+            Err(err) => yaml_problem("application configuration file", err),
+        },
+    }
+}
+
+/// The name on a manifest's `service:` line and its offset, read from the text alone, for
+/// manifests that do not parse.
+pub(super) fn declared_service_name(text: &str) -> Option<(String, u32)> {
+    let mut offset = 0usize;
+    for line in text.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix("service:") {
+            let value = rest.split(" #").next().unwrap_or("").trim();
+            let name = value.trim_matches(|c| c == '"' || c == '\'');
+            if name.is_empty() || name.contains(char::is_whitespace) {
+                return None;
+            }
+            let start = offset + line.find(name).unwrap_or(0);
+            return Some((name.to_owned(), start as u32));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The first 64 KiB of a file, for sniffing files too large to read whole.
+pub(super) fn read_head(path: &Path) -> String {
+    use std::io::Read;
+    let mut buf = vec![0; 64 * 1024];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut buf))
+        .unwrap_or(0);
+    buf.truncate(n);
+    String::from_utf8_lossy(&buf).into_owned()
+}
