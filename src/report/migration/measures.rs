@@ -11,9 +11,6 @@ use crate::rules::catalog::{
     AVAILABILITY_CEILING, BLAST_RADIUS, DEEP_SYNC_CHAIN, RETRY_AMPLIFICATION,
 };
 
-/// Rows shown per table; the JSON keeps them all.
-pub const TOP: usize = 8;
-
 #[derive(Debug, Clone, Serialize)]
 pub struct Monolith {
     pub headline: Summary,

@@ -1,12 +1,15 @@
 //! `commaudit report`: the migration report, for a team or an architecture review. Its content
 //! is gathered here once ([`Report`]): the summary, the distributed-monolith measures, the
-//! picture of the graph, the per-edge recommendations, the migration plan and its savings. The
-//! formats ([`markdown`], [`json`], `report/html/`) only lay it out.
+//! picture of the graph, the per-edge recommendations, the migration plan and its savings;
+//! [`sections`] arranges it into the headings and [`table`]s both pages show. The formats
+//! ([`markdown`], [`json`], `report/html/`) only lay it out.
 
 pub mod glance;
 pub mod json;
 pub mod markdown;
 pub mod measures;
+pub mod sections;
+pub mod table;
 pub mod text;
 
 use std::collections::BTreeMap;

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::audit::Audit;
 use crate::graph::sync::Via;
 use crate::graph::{EdgeKind, Graph, NodeKind, NodeRef};
-use crate::model::{ServiceId, ServiceKind};
+use crate::model::{Model, ServiceId, ServiceKind};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Picture {
@@ -141,6 +141,20 @@ impl Highlights {
         out.cycles = analysis.cycles.iter().map(|c| c.members.clone()).collect();
         out
     }
+
+    /// The highlighted chain's services by name, in order, as a picture names them.
+    pub fn chain_names(&self, model: &Model) -> Vec<String> {
+        names(model, &self.chain)
+    }
+
+    /// Each highlighted cycle's members by name.
+    pub fn cycle_names(&self, model: &Model) -> Vec<Vec<String>> {
+        self.cycles.iter().map(|c| names(model, c)).collect()
+    }
+}
+
+fn names(model: &Model, services: &[ServiceId]) -> Vec<String> {
+    services.iter().map(|&s| model.name(s).to_owned()).collect()
 }
 
 impl Picture {
@@ -221,16 +235,8 @@ impl Picture {
             edges,
             left_out: Vec::new(),
             grouped_by_owner: false,
-            chain: highlights
-                .chain
-                .iter()
-                .map(|&s| model.name(s).to_owned())
-                .collect(),
-            cycles: highlights
-                .cycles
-                .iter()
-                .map(|c| c.iter().map(|&s| model.name(s).to_owned()).collect())
-                .collect(),
+            chain: highlights.chain_names(model),
+            cycles: highlights.cycle_names(model),
         }
     }
 

@@ -278,16 +278,8 @@ fn by_owner(
         edges: merged.into_values().collect(),
         left_out,
         grouped_by_owner: true,
-        chain: highlights
-            .chain
-            .iter()
-            .map(|&s| model.name(s).to_owned())
-            .collect(),
-        cycles: highlights
-            .cycles
-            .iter()
-            .map(|c| c.iter().map(|&s| model.name(s).to_owned()).collect())
-            .collect(),
+        chain: highlights.chain_names(model),
+        cycles: highlights.cycle_names(model),
     }
 }
 

@@ -1,14 +1,14 @@
 //! `report --format markdown`: the migration report as GitHub-flavoured Markdown, the graph as a
 //! Mermaid flowchart. Named apart from `scan --format markdown` (findings only).
 
-mod details;
-mod plan;
+mod blocks;
 
 use std::fmt::Write;
 
 use crate::report::picture::mermaid;
 
 use super::Report;
+use super::sections::Block;
 
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
@@ -16,38 +16,15 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(out, "{}\n", r.byline());
     glance(&mut out, r);
     graph(&mut out, r);
-    plan::plan(&mut out, r);
-    plan::savings(&mut out, r);
-    details::measures(&mut out, r);
-    details::summary(&mut out, r);
-    details::recommendations(&mut out, r);
-    details::findings(&mut out, r);
+    let sections = r.sections();
+    for section in &sections {
+        blocks::section(&mut out, section);
+    }
+    // A report that ends on a sentence has no blank line after it.
+    if let Some(Block::Nothing(_)) = sections.last().and_then(|s| s.blocks.last()) {
+        out.pop();
+    }
     out
-}
-
-/// A table cell: no pipes, line breaks or tags.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('\n', " ")
-}
-
-fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
-    let _ = writeln!(out, "| {} |", header.join(" | "));
-    let _ = writeln!(out, "|{}", " --- |".repeat(header.len()));
-    for row in rows {
-        let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
-        let _ = writeln!(out, "| {} |", cells.join(" | "));
-    }
-    out.push('\n');
-}
-
-fn more(out: &mut String, shown: usize, total: usize) {
-    if total > shown {
-        let n = total - shown;
-        let rows = if n == 1 { "row" } else { "rows" };
-        let _ = writeln!(out, "…and {n} more {rows} (all in `--format json`).\n");
-    }
 }
 
 fn glance(out: &mut String, r: &Report) {
@@ -74,16 +51,7 @@ fn glance(out: &mut String, r: &Report) {
         }
         out.push('\n');
     }
-    let rows: Vec<Vec<String>> = r
-        .headline()
-        .into_iter()
-        .map(|h| {
-            let now = h.with_unit(&h.now);
-            let now = if h.bad { format!("**{now}**") } else { now };
-            vec![h.measure.to_owned(), now, h.with_unit(&h.after), h.limit]
-        })
-        .collect();
-    table(out, &["measure", "now", "after the plan", "limit"], &rows);
+    blocks::table(out, &r.headline_table());
 }
 
 fn graph(out: &mut String, r: &Report) {
