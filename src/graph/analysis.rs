@@ -1,8 +1,6 @@
 //! Everything the rules ask of G_sync, computed once per scan in time linear in services plus
 //! edges (plus one traversal per entrypoint for dependencies).
 
-use std::collections::VecDeque;
-
 use crate::model::{Model, ServiceId};
 
 use super::chains::{self, Best, Chain};
@@ -41,7 +39,7 @@ impl Analysis {
             .map(|&e| reach::hard_dependencies(&sync, e))
             .collect();
         let takes_down = reach::blast_radius(&sync, &entrypoints, &dependencies);
-        let on_entry_path = reached_from(&sync, &entrypoints);
+        let on_entry_path = reach::reached_from(&sync, &entrypoints);
         let depths = chains::depths(&sync, &components);
         let retries = chains::retry_products(&sync, &components);
         Analysis {
@@ -86,24 +84,4 @@ impl Analysis {
             .binary_search(&entry)
             .map_or(&[], |i| &self.dependencies[i])
     }
-}
-
-/// Services reachable from any of `starts` over sync edges, the starts included.
-fn reached_from(sync: &SyncGraph, starts: &[ServiceId]) -> Vec<bool> {
-    let mut seen = vec![false; sync.len()];
-    let mut queue: VecDeque<ServiceId> = VecDeque::new();
-    for &s in starts {
-        seen[s.index()] = true;
-        queue.push_back(s);
-    }
-    while let Some(s) = queue.pop_front() {
-        for &e in sync.out_edges(s) {
-            let to = sync.edge(e).to;
-            if !seen[to.index()] {
-                seen[to.index()] = true;
-                queue.push_back(to);
-            }
-        }
-    }
-    seen
 }

@@ -151,23 +151,10 @@ mod tests {
     fn test_model(n: usize) -> Model {
         let mut model = Model::default();
         for i in 0..n {
-            model.services.push(crate::model::Service {
-                name: format!("s{i}"),
-                kind: crate::model::ServiceKind::Service,
-                exposure: crate::model::Exposure::Internal,
-                owner: None,
-                description: None,
-                availability: None,
-                latency_p99_ms: None,
-                processing_ms: None,
-                load_balancer: None,
-                contracts: Default::default(),
-                span: crate::source::Span::file_start(crate::source::SourceId(0)),
-                slo_span: None,
-                load_balancer_span: None,
-                origin: crate::model::Origin::Declared,
-                evidence: None,
-            });
+            model.services.push(crate::model::Service::named(
+                format!("s{i}"),
+                crate::source::Span::file_start(crate::source::SourceId(0)),
+            ));
         }
         model
     }

@@ -26,6 +26,25 @@ pub fn hard_dependencies(sync: &SyncGraph, start: ServiceId) -> Vec<ServiceId> {
     found
 }
 
+/// Services reachable from any of `starts` over sync edges (hard or not), the starts included.
+pub fn reached_from(sync: &SyncGraph, starts: &[ServiceId]) -> Vec<bool> {
+    let mut seen = vec![false; sync.len()];
+    let mut stack: Vec<ServiceId> = starts.to_vec();
+    for s in starts {
+        seen[s.index()] = true;
+    }
+    while let Some(s) = stack.pop() {
+        for &e in sync.out_edges(s) {
+            let to = sync.edge(e).to;
+            if !seen[to.index()] {
+                seen[to.index()] = true;
+                stack.push(to);
+            }
+        }
+    }
+    seen
+}
+
 /// For every service, the entrypoints that fail when it fails: each entrypoint that depends on
 /// it, and the service itself when it is an entrypoint. One traversal per entrypoint.
 pub fn blast_radius(

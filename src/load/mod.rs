@@ -157,21 +157,21 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     Ok(loaded)
 }
 
-/// Absolute, symlink-free path when the file exists; a lexically cleaned one otherwise.
+/// The identity of a path: absolute and lexically cleaned (`.` and `..` removed). It does not
+/// touch the file system, so later stages can compare paths without I/O.
 pub fn canonical(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| {
-        let mut out = PathBuf::new();
-        for part in path.components() {
-            match part {
-                std::path::Component::ParentDir => {
-                    out.pop();
-                }
-                std::path::Component::CurDir => {}
-                other => out.push(other),
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
             }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
         }
-        out
-    })
+    }
+    out
 }
 
 struct Loader {

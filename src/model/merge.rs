@@ -8,8 +8,8 @@ use crate::source::Span;
 
 use super::resolve::Resolver;
 use super::{
-    Broker, BrokerId, Call, Contracts, Datastore, DatastoreAccess, DatastoreId, Exposure, Origin,
-    Publication, Service, ServiceId, ServiceKind, Subscription,
+    Broker, BrokerId, Call, Contracts, Datastore, DatastoreAccess, DatastoreId, Origin,
+    Publication, Service, ServiceId, Subscription,
 };
 
 /// Fills what a declared service leaves out with what an import says about it.
@@ -132,21 +132,13 @@ impl Resolver<'_> {
             );
         }
         Service {
-            name: node.name.clone(),
             kind: node.kind,
             exposure: node.exposure,
-            owner: None,
-            description: None,
-            availability: None,
-            latency_p99_ms: None,
-            processing_ms: None,
             load_balancer: node.load_balancer,
             contracts,
-            span: node.span,
-            slo_span: None,
-            load_balancer_span: None,
             origin: origin(node.declared),
             evidence: Some(node.evidence.clone()),
+            ..Service::named(node.name.clone(), node.span)
         }
     }
 
@@ -294,26 +286,9 @@ impl Resolver<'_> {
 
 /// A service known only by name, because its manifest could not be read.
 fn stand_in(name: String, span: Span) -> Service {
-    Service {
-        name,
-        kind: ServiceKind::Service,
-        exposure: Exposure::Internal,
-        owner: None,
-        description: None,
-        availability: None,
-        latency_p99_ms: None,
-        processing_ms: None,
-        load_balancer: None,
-        contracts: Contracts {
-            unreadable: true,
-            ..Contracts::default()
-        },
-        span,
-        slo_span: None,
-        load_balancer_span: None,
-        origin: Origin::Declared,
-        evidence: None,
-    }
+    let mut service = Service::named(name, span);
+    service.contracts.unreadable = true;
+    service
 }
 
 /// A manifest that declares nothing, standing in for one that could not be read.

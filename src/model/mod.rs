@@ -130,6 +130,27 @@ pub struct Service {
 }
 
 impl Service {
+    /// An internal service known by name only: no contract, objective, owner or balancer yet.
+    pub fn named(name: impl Into<String>, span: Span) -> Service {
+        Service {
+            name: name.into(),
+            kind: ServiceKind::Service,
+            exposure: Exposure::Internal,
+            owner: None,
+            description: None,
+            availability: None,
+            latency_p99_ms: None,
+            processing_ms: None,
+            load_balancer: None,
+            contracts: Contracts::default(),
+            span,
+            slo_span: None,
+            load_balancer_span: None,
+            origin: Origin::Declared,
+            evidence: None,
+        }
+    }
+
     /// Public and partner services, gateways and clients: where requests enter the system.
     /// External systems are called, never entered through.
     pub fn is_entrypoint(&self) -> bool {

@@ -143,18 +143,9 @@ fn reached_by(audit: &Audit) -> Vec<Vec<ServiceId>> {
     let sync = &audit.analysis.sync;
     let mut by: Vec<Vec<ServiceId>> = vec![Vec::new(); sync.len()];
     for &entry in &audit.analysis.entrypoints {
-        let mut seen = vec![false; sync.len()];
-        let mut stack = vec![entry];
-        seen[entry.index()] = true;
-        while let Some(s) = stack.pop() {
-            by[s.index()].push(entry);
-            for &e in sync.out_edges(s) {
-                let next = sync.edge(e).to;
-                if !seen[next.index()] {
-                    seen[next.index()] = true;
-                    stack.push(next);
-                }
-            }
+        let seen = crate::graph::reach::reached_from(sync, &[entry]);
+        for (i, _) in seen.iter().enumerate().filter(|(_, s)| **s) {
+            by[i].push(entry);
         }
     }
     by

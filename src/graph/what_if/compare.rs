@@ -103,21 +103,12 @@ mod tests {
         let mut model = Model::default();
         for i in 0..4 {
             model.services.push(crate::model::Service {
-                name: format!("s{i}"),
-                kind: crate::model::ServiceKind::Service,
-                exposure: crate::model::Exposure::Internal,
-                owner: None,
-                description: None,
                 availability: Some(0.999),
-                latency_p99_ms: None,
                 processing_ms: Some(10.0),
-                load_balancer: None,
-                contracts: Default::default(),
-                span: crate::source::Span::file_start(crate::source::SourceId(0)),
-                slo_span: None,
-                load_balancer_span: None,
-                origin: crate::model::Origin::Declared,
-                evidence: None,
+                ..crate::model::Service::named(
+                    format!("s{i}"),
+                    crate::source::Span::file_start(crate::source::SourceId(0)),
+                )
             });
         }
         let snap = Snapshot::of(&model, &g, &[ServiceId(0)], 0.999, 10.0);

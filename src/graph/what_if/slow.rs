@@ -2,12 +2,10 @@
 //! service against its latency objective (`slo.latency_p99_ms`), and every call whose timeout
 //! the estimated answer time now exceeds. Estimates come from [`Latency`].
 
-use std::collections::VecDeque;
-
 use crate::model::{Model, ServiceId};
 
 use super::super::request_reply::RequestReply;
-use super::super::sync::{SyncGraph, Via};
+use super::super::sync::Via;
 use super::Altered;
 use super::latency::Latency;
 
@@ -141,7 +139,7 @@ pub fn analyse(
                 best = Some((b, a, path));
             }
         }
-        let reach = reached(sync, entry);
+        let reach = crate::graph::reach::reached_from(sync, &[entry]);
         let hits: Vec<usize> = timeouts
             .iter()
             .enumerate()
@@ -195,21 +193,4 @@ fn timeout_of(model: &Model, request_replies: &[RequestReply], via: Via) -> Opti
             .get(r)
             .and_then(|rr| model.publications[rr.publication.index()].timeout_ms),
     }
-}
-
-/// Services `from` reaches over sync edges, itself included.
-fn reached(sync: &SyncGraph, from: ServiceId) -> Vec<bool> {
-    let mut seen = vec![false; sync.len()];
-    seen[from.index()] = true;
-    let mut queue = VecDeque::from([from]);
-    while let Some(s) = queue.pop_front() {
-        for &e in sync.out_edges(s) {
-            let to = sync.edge(e).to;
-            if !seen[to.index()] {
-                seen[to.index()] = true;
-                queue.push_back(to);
-            }
-        }
-    }
-    seen
 }
