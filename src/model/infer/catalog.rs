@@ -11,7 +11,7 @@ use crate::rules::catalog::UNKNOWN_SERVICE;
 use crate::suggest;
 
 use super::classify::Role;
-use super::{IAccess, ICall, INode, Inferred};
+use super::{INode, Inferred};
 
 pub fn from_backstage(imports: &Imports, protos: &[ProtoService], out: &mut Inferred) {
     let entities: Vec<&Entity> = imports
@@ -109,44 +109,21 @@ pub fn from_backstage(imports: &Imports, protos: &[ProtoService], out: &mut Infe
                     Some("asyncapi") => continue, // channels come from the AsyncAPI document
                     _ => Protocol::Http,
                 };
-                push_call(
-                    out,
-                    &c.name,
-                    &provider.name,
-                    protocol,
-                    *span,
-                    format!("consumesApis {reference}"),
-                );
+                let evidence = format!("consumesApis {reference}");
+                out.add_call((&c.name, &provider.name), protocol, *span, evidence, true);
             }
         }
         for (reference, span) in &c.depends_on {
             let (kind, name) = parse_ref(reference, "component");
             match kind.as_str() {
                 "resource" if entities.iter().any(|e| e.name == name) => {
-                    if !out
-                        .accesses
-                        .iter()
-                        .any(|a| a.service == c.name && a.datastore == name)
-                    {
-                        out.accesses.push(IAccess {
-                            service: c.name.clone(),
-                            datastore: name.to_owned(),
-                            span: *span,
-                            evidence: format!("dependsOn {reference}"),
-                            declared: true,
-                        });
-                    }
+                    let evidence = format!("dependsOn {reference}");
+                    out.add_access((&c.name, name), *span, evidence, true);
                 }
                 "component" if out.nodes.iter().any(|n| n.name == name) => {
                     let protocol = provided_protocol(&entities, &apis, name);
-                    push_call(
-                        out,
-                        &c.name,
-                        name,
-                        protocol,
-                        *span,
-                        format!("dependsOn {reference}"),
-                    );
+                    let evidence = format!("dependsOn {reference}");
+                    out.add_call((&c.name, name), protocol, *span, evidence, true);
                 }
                 _ => unknown(
                     out,
@@ -178,27 +155,6 @@ fn provided_protocol(entities: &[&Entity], apis: &[&Entity], component: &str) ->
         [Some("openapi")] => Protocol::Http,
         _ => Protocol::Other("unknown".into()),
     }
-}
-
-fn push_call(
-    out: &mut Inferred,
-    from: &str,
-    to: &str,
-    protocol: Protocol,
-    span: crate::source::Span,
-    evidence: String,
-) {
-    if from == to || out.calls.iter().any(|c| c.from == from && c.to == to) {
-        return;
-    }
-    out.calls.push(ICall {
-        from: from.to_owned(),
-        to: to.to_owned(),
-        protocol,
-        span,
-        evidence,
-        declared: true,
-    });
 }
 
 fn unknown<'a>(

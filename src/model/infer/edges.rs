@@ -18,7 +18,7 @@ use crate::suggest;
 use super::address::{self, Address};
 use super::classify::{self, Role};
 use super::units::Units;
-use super::{IAccess, ICall, ITopic, Inferred};
+use super::{ITopic, Inferred};
 
 /// Where an address leads.
 enum Lead {
@@ -145,11 +145,11 @@ fn add_setting(
                 let unit = &units.units[target];
                 match &unit.role {
                     Role::Telemetry => skipped += 1,
-                    Role::Datastore(_) => push_access(out, from, &unit.name, span, evidence),
+                    Role::Datastore(_) => out.add_access((from, &unit.name), span, evidence, false),
                     Role::Broker(_) => {}
                     Role::Service => {
                         let protocol = protocol_for(&addr, &unit.name, port, port_protocol, protos);
-                        push_call(out, from, &unit.name, protocol, span, evidence);
+                        out.add_call((from, &unit.name), protocol, span, evidence, false);
                     }
                 }
             }
@@ -170,7 +170,7 @@ fn add_setting(
                     });
                 }
                 let protocol = protocol_for(&addr, &host, None, None, &[]);
-                push_call(out, from, &host, protocol, span, evidence);
+                out.add_call((from, &host), protocol, span, evidence, false);
             }
             Lead::Unknown(host) => {
                 let names = units.hosts.keys().map(String::as_str);
@@ -260,44 +260,6 @@ fn protocol_for(
         .or_else(|| port.and_then(classify::protocol_of_port))
         .or_else(|| addr.port.and_then(classify::protocol_of_port))
         .unwrap_or_else(|| Protocol::Other("tcp".into()))
-}
-
-fn push_call(
-    out: &mut Inferred,
-    from: &str,
-    to: &str,
-    protocol: Protocol,
-    span: Span,
-    evidence: String,
-) {
-    if out.calls.iter().any(|c| c.from == from && c.to == to) {
-        return;
-    }
-    out.calls.push(ICall {
-        from: from.to_owned(),
-        to: to.to_owned(),
-        protocol,
-        span,
-        evidence,
-        declared: false,
-    });
-}
-
-fn push_access(out: &mut Inferred, service: &str, datastore: &str, span: Span, evidence: String) {
-    if out
-        .accesses
-        .iter()
-        .any(|a| a.service == service && a.datastore == datastore)
-    {
-        return;
-    }
-    out.accesses.push(IAccess {
-        service: service.to_owned(),
-        datastore: datastore.to_owned(),
-        span,
-        evidence,
-        declared: false,
-    });
 }
 
 /// Subjects and topics named in settings (`ORDERS_TOPIC`, `...-out-0.destination`), published or
@@ -436,7 +398,7 @@ pub fn from_network_policies(
                     };
                     match units.units[unit].role {
                         Role::Datastore(_) => {
-                            push_access(out, &source.name, target, policy.span, why)
+                            out.add_access((&source.name, target), policy.span, why, false)
                         }
                         Role::Service => {
                             let named = units
@@ -449,7 +411,7 @@ pub fn from_network_policies(
                             } else {
                                 Protocol::Grpc
                             };
-                            push_call(out, &source.name, target, protocol, policy.span, why);
+                            out.add_call((&source.name, target), protocol, policy.span, why, false);
                         }
                         Role::Broker(_) | Role::Telemetry => {}
                     }

@@ -83,6 +83,54 @@ pub struct Inferred {
     pub notes: Vec<String>,
 }
 
+impl Inferred {
+    /// Records a call unless it is a self-call or the two services already have one: the first
+    /// evidence found wins.
+    pub(super) fn add_call(
+        &mut self,
+        (from, to): (&str, &str),
+        protocol: Protocol,
+        span: Span,
+        evidence: String,
+        declared: bool,
+    ) {
+        if from == to || self.calls.iter().any(|c| c.from == from && c.to == to) {
+            return;
+        }
+        self.calls.push(ICall {
+            from: from.to_owned(),
+            to: to.to_owned(),
+            protocol,
+            span,
+            evidence,
+            declared,
+        });
+    }
+
+    /// Records a datastore access unless the service already has one to that datastore.
+    pub(super) fn add_access(
+        &mut self,
+        (service, datastore): (&str, &str),
+        span: Span,
+        evidence: String,
+        declared: bool,
+    ) {
+        let known = self
+            .accesses
+            .iter()
+            .any(|a| a.service == service && a.datastore == datastore);
+        if !known {
+            self.accesses.push(IAccess {
+                service: service.to_owned(),
+                datastore: datastore.to_owned(),
+                span,
+                evidence,
+                declared,
+            });
+        }
+    }
+}
+
 /// Infers what `imports` say. `declared` are the services the manifests name (application
 /// configuration files may belong to them); `protos` are the scan's gRPC services.
 pub fn infer(imports: &Imports, declared: &BTreeSet<String>, protos: &[ProtoService]) -> Inferred {
