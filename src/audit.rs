@@ -2,7 +2,7 @@
 //! report reads.
 
 use crate::config::{Config, ConfigError, Settings};
-use crate::finding::{Finding, sort_findings};
+use crate::diagnostics::{Finding, sort_findings};
 use crate::graph::Graph;
 use crate::graph::analysis::Analysis;
 use crate::load::{self, LoadError, LoadOptions};

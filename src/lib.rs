@@ -12,7 +12,7 @@
 pub mod audit;
 pub mod cli;
 pub mod config;
-pub mod finding;
+pub mod diagnostics;
 pub mod gate;
 pub mod graph;
 pub mod load;
@@ -22,3 +22,4 @@ pub mod report;
 pub mod rules;
 pub mod source;
 pub mod suggest;
+pub mod yaml;

@@ -98,7 +98,7 @@ fn sarif_is_valid_and_complete() {
         serde_json::from_str(&scan(&[BEFORE, "--format", "sarif"]).stdout).unwrap();
     let run = &doc["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), commaudit::rules::catalog::all().len());
+    assert_eq!(rules.len(), commaudit::diagnostics::catalog::all().len());
     for rule in rules {
         for key in ["id", "name", "shortDescription", "fullDescription", "help"] {
             assert!(rule.get(key).is_some(), "{key} missing in {rule}");
@@ -252,7 +252,7 @@ fn github_annotations_and_the_job_summary() {
 #[test]
 fn junit_has_one_case_per_rule() {
     let run = scan(&[BEFORE, "--format", "junit", "--ignore", "CA4"]);
-    let rules = commaudit::rules::catalog::all().len();
+    let rules = commaudit::diagnostics::catalog::all().len();
     assert_eq!(run.stdout.matches("<testcase ").count(), rules);
     assert_eq!(
         run.stdout.matches("<skipped ").count(),

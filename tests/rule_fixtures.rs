@@ -129,7 +129,7 @@ fn every_rule_case_behaves_and_matches_its_snapshot() {
 #[test]
 fn every_rule_has_a_firing_and_a_quiet_case() {
     let cases = cases();
-    for rule in commaudit::rules::catalog::all() {
+    for rule in commaudit::diagnostics::catalog::all() {
         let of_rule: Vec<_> = cases
             .iter()
             .filter(|(n, _)| n.starts_with(&format!("{}/", rule.id)))

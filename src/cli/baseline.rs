@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
+use crate::diagnostics::catalog;
 use crate::gate::baseline::Baseline;
-use crate::rules::catalog;
 
 use super::Exit;
 use super::gate::{BaselineChoice, GateArgs, baseline_candidates, gated, read_baseline};

@@ -9,8 +9,8 @@ use serde_json::{Map, Value, json};
 
 use crate::audit::Audit;
 use crate::config::Ignore;
-use crate::finding::RuleId;
-use crate::rules::catalog;
+use crate::diagnostics::RuleId;
+use crate::diagnostics::catalog;
 
 use super::Exit;
 use super::gate::{GateArgs, baseline_candidates};

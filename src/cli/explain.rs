@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use comfy_table::{Table, presets};
 
-use crate::rules::catalog::{self, RuleMeta};
+use crate::diagnostics::catalog::{self, RuleMeta};
 
 use super::Exit;
 
@@ -26,7 +26,7 @@ pub fn rules_table() -> String {
 }
 
 fn severity_name(rule: &RuleMeta) -> &'static str {
-    crate::finding::Severity::from(rule.severity).as_str()
+    crate::diagnostics::Severity::from(rule.severity).as_str()
 }
 
 pub fn explain(key: &str) -> Exit {

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 
 use crate::audit::{self, Audit, AuditError};
 use crate::config::{Assumptions, Choice, Settings};
+use crate::diagnostics::catalog;
 use crate::load::discover::PROJECT_FILES;
 use crate::load::{LoadError, LoadOptions, canonical, read::DEFAULT_MAX_FILE_BYTES};
-use crate::rules::catalog;
 use crate::source::display_name;
 
 use super::Exit;
@@ -191,7 +191,7 @@ fn template(name: &str, audit: Option<&Audit>, root: &Path) -> String {
     for rule in catalog::all() {
         let mut settings = vec![format!(
             "severity: {}",
-            crate::finding::Severity::from(rule.severity)
+            crate::diagnostics::Severity::from(rule.severity)
         )];
         for option in &rule.options {
             settings.push(format!("{}: {}", option.name, option.default));

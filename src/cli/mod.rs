@@ -131,7 +131,7 @@ fn run(cli: Cli) -> Exit {
                     schemars::schema_for!(crate::load::manifest::ServiceManifest)
                 }
                 SchemaKind::Project => schemars::schema_for!(crate::load::manifest::ProjectFile),
-                SchemaKind::Rule => schemars::schema_for!(crate::rules::catalog::RuleMeta),
+                SchemaKind::Rule => schemars::schema_for!(crate::diagnostics::catalog::RuleMeta),
             };
             println!(
                 "{}",

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use crate::audit::Audit;
-use crate::finding::Severity;
+use crate::diagnostics::Severity;
 use crate::report::{self, Color};
 
 use super::Exit;

@@ -86,7 +86,7 @@ fn system_name(audit: &Audit) -> Option<String> {
         if !PROJECT_FILES.contains(&base) {
             return None;
         }
-        crate::load::yaml::parse_typed::<Named>(&file.text)
+        crate::yaml::parse_typed::<Named>(&file.text)
             .ok()?
             .name
             .filter(|n| !n.trim().is_empty())

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 
 use crate::audit::Audit;
-use crate::finding::{Severity, Tally};
+use crate::diagnostics::{Severity, Tally};
 use crate::gate::diff;
 
 use super::Exit;

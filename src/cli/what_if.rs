@@ -5,11 +5,11 @@
 use clap::ValueEnum;
 
 use crate::audit::Audit;
+use crate::diagnostics::catalog::{AVAILABILITY_CEILING, DEEP_SYNC_CHAIN};
 use crate::graph::what_if::slow::Slowdown;
 use crate::graph::what_if::{self, Change, ChangeKind, Defaults, Questions};
 use crate::model::ServiceId;
 use crate::report::what_if::{View, json, table};
-use crate::rules::catalog::{AVAILABILITY_CEILING, DEEP_SYNC_CHAIN};
 
 use super::Exit;
 use super::input::{InputArgs, warn_if_incomplete};

@@ -3,9 +3,9 @@
 
 use schemars::{Schema, SchemaGenerator, json_schema};
 
-use crate::load::yaml::{Node, Value};
 use crate::source::SourceId;
 use crate::suggest;
+use crate::yaml::{Node, Value};
 
 use super::ConfigError;
 

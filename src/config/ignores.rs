@@ -4,9 +4,9 @@
 
 use schemars::{Schema, SchemaGenerator, json_schema};
 
-use crate::load::yaml::Node;
 use crate::source::{SourceId, Span};
 use crate::suggest;
+use crate::yaml::Node;
 
 use super::ConfigError;
 use super::date::Date;
@@ -37,10 +37,10 @@ pub(super) fn read(node: &Node, source: SourceId, errors: &mut Vec<ConfigError>)
             help: help.map(str::to_owned),
         });
     };
-    if matches!(node.value, crate::load::yaml::Value::Null) {
+    if matches!(node.value, crate::yaml::Value::Null) {
         return Vec::new();
     }
-    let crate::load::yaml::Value::Seq(items) = &node.value else {
+    let crate::yaml::Value::Seq(items) = &node.value else {
         error(
             errors,
             node,
@@ -81,7 +81,7 @@ pub(super) fn read(node: &Node, source: SourceId, errors: &mut Vec<ConfigError>)
             match key.name.as_str() {
                 "rule" => {
                     let names: Vec<&Node> = match &value.value {
-                        crate::load::yaml::Value::Seq(list) => list.iter().collect(),
+                        crate::yaml::Value::Seq(list) => list.iter().collect(),
                         _ => vec![value],
                     };
                     for name in names {
@@ -223,7 +223,7 @@ mod tests {
     use super::*;
 
     fn read_text(text: &str) -> (Vec<Ignore>, Vec<ConfigError>) {
-        let node = crate::load::yaml::parse_node(text).unwrap();
+        let node = crate::yaml::parse_node(text).unwrap();
         let mut errors = Vec::new();
         let ignores = read(node.get("ignores").unwrap(), SourceId(0), &mut errors);
         (ignores, errors)

@@ -16,9 +16,9 @@ use std::path::PathBuf;
 
 use schemars::{Schema, SchemaGenerator, json_schema};
 
-use crate::finding::{RuleId, Severity};
+use crate::diagnostics::catalog;
+use crate::diagnostics::{RuleId, Severity};
 use crate::load::ProjectInput;
-use crate::rules::catalog;
 use crate::source::{SourceId, Span};
 
 pub use assumptions::Assumptions;
@@ -162,7 +162,7 @@ mod tests {
     use crate::load::manifest::ProjectFile;
 
     fn config(text: &str) -> Result<Config, Vec<ConfigError>> {
-        let file: ProjectFile = crate::load::yaml::parse_typed(text).unwrap();
+        let file: ProjectFile = crate::yaml::parse_typed(text).unwrap();
         Config::from_projects(&[ProjectInput {
             source: SourceId(0),
             dir: ".".into(),

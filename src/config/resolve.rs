@@ -4,11 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::finding::Severity;
+use crate::diagnostics::Severity;
 use crate::load::discover::PROJECT_FILES;
 use crate::load::manifest::ProjectFile;
-use crate::load::{self, Loaded, read, yaml};
+use crate::load::{self, Loaded, read};
 use crate::source::{SourceId, Span, display_name};
+use crate::yaml;
 
 use super::select::{RulePattern, split_list};
 use super::{Config, ConfigError, RuleConfig};
@@ -241,7 +242,7 @@ fn read_config_file(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::RuleId;
+    use crate::diagnostics::RuleId;
 
     fn with(overrides: Overrides) -> Result<Config, Vec<ConfigError>> {
         Config::resolve(

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::finding::Severity;
-use crate::load::yaml::{Node, Value};
-use crate::rules::catalog;
+use crate::diagnostics::Severity;
+use crate::diagnostics::catalog;
 use crate::suggest;
+use crate::yaml::{Node, Value};
 
 use super::{Config, ConfigError, RuleConfig};
 

@@ -2,8 +2,8 @@
 //! all), or by name (`sync-side-effect`). Used by `--select`, `--ignore`, `--severity`, the
 //! config's `ignores:` and inline suppressions, so every place accepts the same spellings.
 
-use crate::finding::RuleId;
-use crate::rules::catalog;
+use crate::diagnostics::RuleId;
+use crate::diagnostics::catalog;
 use crate::suggest;
 
 /// One or more rules, named as the user wrote them.

@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::finding::Finding;
-use crate::load::yaml::{self, Node, Value};
-use crate::rules::catalog::STALE_BASELINE_ENTRY;
+use crate::diagnostics::Finding;
+use crate::diagnostics::catalog::STALE_BASELINE_ENTRY;
 use crate::source::{SourceId, Span};
+use crate::yaml::{self, Node, Value};
 
 /// The file name `scan` looks for and `baseline` writes.
 pub const FILE_NAME: &str = ".commaudit-baseline.json";
@@ -104,7 +104,7 @@ impl Baseline {
 
     /// Reads a baseline file's text, keeping each entry's position for CA903.
     pub fn parse(text: &str, source: SourceId) -> Result<Baseline, BaselineError> {
-        let fail = |pos: crate::load::yaml::Pos, message: String| BaselineError {
+        let fail = |pos: crate::yaml::Pos, message: String| BaselineError {
             message,
             span: pos.span(source),
         };
@@ -250,7 +250,7 @@ fn sort(entries: &mut [Entry]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::RuleId;
+    use crate::diagnostics::RuleId;
 
     fn findings() -> (Vec<Finding>, Vec<String>) {
         (

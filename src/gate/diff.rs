@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::audit::Audit;
+use crate::diagnostics::catalog::AVAILABILITY_CEILING;
 use crate::graph::measures::{Measures, Summary};
-use crate::rules::catalog::AVAILABILITY_CEILING;
 
 /// How the tree compares with its base.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
 use crate::load::canonical;
 use crate::source::{SourceId, Sources};
 
@@ -76,7 +76,7 @@ pub fn relative_path(sources: &Sources, id: SourceId, root: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::RuleId;
+    use crate::diagnostics::RuleId;
     use crate::source::Span;
 
     fn sources() -> Sources {

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use crate::audit::Audit;
 use crate::config::Config;
 use crate::config::date::Date;
-use crate::finding::{Finding, order_key, sort_findings};
+use crate::diagnostics::{Finding, order_key, sort_findings};
 use crate::source::{SourceId, Sources};
 
 use baseline::Baseline;
@@ -108,8 +108,8 @@ pub fn apply(audit: &mut Audit, options: &Options) {
 /// Whether a rule named in a baseline runs in this scan; unknown rules count as running, so
 /// their entries show up as stale.
 pub fn rule_runs(config: &Config, rule: &str) -> bool {
-    crate::rules::catalog::find(rule)
-        .is_none_or(|meta| config.enabled(crate::finding::RuleId(meta.id.as_str())))
+    crate::diagnostics::catalog::find(rule)
+        .is_none_or(|meta| config.enabled(crate::diagnostics::RuleId(meta.id.as_str())))
 }
 
 /// Drops findings of rules that do not run and applies configured severities, as the rules

@@ -6,8 +6,8 @@
 use crate::config::date::Date;
 use crate::config::select::RulePattern;
 use crate::config::{Config, Ignore};
-use crate::finding::Finding;
-use crate::rules::catalog::{EXPIRED_SUPPRESSION, UNUSED_SUPPRESSION};
+use crate::diagnostics::Finding;
+use crate::diagnostics::catalog::{EXPIRED_SUPPRESSION, UNUSED_SUPPRESSION};
 use crate::source::Span;
 
 /// One accepted exception.
@@ -225,7 +225,7 @@ fn names<'a>(rules: impl Iterator<Item = &'a RulePattern>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::RuleId;
+    use crate::diagnostics::RuleId;
     use crate::source::SourceId;
 
     fn filter(rule: &str, edge: Option<(&str, &str)>, until: Option<&str>) -> Suppression {

@@ -5,7 +5,7 @@
 
 use crate::source::{SourceId, Span};
 
-use super::yaml::Node;
+use crate::yaml::Node;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppConfig {
@@ -96,7 +96,7 @@ fn flatten(source: SourceId, node: &Node, prefix: String, out: &mut Vec<(String,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::yaml::parse_documents;
+    use crate::yaml::parse_documents;
 
     #[test]
     fn yaml_settings_are_flattened() {

@@ -5,11 +5,11 @@
 //! `subscribe` operation means the owner *sends* on it, `publish` means the owner *receives*.
 //! Both versions are turned into plain send/receive here so nothing downstream has to care.
 
-use crate::finding::Finding;
-use crate::rules::catalog::INVALID_INPUT;
+use crate::diagnostics::Finding;
+use crate::diagnostics::catalog::INVALID_INPUT;
 use crate::source::{SourceId, Span};
 
-use super::yaml::Node;
+use crate::yaml::Node;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AsyncApiDoc {
@@ -148,7 +148,7 @@ pub fn read(source: SourceId, root: &Node) -> Result<AsyncApiDoc, Vec<Finding>> 
     let mut channels = Vec::new();
     let mut operations = Vec::new();
     match root.get("channels") {
-        Some(c) if c.is_map() || matches!(c.value, super::yaml::Value::Null) => {
+        Some(c) if c.is_map() || matches!(c.value, crate::yaml::Value::Null) => {
             for (key, channel) in c.entries() {
                 let address = if v3 {
                     channel
@@ -273,7 +273,7 @@ fn resolve_channel(node: Option<&Node>, channels: &[AsyncChannel]) -> Option<Str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::yaml::parse_node;
+    use crate::yaml::parse_node;
 
     fn doc(text: &str) -> Result<AsyncApiDoc, Vec<Finding>> {
         read(SourceId(0), &parse_node(text).unwrap())

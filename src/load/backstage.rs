@@ -4,7 +4,7 @@
 
 use crate::source::{SourceId, Span};
 
-use super::yaml::Node;
+use crate::yaml::Node;
 
 /// One catalog entity.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,7 +100,7 @@ pub fn parse_ref<'a>(reference: &'a str, default_kind: &'a str) -> (String, &'a 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::yaml::parse_documents;
+    use crate::yaml::parse_documents;
 
     #[test]
     fn reads_components_and_apis() {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::source::{SourceId, Span};
 
 use super::interpolate::{self, Problem};
-use super::yaml::Node;
+use crate::yaml::Node;
 
 /// A value with the span it was read from.
 type Text = (String, Span);
@@ -349,7 +349,7 @@ pub fn parse_port(text: &str) -> (Option<u16>, Option<u16>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::yaml::parse_node;
+    use crate::yaml::parse_node;
 
     fn file(id: u32, text: &str) -> ComposeFile {
         read(SourceId(id), &parse_node(text).unwrap())

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::finding::Finding;
-use crate::rules::catalog::{INVALID_INPUT, UNRESOLVED_VARIABLE};
+use crate::diagnostics::Finding;
+use crate::diagnostics::catalog::{INVALID_INPUT, UNRESOLVED_VARIABLE};
 use crate::source::{SourceId, Span, display_name};
 
 use super::backstage::{self, Definition};

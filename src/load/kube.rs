@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::source::{SourceId, Span};
 
-use super::yaml::Node;
+use crate::yaml::Node;
 
 /// Everything read from Kubernetes files.
 #[derive(Debug, Clone, Default)]
@@ -406,7 +406,7 @@ pub fn selects(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::yaml::parse_documents;
+    use crate::yaml::parse_documents;
 
     #[test]
     fn reads_workloads_services_and_policies() {

@@ -11,22 +11,20 @@ pub mod discover;
 pub mod imports;
 pub mod interpolate;
 pub mod kube;
-pub mod located;
 pub mod manifest;
 pub mod openapi;
 mod parse;
 mod projects;
 pub mod proto;
 pub mod read;
-pub mod yaml;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::finding::Finding;
-use crate::rules::catalog::INVALID_INPUT;
+use crate::diagnostics::Finding;
+use crate::diagnostics::catalog::INVALID_INPUT;
 use crate::source::{SourceId, Sources, Span, display_name};
 use discover::{Candidate, Excludes, Kind};
 use manifest::{ProjectFile, ServiceManifest};

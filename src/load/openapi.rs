@@ -2,11 +2,11 @@
 //! (method, path, operationId), each with its line. Schemas are not read: commaudit needs to know
 //! which operations exist, not what they carry.
 
-use crate::finding::Finding;
-use crate::rules::catalog::INVALID_INPUT;
+use crate::diagnostics::Finding;
+use crate::diagnostics::catalog::INVALID_INPUT;
 use crate::source::{SourceId, Span};
 
-use super::yaml::Node;
+use crate::yaml::Node;
 
 /// An OpenAPI document.
 #[derive(Debug, Clone, PartialEq)]
@@ -312,7 +312,7 @@ pub fn base_path(url: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::yaml::parse_node;
+    use crate::yaml::parse_node;
 
     fn doc(text: &str) -> Result<OpenApiDoc, Vec<Finding>> {
         read(SourceId(0), &parse_node(text).unwrap())

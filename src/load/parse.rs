@@ -3,13 +3,14 @@
 
 use std::path::Path;
 
-use crate::finding::Finding;
-use crate::rules::catalog::INVALID_INPUT;
+use crate::diagnostics::Finding;
+use crate::diagnostics::catalog::INVALID_INPUT;
 use crate::source::{SourceId, Sources, Span};
 
 use super::discover::Kind;
 use super::manifest::{ProjectFile, ServiceManifest};
-use super::{Parsed, appconfig, asyncapi, backstage, compose, kube, openapi, yaml};
+use super::{Parsed, appconfig, asyncapi, backstage, compose, kube, openapi};
+use crate::yaml;
 
 /// Parses one file as the format it was classified as.
 pub(super) fn parse(id: SourceId, kind: Kind, text: &str, sources: &Sources) -> Parsed {

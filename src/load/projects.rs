@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::finding::Finding;
-use crate::rules::catalog::INVALID_INPUT;
+use crate::diagnostics::Finding;
+use crate::diagnostics::catalog::INVALID_INPUT;
 use crate::source::Span;
 
 use super::discover::{self, Candidate, Kind};

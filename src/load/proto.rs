@@ -14,8 +14,8 @@ use std::rc::Rc;
 use miette::Diagnostic;
 use protox::file::{File, FileResolver, GoogleFileResolver};
 
-use crate::finding::Finding;
-use crate::rules::catalog::INVALID_INPUT;
+use crate::diagnostics::Finding;
+use crate::diagnostics::catalog::INVALID_INPUT;
 use crate::source::{SourceId, Sources, Span};
 
 /// A gRPC service declared in a .proto file.

@@ -1,9 +1,9 @@
 //! Linking a service's declared contracts (`provides:`) to the documents the scan read: gRPC
 //! services from .proto files, OpenAPI and AsyncAPI documents.
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
+use crate::diagnostics::catalog::{INVALID_INPUT, UNKNOWN_OPERATION};
 use crate::load::ManifestInput;
-use crate::rules::catalog::{INVALID_INPUT, UNKNOWN_OPERATION};
 use crate::source::SourceId;
 use crate::suggest;
 

@@ -1,10 +1,10 @@
 //! Merging what was inferred (compose, Kubernetes, Backstage, application configuration) into
 //! the model the manifests declared. Manifests win: an import adds what they do not say.
 
-use crate::load::located::Located;
 use crate::load::manifest::ServiceManifest;
 use crate::model::infer::{INode, Inferred, Role};
 use crate::source::Span;
+use crate::yaml::located::Located;
 
 use super::resolve::Resolver;
 use super::{
@@ -296,7 +296,7 @@ pub(super) fn empty_manifest(span: Span) -> ServiceManifest {
     ServiceManifest {
         service: Located {
             value: String::new(),
-            pos: crate::load::yaml::Pos {
+            pos: crate::yaml::Pos {
                 offset: span.offset,
                 len: span.len,
             },

@@ -1,13 +1,13 @@
 //! Resolving publications and subscriptions: which broker, which channel, and what the owning
 //! service's AsyncAPI document adds (operations, `reply`).
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
+use crate::diagnostics::catalog::{UNKNOWN_OPERATION, UNKNOWN_SERVICE};
 use crate::load::ManifestInput;
 use crate::load::asyncapi::{Action, AsyncApiDoc};
-use crate::load::located::Located;
-use crate::rules::catalog::{UNKNOWN_OPERATION, UNKNOWN_SERVICE};
 use crate::source::{SourceId, Span};
 use crate::suggest;
+use crate::yaml::located::Located;
 
 use super::resolve::Resolver;
 use super::{

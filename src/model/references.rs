@@ -1,13 +1,13 @@
 //! Resolving what a manifest names: the services its calls go to (CA002), the operations they
 //! invoke against the provider's contract (CA003), and the datastores it uses.
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
+use crate::diagnostics::catalog::{INVALID_INPUT, UNKNOWN_OPERATION, UNKNOWN_SERVICE};
 use crate::load::ManifestInput;
-use crate::load::located::Located;
 use crate::load::manifest::{self, CallProtocol};
-use crate::rules::catalog::{INVALID_INPUT, UNKNOWN_OPERATION, UNKNOWN_SERVICE};
 use crate::source::SourceId;
 use crate::suggest;
+use crate::yaml::located::Located;
 
 use super::resolve::Resolver;
 use super::{

@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::finding::Finding;
-use crate::load::located::Located;
+use crate::diagnostics::Finding;
+use crate::diagnostics::catalog::INVALID_INPUT;
 use crate::load::manifest::{self, ServiceManifest};
 use crate::load::{Loaded, ManifestInput};
-use crate::rules::catalog::INVALID_INPUT;
 use crate::source::{SourceId, Sources, Span};
+use crate::yaml::located::Located;
 
 use super::{
     Broker, BrokerId, Datastore, DatastoreId, Exposure, Model, Origin, Service, ServiceId,

@@ -13,11 +13,11 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::audit::Audit;
+use crate::diagnostics::catalog::AVAILABILITY_CEILING;
 use crate::graph::measures::{self, Measures};
 use crate::graph::sync::Via;
 use crate::graph::{EdgeKind, NodeRef};
 use crate::model::ServiceId;
-use crate::rules::catalog::AVAILABILITY_CEILING;
 use crate::rules::estimate::CpuEstimate;
 use crate::source::Span;
 

@@ -5,8 +5,8 @@
 use std::fmt::Write;
 
 use crate::audit::Audit;
-use crate::finding::Severity;
-use crate::rules::catalog;
+use crate::diagnostics::Severity;
+use crate::diagnostics::catalog;
 
 pub fn render(audit: &Audit) -> String {
     let mut out = String::new();

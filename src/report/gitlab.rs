@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use crate::audit::Audit;
-use crate::finding::Severity;
-use crate::rules::catalog;
+use crate::diagnostics::Severity;
+use crate::diagnostics::catalog;
 
 #[derive(Serialize)]
 struct Issue<'a> {

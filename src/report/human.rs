@@ -8,8 +8,8 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
 };
 
-use crate::finding::{Finding, Severity};
-use crate::rules::catalog;
+use crate::diagnostics::catalog;
+use crate::diagnostics::{Finding, Severity};
 use crate::source::{SourceId, Sources, Span};
 
 use super::Color;

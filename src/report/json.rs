@@ -4,9 +4,9 @@
 use serde::Serialize;
 
 use crate::audit::Audit;
-use crate::finding::{Finding, Tally};
+use crate::diagnostics::catalog;
+use crate::diagnostics::{Finding, Tally};
 use crate::graph::Counts;
-use crate::rules::catalog;
 use crate::source::{Sources, Span};
 
 /// Version of this document's shape; bumped only if a field ever has to change meaning.

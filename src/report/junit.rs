@@ -6,8 +6,8 @@
 use std::fmt::Write;
 
 use crate::audit::Audit;
-use crate::finding::{Finding, RuleId, Severity};
-use crate::rules::catalog;
+use crate::diagnostics::catalog;
+use crate::diagnostics::{Finding, RuleId, Severity};
 
 use super::xml::escape;
 

@@ -5,8 +5,8 @@
 use std::fmt::Write;
 
 use crate::audit::Audit;
-use crate::finding::Tally;
-use crate::rules::catalog;
+use crate::diagnostics::Tally;
+use crate::diagnostics::catalog;
 
 /// Rows past this are counted, not listed: job summaries and comments have size limits.
 const MAX_ROWS: usize = 500;

@@ -5,8 +5,8 @@
 use serde_json::{Value, json};
 
 use crate::audit::Audit;
-use crate::finding::{Finding, Severity};
-use crate::rules::catalog::{self, RuleMeta};
+use crate::diagnostics::catalog::{self, RuleMeta};
+use crate::diagnostics::{Finding, Severity};
 use crate::source::Span;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -61,7 +61,7 @@ pub fn level(severity: Severity) -> &'static str {
 }
 
 fn rule(meta: &'static RuleMeta, audit: &Audit) -> Value {
-    let id = crate::finding::RuleId(meta.id.as_str());
+    let id = crate::diagnostics::RuleId(meta.id.as_str());
     json!({
         "id": meta.id,
         "name": meta.name,

@@ -1,7 +1,7 @@
 //! The one-line summary printed after a scan.
 
 use crate::audit::Audit;
-use crate::finding::Tally;
+use crate::diagnostics::Tally;
 
 /// `scanned 31 files: 11 services, 3 gateways, ... 40 edges (28 sync, 12 async); 2 errors, 1 warning`
 pub fn line(audit: &Audit) -> String {

@@ -2,11 +2,11 @@
 //! availabilities of everything it needs synchronously (hard dependencies only: calls with a
 //! declared fallback, and anything behind a queue, do not count).
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
 use crate::model::ServiceId;
 
-use super::catalog::AVAILABILITY_CEILING;
 use super::{Context, hops};
+use crate::diagnostics::catalog::AVAILABILITY_CEILING;
 
 /// Dependencies listed as related locations, weakest first.
 const SHOWN: usize = 8;

@@ -3,11 +3,11 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
 use crate::model::ServiceId;
 
-use super::catalog::BLAST_RADIUS;
 use super::{Context, hops};
+use crate::diagnostics::catalog::BLAST_RADIUS;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let min = ctx.config.number(BLAST_RADIUS, "min-entrypoints").max(1.0);

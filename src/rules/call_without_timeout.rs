@@ -2,11 +2,11 @@
 //! publication that waits for its answer with no timeout. Either way the caller waits as long as
 //! the other side takes. One finding per call or publication, at its declaration.
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
 use crate::model::{Call, Publication, ServiceKind};
 
 use super::Context;
-use super::catalog::CALL_WITHOUT_TIMEOUT;
+use crate::diagnostics::catalog::CALL_WITHOUT_TIMEOUT;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let model = ctx.model;

@@ -2,13 +2,13 @@
 //! publisher. Reply subjects and dead-letter queues count as used: the waiting publisher and the
 //! broker are their other side.
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
 use crate::model::ChannelId;
 use crate::model::subject::{self, SubjectIndex};
 use crate::suggest::Suggester;
 
 use super::Context;
-use super::catalog::DANGLING_CHANNEL;
+use crate::diagnostics::catalog::DANGLING_CHANNEL;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let model = ctx.model;

@@ -2,11 +2,11 @@
 //! `max-depth` hops. One finding per entrypoint, at the chain's first call, with every hop, the
 //! processing time summed along it and the availability ceiling it leaves.
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
 use crate::model::ServiceId;
 
-use super::catalog::DEEP_SYNC_CHAIN;
 use super::{Context, hops};
+use crate::diagnostics::catalog::DEEP_SYNC_CHAIN;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let max_depth = ctx.config.number(DEEP_SYNC_CHAIN, "max-depth");

@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
 use crate::model::{BrokerId, DeadLetter, Redrive, Subscription};
 
 use super::Context;
-use super::catalog::DLQ_WITHOUT_REDRIVE;
+use crate::diagnostics::catalog::DLQ_WITHOUT_REDRIVE;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let model = ctx.model;

@@ -2,11 +2,11 @@
 //! which pins each client's long-lived HTTP/2 connection to one instance. One finding per
 //! service, at its `load_balancer:` line, with every gRPC call into it.
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
 use crate::model::{Call, LoadBalancer, Protocol, Service, ServiceKind};
 
 use super::Context;
-use super::catalog::GRPC_BEHIND_L4;
+use crate::diagnostics::catalog::GRPC_BEHIND_L4;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let model = ctx.model;

@@ -1,11 +1,11 @@
 //! CA302 internal-rest: a REST call into an internal service whose answer the caller needs (or
 //! may need: intent unknown). It should be gRPC; the finding says how much CPU that would save.
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
 use crate::model::{Call, Exposure, Protocol, ServiceKind};
 
-use super::catalog::INTERNAL_REST;
 use super::{Context, estimate};
+use crate::diagnostics::catalog::INTERNAL_REST;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     ctx.model

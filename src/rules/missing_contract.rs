@@ -5,11 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
 use crate::model::{Protocol, ServiceId, ServiceKind};
 
 use super::Context;
-use super::catalog::MISSING_CONTRACT;
+use crate::diagnostics::catalog::MISSING_CONTRACT;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let model = ctx.model;

@@ -7,7 +7,6 @@
 mod availability_ceiling;
 mod blast_radius;
 mod call_without_timeout;
-pub mod catalog;
 mod dangling_channel;
 mod deep_sync_chain;
 mod dlq_without_redrive;
@@ -27,7 +26,8 @@ mod sync_fan_out;
 mod sync_side_effect;
 
 use crate::config::Config;
-use crate::finding::{Finding, RuleId};
+use crate::diagnostics::catalog;
+use crate::diagnostics::{Finding, RuleId};
 use crate::graph::Graph;
 use crate::graph::analysis::Analysis;
 use crate::model::Model;

@@ -2,11 +2,11 @@
 //! or the broker's default) and is not declared idempotent, so every redelivery is processed
 //! twice. One finding per subscription, at the subscription.
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
 use crate::model::{Broker, BrokerKind, Delivery, Subscription};
 
 use super::Context;
-use super::catalog::NON_IDEMPOTENT_CONSUMER;
+use crate::diagnostics::catalog::NON_IDEMPOTENT_CONSUMER;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let model = ctx.model;

@@ -2,12 +2,12 @@
 //! Inside the system it should be a gRPC server stream (the finding names one the callee
 //! already serves when it can); at the public edge, server-sent events or a WebSocket.
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
 use crate::load::proto::ProtoMethod;
 use crate::model::{Call, Model, ServiceKind};
 
 use super::Context;
-use super::catalog::POLLING_FOR_STATUS;
+use crate::diagnostics::catalog::POLLING_FOR_STATUS;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     ctx.model

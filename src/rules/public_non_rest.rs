@@ -3,11 +3,11 @@
 //!
 //! WebSocket calls from clients are left alone: CA304 recommends them for status feeds.
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
 use crate::model::{Call, Exposure, Protocol, Service, ServiceId, ServiceKind};
 
 use super::Context;
-use super::catalog::PUBLIC_NON_REST;
+use crate::diagnostics::catalog::PUBLIC_NON_REST;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     ctx.model

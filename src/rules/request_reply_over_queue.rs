@@ -2,12 +2,12 @@
 //! synchronous call with a broker in the middle. One finding per publisher and consumer, at the
 //! publication; an error when the publisher sits on a request path from an entrypoint.
 
-use crate::finding::{Finding, Severity};
+use crate::diagnostics::{Finding, Severity};
 use crate::graph::request_reply::RequestReply;
 use crate::model::ServiceId;
 
 use super::Context;
-use super::catalog::REQUEST_REPLY_OVER_QUEUE;
+use crate::diagnostics::catalog::REQUEST_REPLY_OVER_QUEUE;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     ctx.analysis

@@ -2,10 +2,10 @@
 //! (1 + retries) at each hop exceeds `max-attempts`: one user request becomes that many calls
 //! at the end of the chain.
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
 
-use super::catalog::RETRY_AMPLIFICATION;
 use super::{Context, hops};
+use crate::diagnostics::catalog::RETRY_AMPLIFICATION;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let max = ctx.config.number(RETRY_AMPLIFICATION, "max-attempts");

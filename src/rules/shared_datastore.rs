@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
 use crate::model::{DatastoreAccess, DatastoreId};
 
 use super::Context;
-use super::catalog::SHARED_DATASTORE;
+use crate::diagnostics::catalog::SHARED_DATASTORE;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let mut writers: BTreeMap<DatastoreId, Vec<&DatastoreAccess>> = BTreeMap::new();

@@ -1,10 +1,10 @@
 //! CA101 sync-cycle: a strongly connected set of services in G_sync, or a service that calls
 //! itself. One finding per cycle, at its first hop, with one shortest loop and every member.
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
 
-use super::catalog::SYNC_CYCLE;
 use super::{Context, hops};
+use crate::diagnostics::catalog::SYNC_CYCLE;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let sync = &ctx.analysis.sync;

@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
 use crate::model::{ServiceId, ServiceKind};
 
-use super::catalog::SYNC_FAN_OUT;
 use super::{Context, hops};
+use crate::diagnostics::catalog::SYNC_FAN_OUT;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let max = ctx.config.number(SYNC_FAN_OUT, "max-fan-out");

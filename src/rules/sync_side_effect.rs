@@ -1,12 +1,12 @@
 //! CA301 sync-side-effect: a sync call between two services of the system whose answer the
 //! caller declares it does not need (`needs_response: false`). It belongs on a queue.
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
 use crate::model::operations;
 use crate::model::{Call, Model, Operation, OperationKind, ServiceKind};
 
 use super::Context;
-use super::catalog::SYNC_SIDE_EFFECT;
+use crate::diagnostics::catalog::SYNC_SIDE_EFFECT;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let model = ctx.model;

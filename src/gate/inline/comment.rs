@@ -2,7 +2,7 @@
 //! own line, covering the item that starts on the next line (and the lines indented below it).
 
 use crate::config::date::Date;
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
 use crate::model::Model;
 use crate::source::{SourceFile, SourceId, Span};
 

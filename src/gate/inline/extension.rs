@@ -8,11 +8,11 @@
 //! ```
 
 use crate::config::date::Date;
-use crate::finding::Finding;
-use crate::load::yaml::{self, Key, Node, Value};
+use crate::diagnostics::Finding;
 use crate::model::Model;
 use crate::source::{SourceFile, SourceId, Span};
 use crate::suggest;
+use crate::yaml::{self, Key, Node, Value};
 
 use super::super::suppress::{Scope, Suppression};
 use super::{Parts, declared_in, describe, problem, rules_of};

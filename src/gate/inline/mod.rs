@@ -10,9 +10,9 @@ mod extension;
 
 use crate::config::date::Date;
 use crate::config::select::RulePattern;
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
+use crate::diagnostics::catalog::INVALID_INPUT;
 use crate::model::Model;
-use crate::rules::catalog::INVALID_INPUT;
 use crate::source::{Sources, Span};
 
 use super::suppress::{Declared, Suppression};

@@ -2,12 +2,12 @@
 //! `consumesApis` becomes a call to the component that provides the API (or, for an AsyncAPI
 //! API, a subscription to its channels), and `dependsOn` a call or a datastore use.
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
+use crate::diagnostics::catalog::UNKNOWN_SERVICE;
 use crate::load::backstage::{Entity, parse_ref};
 use crate::load::imports::Imports;
 use crate::load::proto::ProtoService;
 use crate::model::{Exposure, Protocol, ServiceKind};
-use crate::rules::catalog::UNKNOWN_SERVICE;
 use crate::suggest;
 
 use super::classify::Role;

@@ -6,12 +6,12 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
+use crate::diagnostics::catalog::UNKNOWN_SERVICE;
 use crate::load::imports::Imports;
 use crate::load::kube::{self, Kube};
 use crate::load::proto::ProtoService;
 use crate::model::Protocol;
-use crate::rules::catalog::UNKNOWN_SERVICE;
 use crate::source::Span;
 use crate::suggest;
 

@@ -11,7 +11,7 @@ mod units;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
 use crate::load::imports::Imports;
 use crate::load::proto::ProtoService;
 use crate::model::{Exposure, LoadBalancer, Protocol, ServiceKind};

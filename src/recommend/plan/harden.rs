@@ -4,10 +4,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::finding::Finding;
+use crate::diagnostics::Finding;
+use crate::diagnostics::catalog::{
+    BLAST_RADIUS, DEEP_SYNC_CHAIN, RETRY_AMPLIFICATION, SYNC_FAN_OUT,
+};
 use crate::graph::reach;
 use crate::model::ServiceId;
-use crate::rules::catalog::{BLAST_RADIUS, DEEP_SYNC_CHAIN, RETRY_AMPLIFICATION, SYNC_FAN_OUT};
 
 use super::{Effort, LISTED, Step, Work, finding_label, percent, times};
 

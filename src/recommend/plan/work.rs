@@ -4,12 +4,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::audit::Audit;
+use crate::diagnostics::catalog::{AVAILABILITY_CEILING, DEEP_SYNC_CHAIN};
 use crate::graph::measures::{Measures, Summary};
 use crate::graph::sync::{SyncGraph, Via};
 use crate::graph::what_if::without_edges;
 use crate::model::{CallId, ServiceId};
 use crate::recommend::Recommendation;
-use crate::rules::catalog::{AVAILABILITY_CEILING, DEEP_SYNC_CHAIN};
 use crate::source::Span;
 
 use super::measure::{Improvement, improvements};
@@ -117,7 +117,7 @@ impl<'a> Work<'a> {
 
 /// `CA301 sync-side-effect` or `2 x CA302 internal-rest`.
 pub(crate) fn finding_label(rule: &'static str, n: usize) -> String {
-    let name = crate::rules::catalog::name_of(crate::finding::RuleId(rule));
+    let name = crate::diagnostics::catalog::name_of(crate::diagnostics::RuleId(rule));
     if n == 1 {
         format!("{rule} {name}")
     } else {

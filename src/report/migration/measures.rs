@@ -5,11 +5,11 @@
 use serde::Serialize;
 
 use crate::audit::Audit;
-use crate::graph::measures::{Measures, Summary};
-use crate::model::ServiceId;
-use crate::rules::catalog::{
+use crate::diagnostics::catalog::{
     AVAILABILITY_CEILING, BLAST_RADIUS, DEEP_SYNC_CHAIN, RETRY_AMPLIFICATION,
 };
+use crate::graph::measures::{Measures, Summary};
+use crate::model::ServiceId;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Monolith {

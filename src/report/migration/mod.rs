@@ -17,13 +17,13 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::audit::Audit;
-use crate::finding::{Severity, Tally};
+use crate::diagnostics::catalog;
+use crate::diagnostics::{Severity, Tally};
 use crate::graph::Counts;
 use crate::recommend::plan::{self, Plan};
 use crate::recommend::{self, Recommendation};
 use crate::report::picture::reduce::{self, REPORT_LIMIT};
 use crate::report::picture::{Highlights, Picture};
-use crate::rules::catalog;
 use crate::source::Span;
 
 /// Everything the report says, in the order it says it.
@@ -141,7 +141,7 @@ fn summary(audit: &Audit) -> Summary {
             .into_iter()
             .map(|(rule, (severity, count))| RuleCount {
                 rule,
-                name: catalog::name_of(crate::finding::RuleId(rule)),
+                name: catalog::name_of(crate::diagnostics::RuleId(rule)),
                 severity,
                 count,
             })

@@ -1,7 +1,7 @@
 //! A table as both page formats show it: headers, rows of cells kept as plain text with a kind,
 //! and how many rows were left out. Markdown and HTML differ only in how they write a kind.
 
-use crate::finding::Severity;
+use crate::diagnostics::Severity;
 use crate::recommend::plan::Effort;
 
 /// Rows shown per table; the JSON keeps them all.

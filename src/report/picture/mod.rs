@@ -106,7 +106,7 @@ impl Highlights {
         };
         // The deepest chain; between equally deep ones the slowest, as the report names it.
         let default_ms = audit.config.number(
-            crate::rules::catalog::DEEP_SYNC_CHAIN,
+            crate::diagnostics::catalog::DEEP_SYNC_CHAIN,
             "default-processing-ms",
         );
         let processing = |c: &crate::graph::chains::Chain| -> f64 {

@@ -276,7 +276,7 @@ fn slow_section(v: &View, s: &Slow, on: &str) -> String {
         .map(|d| format!("{} is {} slower", v.name(d.service), ms(d.delta_ms)))
         .collect();
     let default_ms = v.audit.config.number(
-        crate::rules::catalog::DEEP_SYNC_CHAIN,
+        crate::diagnostics::catalog::DEEP_SYNC_CHAIN,
         "default-processing-ms",
     );
     let cycles = if v

@@ -6,7 +6,7 @@ mod measures;
 mod plan;
 mod reference;
 
-use crate::finding::Tally;
+use crate::diagnostics::Tally;
 use crate::recommend::plan::Effort;
 
 use super::Report;

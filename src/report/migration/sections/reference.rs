@@ -1,11 +1,11 @@
 //! The reference part at the end: the summary counts, the recommendation for every edge and
 //! every finding with the line it points at.
 
+use crate::diagnostics::catalog;
 use crate::recommend::{Recommendation, Verdict};
 use crate::report::migration::Report;
 use crate::report::migration::table::{Cell, Column, Show, Table};
 use crate::report::migration::text::numbers;
-use crate::rules::catalog;
 
 use super::{Block, Section, table_or};
 

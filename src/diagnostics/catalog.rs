@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::finding::{RuleId, Severity};
+use crate::diagnostics::{RuleId, Severity};
 
 pub const INVALID_INPUT: RuleId = RuleId("CA001");
 pub const UNKNOWN_SERVICE: RuleId = RuleId("CA002");
@@ -134,7 +134,7 @@ pub fn all() -> &'static [RuleMeta] {
         RULE_FILES
             .iter()
             .map(
-                |(id, text)| match crate::load::yaml::parse_typed::<RuleMeta>(text) {
+                |(id, text)| match crate::yaml::parse_typed::<RuleMeta>(text) {
                     Ok(meta) => meta,
                     // The files are embedded and checked by tests; a bad one is a bug in this build.
                     Err(err) => panic!("rules/{id}.yaml is invalid: {}", err.message),

@@ -8,7 +8,7 @@ use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
-use super::yaml::Pos;
+use super::Pos;
 
 /// A value read from YAML with the position it was read from.
 #[derive(Debug, Clone, PartialEq)]
@@ -150,7 +150,7 @@ impl<T: JsonSchema> JsonSchema for OneOrMany<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::yaml::parse_typed;
+    use crate::yaml::parse_typed;
 
     #[derive(Debug, serde::Deserialize)]
     struct Doc {

@@ -1,5 +1,7 @@
-//! YAML and JSON reading with serde-saphyr: one set of safe options, a span-carrying tree for
-//! formats we walk by hand, and errors turned into located, actionable messages.
+//! Leaf module, the YAML layer: YAML and JSON reading with serde-saphyr, one set of safe
+//! options, a span-carrying tree for formats we walk by hand, typed fields that keep their
+//! position ([`Located`]), and errors turned into located, actionable messages. Every stage that
+//! reads YAML (inputs, configuration, baselines, the rule catalogue) uses it.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -8,9 +10,11 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Budget, Spanned};
 
 mod errors;
+pub mod located;
 
 pub use errors::YamlError;
 use errors::convert;
+pub use located::{Located, OneOrMany};
 
 use crate::source::{SourceId, Span};
 

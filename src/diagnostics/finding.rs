@@ -1,4 +1,5 @@
-//! Findings: what every stage reports, and what every output format prints.
+//! Findings: one problem with its rule, severity, message and locations, and the one order
+//! every output sorts them in.
 
 use std::fmt;
 
@@ -83,7 +84,7 @@ impl Finding {
     pub fn new(rule: RuleId, message: impl Into<String>) -> Self {
         Self {
             rule,
-            severity: crate::rules::catalog::default_severity(rule),
+            severity: super::catalog::default_severity(rule),
             message: message.into(),
             span: None,
             label: None,
