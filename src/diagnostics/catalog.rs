@@ -10,60 +10,64 @@ use serde::Deserialize;
 
 use crate::diagnostics::{RuleId, Severity};
 
-pub const INVALID_INPUT: RuleId = RuleId("CA001");
-pub const UNKNOWN_SERVICE: RuleId = RuleId("CA002");
-pub const UNKNOWN_OPERATION: RuleId = RuleId("CA003");
-pub const MISSING_CONTRACT: RuleId = RuleId("CA004");
-pub const DANGLING_CHANNEL: RuleId = RuleId("CA005");
-pub const UNRESOLVED_VARIABLE: RuleId = RuleId("CA006");
-pub const SYNC_CYCLE: RuleId = RuleId("CA101");
-pub const DEEP_SYNC_CHAIN: RuleId = RuleId("CA102");
-pub const SYNC_FAN_OUT: RuleId = RuleId("CA103");
-pub const AVAILABILITY_CEILING: RuleId = RuleId("CA104");
-pub const BLAST_RADIUS: RuleId = RuleId("CA105");
-pub const RETRY_AMPLIFICATION: RuleId = RuleId("CA106");
-pub const SHARED_DATASTORE: RuleId = RuleId("CA107");
-pub const REQUEST_REPLY_OVER_QUEUE: RuleId = RuleId("CA201");
-pub const DLQ_WITHOUT_REDRIVE: RuleId = RuleId("CA202");
-pub const NON_IDEMPOTENT_CONSUMER: RuleId = RuleId("CA203");
-pub const SYNC_SIDE_EFFECT: RuleId = RuleId("CA301");
-pub const INTERNAL_REST: RuleId = RuleId("CA302");
-pub const PUBLIC_NON_REST: RuleId = RuleId("CA303");
-pub const POLLING_FOR_STATUS: RuleId = RuleId("CA304");
-pub const GRPC_BEHIND_L4: RuleId = RuleId("CA401");
-pub const CALL_WITHOUT_TIMEOUT: RuleId = RuleId("CA402");
-pub const UNUSED_SUPPRESSION: RuleId = RuleId("CA901");
-pub const EXPIRED_SUPPRESSION: RuleId = RuleId("CA902");
-pub const STALE_BASELINE_ENTRY: RuleId = RuleId("CA903");
+/// Every rule, one line each, in ID order: its ID, the name of its ID constant, and where its
+/// findings come from: `loading` (while reading files or resolving names), `gate` (from the CI
+/// gate, about its own inputs), or `check(module)`, the file under `src/rules/` whose `check`
+/// finds them. The ID constants, the embedded rule files ([`RULE_FILES`]) and the registry of
+/// checks (`rules::REGISTRY`) are all generated from this list, so a new rule is its
+/// `rules/<ID>.yaml`, its `src/rules/<module>.rs` and one line here.
+macro_rules! for_each_rule {
+    ($then:ident) => {
+        $then! {
+            CA001 INVALID_INPUT loading;
+            CA002 UNKNOWN_SERVICE loading;
+            CA003 UNKNOWN_OPERATION loading;
+            CA004 MISSING_CONTRACT check(missing_contract);
+            CA005 DANGLING_CHANNEL check(dangling_channel);
+            CA006 UNRESOLVED_VARIABLE loading;
+            CA101 SYNC_CYCLE check(sync_cycle);
+            CA102 DEEP_SYNC_CHAIN check(deep_sync_chain);
+            CA103 SYNC_FAN_OUT check(sync_fan_out);
+            CA104 AVAILABILITY_CEILING check(availability_ceiling);
+            CA105 BLAST_RADIUS check(blast_radius);
+            CA106 RETRY_AMPLIFICATION check(retry_amplification);
+            CA107 SHARED_DATASTORE check(shared_datastore);
+            CA201 REQUEST_REPLY_OVER_QUEUE check(request_reply_over_queue);
+            CA202 DLQ_WITHOUT_REDRIVE check(dlq_without_redrive);
+            CA203 NON_IDEMPOTENT_CONSUMER check(non_idempotent_consumer);
+            CA301 SYNC_SIDE_EFFECT check(sync_side_effect);
+            CA302 INTERNAL_REST check(internal_rest);
+            CA303 PUBLIC_NON_REST check(public_non_rest);
+            CA304 POLLING_FOR_STATUS check(polling_for_status);
+            CA401 GRPC_BEHIND_L4 check(grpc_behind_l4);
+            CA402 CALL_WITHOUT_TIMEOUT check(call_without_timeout);
+            CA901 UNUSED_SUPPRESSION gate;
+            CA902 EXPIRED_SUPPRESSION gate;
+            CA903 STALE_BASELINE_ENTRY gate;
+        }
+    };
+}
+pub(crate) use for_each_rule;
 
-/// The embedded rule files, in ID order. A test checks this list against the `rules/` folder.
-pub const RULE_FILES: &[(&str, &str)] = &[
-    ("CA001", include_str!("../../rules/CA001.yaml")),
-    ("CA002", include_str!("../../rules/CA002.yaml")),
-    ("CA003", include_str!("../../rules/CA003.yaml")),
-    ("CA004", include_str!("../../rules/CA004.yaml")),
-    ("CA005", include_str!("../../rules/CA005.yaml")),
-    ("CA006", include_str!("../../rules/CA006.yaml")),
-    ("CA101", include_str!("../../rules/CA101.yaml")),
-    ("CA102", include_str!("../../rules/CA102.yaml")),
-    ("CA103", include_str!("../../rules/CA103.yaml")),
-    ("CA104", include_str!("../../rules/CA104.yaml")),
-    ("CA105", include_str!("../../rules/CA105.yaml")),
-    ("CA106", include_str!("../../rules/CA106.yaml")),
-    ("CA107", include_str!("../../rules/CA107.yaml")),
-    ("CA201", include_str!("../../rules/CA201.yaml")),
-    ("CA202", include_str!("../../rules/CA202.yaml")),
-    ("CA203", include_str!("../../rules/CA203.yaml")),
-    ("CA301", include_str!("../../rules/CA301.yaml")),
-    ("CA302", include_str!("../../rules/CA302.yaml")),
-    ("CA303", include_str!("../../rules/CA303.yaml")),
-    ("CA304", include_str!("../../rules/CA304.yaml")),
-    ("CA401", include_str!("../../rules/CA401.yaml")),
-    ("CA402", include_str!("../../rules/CA402.yaml")),
-    ("CA901", include_str!("../../rules/CA901.yaml")),
-    ("CA902", include_str!("../../rules/CA902.yaml")),
-    ("CA903", include_str!("../../rules/CA903.yaml")),
-];
+/// The ID constants and the embedded rule files, from [`for_each_rule`].
+macro_rules! ids_and_files {
+    ($($id:ident $name:ident $kind:ident $(($($detail:tt)*))?;)*) => {
+        $(
+            #[doc = concat!("`", stringify!($id), "`, documented in `rules/", stringify!($id), ".yaml`.")]
+            pub const $name: RuleId = RuleId(stringify!($id));
+        )*
+
+        /// The embedded rule files, in ID order. A test checks this list against the `rules/`
+        /// folder.
+        pub const RULE_FILES: &[(&str, &str)] = &[
+            $((
+                stringify!($id),
+                include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", stringify!($id), ".yaml")),
+            ),)*
+        ];
+    };
+}
+for_each_rule!(ids_and_files);
 
 /// One rule's metadata, as written in `rules/<ID>.yaml`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

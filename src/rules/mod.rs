@@ -2,28 +2,11 @@
 //! no I/O, no printing, no panics on user data.
 //!
 //! A rule's metadata and documentation live in `rules/<ID>.yaml` (see [`catalog`]); its
-//! detection lives in one file here, registered in [`REGISTRY`].
+//! detection lives in one file here, named on the rule's line of [`catalog::for_each_rule`],
+//! from which [`REGISTRY`] is generated.
 
-mod availability_ceiling;
-mod blast_radius;
-mod call_without_timeout;
-mod dangling_channel;
-mod deep_sync_chain;
-mod dlq_without_redrive;
 pub mod estimate;
-mod grpc_behind_l4;
 mod hops;
-mod internal_rest;
-mod missing_contract;
-mod non_idempotent_consumer;
-mod polling_for_status;
-mod public_non_rest;
-mod request_reply_over_queue;
-mod retry_amplification;
-mod shared_datastore;
-mod sync_cycle;
-mod sync_fan_out;
-mod sync_side_effect;
 
 use crate::config::Config;
 use crate::diagnostics::catalog;
@@ -52,79 +35,31 @@ pub enum Detection {
     Gate,
 }
 
-/// Every rule with its detection, in ID order. A test checks it against the catalogue.
-pub const REGISTRY: &[(RuleId, Detection)] = &[
-    (catalog::INVALID_INPUT, Detection::WhileLoading),
-    (catalog::UNKNOWN_SERVICE, Detection::WhileLoading),
-    (catalog::UNKNOWN_OPERATION, Detection::WhileLoading),
-    (
-        catalog::MISSING_CONTRACT,
-        Detection::Check(missing_contract::check),
-    ),
-    (
-        catalog::DANGLING_CHANNEL,
-        Detection::Check(dangling_channel::check),
-    ),
-    (catalog::UNRESOLVED_VARIABLE, Detection::WhileLoading),
-    (catalog::SYNC_CYCLE, Detection::Check(sync_cycle::check)),
-    (
-        catalog::DEEP_SYNC_CHAIN,
-        Detection::Check(deep_sync_chain::check),
-    ),
-    (catalog::SYNC_FAN_OUT, Detection::Check(sync_fan_out::check)),
-    (
-        catalog::AVAILABILITY_CEILING,
-        Detection::Check(availability_ceiling::check),
-    ),
-    (catalog::BLAST_RADIUS, Detection::Check(blast_radius::check)),
-    (
-        catalog::RETRY_AMPLIFICATION,
-        Detection::Check(retry_amplification::check),
-    ),
-    (
-        catalog::SHARED_DATASTORE,
-        Detection::Check(shared_datastore::check),
-    ),
-    (
-        catalog::REQUEST_REPLY_OVER_QUEUE,
-        Detection::Check(request_reply_over_queue::check),
-    ),
-    (
-        catalog::DLQ_WITHOUT_REDRIVE,
-        Detection::Check(dlq_without_redrive::check),
-    ),
-    (
-        catalog::NON_IDEMPOTENT_CONSUMER,
-        Detection::Check(non_idempotent_consumer::check),
-    ),
-    (
-        catalog::SYNC_SIDE_EFFECT,
-        Detection::Check(sync_side_effect::check),
-    ),
-    (
-        catalog::INTERNAL_REST,
-        Detection::Check(internal_rest::check),
-    ),
-    (
-        catalog::PUBLIC_NON_REST,
-        Detection::Check(public_non_rest::check),
-    ),
-    (
-        catalog::POLLING_FOR_STATUS,
-        Detection::Check(polling_for_status::check),
-    ),
-    (
-        catalog::GRPC_BEHIND_L4,
-        Detection::Check(grpc_behind_l4::check),
-    ),
-    (
-        catalog::CALL_WITHOUT_TIMEOUT,
-        Detection::Check(call_without_timeout::check),
-    ),
-    (catalog::UNUSED_SUPPRESSION, Detection::Gate),
-    (catalog::EXPIRED_SUPPRESSION, Detection::Gate),
-    (catalog::STALE_BASELINE_ENTRY, Detection::Gate),
-];
+/// The rule modules and [`REGISTRY`], from the one list of rules
+/// ([`catalog::for_each_rule`]).
+macro_rules! registry {
+    ($($id:ident $name:ident $kind:ident $(($($detail:tt)*))?;)*) => {
+        $($(registry!(@module $kind $($detail)*);)?)*
+
+        /// Every rule with its detection, in ID order.
+        pub const REGISTRY: &[(RuleId, Detection)] = &[
+            $((catalog::$name, registry!(@detection $kind $($($detail)*)?)),)*
+        ];
+    };
+    (@module check $module:ident) => {
+        mod $module;
+    };
+    (@detection loading) => {
+        Detection::WhileLoading
+    };
+    (@detection gate) => {
+        Detection::Gate
+    };
+    (@detection check $module:ident) => {
+        Detection::Check($module::check)
+    };
+}
+catalog::for_each_rule!(registry);
 
 /// Runs every enabled check rule.
 pub fn run(ctx: &Context) -> Vec<Finding> {
