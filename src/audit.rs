@@ -52,12 +52,14 @@ pub fn run_with(options: &LoadOptions, settings: &Settings) -> Result<Audit, Aud
     let graph = Graph::build(&resolved.model);
     let analysis = Analysis::build(&resolved.model);
     let mut findings = resolved.findings;
-    findings.extend(rules::run(&rules::Context {
+    let context = rules::Context {
         model: &resolved.model,
         graph: &graph,
         analysis: &analysis,
-        config: &config,
-    }));
+        rule_options: &config.options,
+        assumptions: &config.assumptions,
+    };
+    findings.extend(rules::run(&context, &|rule| config.enabled(rule)));
     findings.retain(|f| config.enabled(f.rule));
     for f in &mut findings {
         if let Some(severity) = config.severity(f.rule) {

@@ -10,7 +10,7 @@ const LAYERS: &[&[&str]] = &[
     // Leaf modules: shared infrastructure that knows no stage.
     &["source", "suggest"],
     &["yaml"],
-    &["diagnostics"],
+    &["diagnostics", "options"],
     // The stages, in pipeline order.
     &["load"],
     &["model"],
@@ -26,8 +26,7 @@ const LAYERS: &[&[&str]] = &[
 
 /// Uses that break the layering today, each to be removed by the redesign (issue 9); a new one
 /// fails the test.
-const KNOWN_BACK_EDGES: &[(&str, &str)] =
-    &[("load", "config"), ("rules", "config"), ("audit", "gate")];
+const KNOWN_BACK_EDGES: &[(&str, &str)] = &[("audit", "gate")];
 
 fn layer_of(module: &str) -> Option<usize> {
     LAYERS.iter().position(|layer| layer.contains(&module))

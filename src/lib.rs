@@ -40,6 +40,7 @@ pub mod gate;
 pub mod graph;
 pub mod load;
 pub mod model;
+pub mod options;
 pub mod recommend;
 pub mod report;
 pub mod rules;

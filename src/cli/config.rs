@@ -78,9 +78,9 @@ fn settings(audit: &Audit, id: RuleId) -> Vec<(String, Value)> {
         "off"
     };
     let mut out = vec![("severity".to_owned(), json!(severity))];
-    if let Some(meta) = catalog::by_id(id) {
-        for option in &meta.options {
-            out.push((option.name.clone(), number(config.number(id, &option.name))));
+    if let Some(options) = config.options.of(id) {
+        for (i, field) in options.fields().iter().enumerate() {
+            out.push((field.name.to_owned(), number(options.value(i))));
         }
     }
     out

@@ -57,13 +57,17 @@ pub fn render(rule: &RuleMeta) -> String {
     let _ = writeln!(out, "Message:\n  {}\n", rule.message);
     let _ = writeln!(out, "Why it matters:\n{}", indent(&rule.why));
     let _ = writeln!(out, "How to fix it:\n{}", indent(&rule.fix));
-    if !rule.options.is_empty() {
+    let declared = crate::rules::declared_options(&rule.id);
+    if !declared.is_empty() {
         let _ = writeln!(out, "Options:");
-        for option in &rule.options {
+        for field in declared {
             let _ = writeln!(
                 out,
-                "  {} (default {}): {}",
-                option.name, option.default, option.description
+                "  {} (default {}; {}): {}",
+                field.name,
+                crate::options::plain(field.default),
+                field.expected(),
+                field.description
             );
         }
         out.push('\n');

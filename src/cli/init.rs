@@ -6,8 +6,9 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use crate::audit::{self, Audit, AuditError};
-use crate::config::{Assumptions, Choice, Settings};
+use crate::config::{Choice, Settings};
 use crate::diagnostics::catalog;
+use crate::graph::assumptions::Assumptions;
 use crate::load::discover::PROJECT_FILES;
 use crate::load::{LoadError, LoadOptions, canonical, read::DEFAULT_MAX_FILE_BYTES};
 use crate::source::display_name;
@@ -193,8 +194,12 @@ fn template(name: &str, audit: Option<&Audit>, root: &Path) -> String {
             "severity: {}",
             crate::diagnostics::Severity::from(rule.severity)
         )];
-        for option in &rule.options {
-            settings.push(format!("{}: {}", option.name, option.default));
+        for field in crate::rules::declared_options(&rule.id) {
+            settings.push(format!(
+                "{}: {}",
+                field.name,
+                crate::options::plain(field.default)
+            ));
         }
         let _ = writeln!(
             out,

@@ -130,7 +130,7 @@ fn run(cli: Cli) -> Exit {
                 SchemaKind::Manifest => {
                     schemars::schema_for!(crate::load::manifest::ServiceManifest)
                 }
-                SchemaKind::Project => schemars::schema_for!(crate::load::manifest::ProjectFile),
+                SchemaKind::Project => crate::config::project_schema(),
                 SchemaKind::Rule => schemars::schema_for!(crate::diagnostics::catalog::RuleMeta),
             };
             println!(

@@ -5,11 +5,11 @@
 use clap::ValueEnum;
 
 use crate::audit::Audit;
-use crate::diagnostics::catalog::{AVAILABILITY_CEILING, DEEP_SYNC_CHAIN};
 use crate::graph::what_if::slow::Slowdown;
 use crate::graph::what_if::{self, Change, ChangeKind, Defaults, Questions};
 use crate::model::ServiceId;
 use crate::report::what_if::{View, json, table};
+use crate::rules::{availability_ceiling, deep_sync_chain};
 
 use super::Exit;
 use super::input::{InputArgs, warn_if_incomplete};
@@ -61,11 +61,13 @@ pub fn run(args: &WhatIfArgs) -> Exit {
     let defaults = Defaults {
         availability: audit
             .config
-            .number(AVAILABILITY_CEILING, "default-availability")
+            .rule_options::<availability_ceiling::Options>()
+            .default_availability
             / 100.0,
         processing_ms: audit
             .config
-            .number(DEEP_SYNC_CHAIN, "default-processing-ms"),
+            .rule_options::<deep_sync_chain::Options>()
+            .default_processing_ms,
     };
     let answers = match what_if::answer(
         &audit.model,

@@ -1,29 +1,34 @@
 //! Configuration, validated once into a resolved type: per-rule switches, severities and
-//! thresholds (`rules:` in commaudit.yaml), the assumptions behind estimates (`recommend:`),
+//! typed options (`rules:` in commaudit.yaml), the assumptions behind estimates (`recommend:`),
 //! findings accepted on purpose (`ignores:`), and the command line's `--select`, `--ignore` and
-//! `--severity`. A setting that names no rule or option is a usage error that points at its
-//! line and suggests the closest valid name.
+//! `--severity`. A setting that names no rule or option, or a value outside its range, is a
+//! usage error that points at its line and says what would be valid.
+//!
+//! It comes after `rules/` in the module layers because it knows each rule's options type.
 
 mod assumptions;
 pub mod date;
 pub mod ignores;
 mod resolve;
 mod rules;
+mod schema;
 pub mod select;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use schemars::{Schema, SchemaGenerator, json_schema};
-
 use crate::diagnostics::catalog;
 use crate::diagnostics::{RuleId, Severity};
+use crate::graph::assumptions::Assumptions;
 use crate::load::ProjectInput;
+use crate::options::Field;
+use crate::rules::{RuleOption, RuleOptions};
 use crate::source::{SourceId, Span};
+use crate::yaml::{Key, Node};
 
-pub use assumptions::Assumptions;
 pub use ignores::Ignore;
 pub use resolve::{Choice, Overrides, Settings, find_upward};
+pub use schema::project_schema;
 use select::RulePattern;
 
 /// A configuration problem: the run stops with exit code 2.
@@ -34,19 +39,31 @@ pub struct ConfigError {
     pub help: Option<String>,
 }
 
-/// One rule's resolved settings.
+/// One rule's resolved switches; its options are in [`Config::options`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleConfig {
     pub enabled: bool,
     pub severity: Option<Severity>,
-    pub options: BTreeMap<String, f64>,
+}
+
+impl Default for RuleConfig {
+    fn default() -> Self {
+        RuleConfig {
+            enabled: true,
+            severity: None,
+        }
+    }
 }
 
 /// The resolved configuration.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
     rules: BTreeMap<&'static str, RuleConfig>,
+    /// Every rule's options: the declared defaults, with what the files set.
+    pub options: RuleOptions,
     pub assumptions: Assumptions,
+    /// Where each rule option and assumption was set, by (rule ID or `recommend`, name).
+    set_at: BTreeMap<(&'static str, &'static str), (f64, Span)>,
     /// Findings accepted on purpose, from every settings file.
     pub ignores: Vec<Ignore>,
     /// `--select`: when set, only these rules run.
@@ -85,7 +102,7 @@ impl Config {
             self.read_rules(rules, source, errors);
         }
         if let Some(recommend) = &file.recommend {
-            self.assumptions.read(recommend, source, errors);
+            self.read_assumptions(recommend, source, errors);
         }
         if let Some(ignores) = &file.ignores {
             self.ignores.extend(ignores::read(ignores, source, errors));
@@ -108,52 +125,79 @@ impl Config {
             .unwrap_or_else(|| catalog::default_severity(rule))
     }
 
-    /// The options the configuration sets for the rule (not the defaults).
-    pub fn options_set(&self, rule: RuleId) -> Option<&BTreeMap<String, f64>> {
-        self.rules.get(rule.0).map(|r| &r.options)
+    /// The options of the rule whose options type is `T`, as configured.
+    pub fn rule_options<T: RuleOption>(&self) -> &T {
+        self.options.get()
+    }
+
+    /// Where the configuration sets an option of a rule (`CA102`) or an assumption
+    /// (`recommend`), so that what follows from it can point at the line.
+    pub fn set_at(&self, owner: &str, option: &str) -> Option<Span> {
+        self.set_at
+            .iter()
+            .find(|((o, n), _)| *o == owner && *n == option)
+            .map(|(_, (_, span))| *span)
+    }
+
+    /// Records that `owner`'s `field` is set to `value` at `key`; a second file that sets it to
+    /// something else is an error, as the scanned files must agree.
+    fn record(
+        &mut self,
+        owner: &'static str,
+        field: &Field,
+        value: f64,
+        key: &Key,
+        source: SourceId,
+        errors: &mut Vec<ConfigError>,
+    ) -> bool {
+        let span = key.pos.span(source);
+        match self.set_at.insert((owner, field.name), (value, span)) {
+            Some((previous, _)) if previous != value => {
+                errors.push(ConfigError {
+                    message: format!(
+                        "`{}` of {owner} is set twice, to {} and to {}",
+                        field.name,
+                        crate::options::plain(previous),
+                        crate::options::plain(value)
+                    ),
+                    span: Some(span),
+                    help: Some(
+                        "keep one setting for it across the commaudit.yaml files scanned".into(),
+                    ),
+                });
+                false
+            }
+            _ => true,
+        }
     }
 
     /// The severity the configuration gives the rule, if it changes it.
     pub fn severity(&self, rule: RuleId) -> Option<Severity> {
         self.rules.get(rule.0).and_then(|r| r.severity)
     }
-
-    /// A numeric threshold: configured, or the default from the rule's metadata.
-    pub fn number(&self, rule: RuleId, option: &str) -> f64 {
-        if let Some(v) = self.rules.get(rule.0).and_then(|r| r.options.get(option)) {
-            return *v;
-        }
-        catalog::by_id(rule)
-            .and_then(|m| m.options.iter().find(|o| o.name == option))
-            .and_then(|o| o.default.as_f64())
-            .unwrap_or(0.0)
-    }
 }
 
-/// JSON Schema of the `rules:` section, for editors.
-pub fn rules_schema(_: &mut SchemaGenerator) -> Schema {
-    json_schema!({
-        "description": "Per-rule settings, keyed by rule ID (CA102) or name (deep-sync-chain).",
-        "type": ["object", "null"],
-        "additionalProperties": {
-            "type": "object",
-            "properties": {
-                "severity": { "enum": ["error", "warning", "note", "off"] },
-                "enabled": { "type": "boolean" }
-            },
-            "additionalProperties": { "type": "number" }
-        }
+/// The value of `value` if `field` allows it, or an error that states the allowed range.
+/// `owner` says where the field belongs in the message (`CA102`, `` `recommend:` ``).
+fn check_value(
+    field: &Field,
+    owner: &str,
+    value: &Node,
+    source: SourceId,
+) -> Result<f64, ConfigError> {
+    field.check(value).map_err(|found| ConfigError {
+        message: format!(
+            "`{}` of {owner} must be {}, {found}",
+            field.name,
+            field.expected()
+        ),
+        span: Some(value.pos.span(source)),
+        help: Some(format!(
+            "{}; the default is {}",
+            field.description,
+            crate::options::plain(field.default)
+        )),
     })
-}
-
-/// JSON Schema of the `recommend:` section, for editors.
-pub fn recommend_schema(generator: &mut SchemaGenerator) -> Schema {
-    assumptions::schema(generator)
-}
-
-/// JSON Schema of the `ignores:` section, for editors.
-pub fn ignores_schema(generator: &mut SchemaGenerator) -> Schema {
-    ignores::schema(generator)
 }
 
 #[cfg(test)]
@@ -187,6 +231,41 @@ mod tests {
         assert!(errors[0].message.contains("unknown rule `CA0004`"));
         assert_eq!(errors[0].help.as_deref(), Some("did you mean `CA004`?"));
         assert_eq!(errors[1].help.as_deref(), Some("did you mean `severity`?"));
+    }
+
+    #[test]
+    fn options_and_assumptions_are_typed_and_remember_their_line() {
+        let c = config("rules:\n  CA102: { max-depth: 5 }\nrecommend: { protobuf-saving: 0.3 }\n")
+            .unwrap();
+        let chain = c.rule_options::<crate::rules::deep_sync_chain::Options>();
+        assert_eq!((chain.max_depth, chain.default_processing_ms), (5, 10.0));
+        assert_eq!(c.assumptions.protobuf_saving, 0.3);
+        assert_eq!(c.set_at("CA102", "max-depth").map(|s| s.offset), Some(18));
+        assert!(c.set_at("CA102", "default-availability").is_none());
+    }
+
+    #[test]
+    fn values_outside_their_range_are_errors_that_state_the_range() {
+        let errors = config(
+            "rules:\n  CA102: { max-depth: 0, max-dept: 4 }\n  CA103: { slow-share: much }\nrecommend: { protobuf-saving: 1.5 }\n",
+        )
+        .unwrap_err();
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`max-depth` of CA102 must be a whole number from 1 to 1000, found 0",
+                "CA102 has no option `max-dept`",
+                "`slow-share` of CA103 must be a number from 0 to 1, found a string",
+                "`protobuf-saving` of `recommend:` must be a number from 0 to 1, found 1.5",
+            ]
+        );
+        assert_eq!(errors[1].help.as_deref(), Some("did you mean `max-depth`?"));
+        assert_eq!(
+            errors[0].span.map(|s| s.offset),
+            Some(29),
+            "the error points at the value"
+        );
     }
 
     #[test]

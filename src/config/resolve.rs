@@ -12,7 +12,7 @@ use crate::source::{SourceId, Span, display_name};
 use crate::yaml;
 
 use super::select::{RulePattern, split_list};
-use super::{Config, ConfigError, RuleConfig};
+use super::{Config, ConfigError};
 
 /// Where the configuration comes from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -180,11 +180,7 @@ impl Config {
                 }
             };
             for id in pattern.rules().collect::<Vec<_>>() {
-                let entry = self.rules.entry(id.0).or_insert_with(|| RuleConfig {
-                    enabled: true,
-                    severity: None,
-                    options: Default::default(),
-                });
+                let entry = self.rules.entry(id.0).or_default();
                 entry.enabled = severity.is_some();
                 if severity.is_some() {
                     entry.severity = severity;

@@ -1,20 +1,20 @@
-//! The `rules:` section: per-rule switches, severities and thresholds, checked against the
-//! catalogue so a misspelled rule or option stops the run with a suggestion.
+//! The `rules:` section: per-rule switches, severities and options, checked against the
+//! catalogue and each rule's declared options, so a misspelled rule or option stops the run with
+//! a suggestion and a value outside its range with the range.
 
-use std::collections::BTreeMap;
-
-use crate::diagnostics::Severity;
 use crate::diagnostics::catalog;
+use crate::diagnostics::{RuleId, Severity};
+use crate::source::SourceId;
 use crate::suggest;
-use crate::yaml::{Node, Value};
+use crate::yaml::{Key, Node, Value};
 
-use super::{Config, ConfigError, RuleConfig};
+use super::{Config, ConfigError, check_value};
 
 impl Config {
     pub(super) fn read_rules(
         &mut self,
         rules: &Node,
-        source: crate::source::SourceId,
+        source: SourceId,
         errors: &mut Vec<ConfigError>,
     ) {
         let at = |n: &Node| Some(n.pos.span(source));
@@ -47,12 +47,8 @@ impl Config {
                 });
                 continue;
             };
-            let id = meta.id.as_str();
-            let entry = self.rules.entry(id).or_insert_with(|| RuleConfig {
-                enabled: true,
-                severity: None,
-                options: BTreeMap::new(),
-            });
+            let id: &'static str = meta.id.as_str();
+            self.rules.entry(id).or_default();
             if !settings.is_map() {
                 errors.push(ConfigError {
                     message: format!(
@@ -66,84 +62,66 @@ impl Config {
                 continue;
             }
             for (option, value) in settings.entries() {
-                let span = option.pos.span(source);
                 match option.name.as_str() {
                     "severity" => match value.as_str() {
-                        Some("off") => entry.enabled = false,
+                        Some("off") => self.rules.entry(id).or_default().enabled = false,
                         Some(level) if Severity::parse(level).is_some() => {
-                            entry.severity = Severity::parse(level);
+                            self.rules.entry(id).or_default().severity = Severity::parse(level);
                         }
                         _ => errors.push(ConfigError {
                             message: format!(
-                                "`severity` of {} must be error, warning, note or off",
-                                meta.id
+                                "`severity` of {id} must be error, warning, note or off"
                             ),
                             span: at(value),
                             help: None,
                         }),
                     },
                     "enabled" => match value.as_bool() {
-                        Some(on) => entry.enabled = on,
+                        Some(on) => self.rules.entry(id).or_default().enabled = on,
                         None => errors.push(ConfigError {
-                            message: format!("`enabled` of {} must be true or false", meta.id),
+                            message: format!("`enabled` of {id} must be true or false"),
                             span: at(value),
                             help: None,
                         }),
                     },
-                    name => match meta.options.iter().find(|o| o.name == name) {
-                        None => {
-                            let known = meta
-                                .options
-                                .iter()
-                                .map(|o| o.name.as_str())
-                                .chain(["severity", "enabled"]);
-                            let help =
-                                suggest::did_you_mean(name, known.clone()).unwrap_or_else(|| {
-                                    format!(
-                                        "{} takes: {}",
-                                        meta.id,
-                                        known.collect::<Vec<_>>().join(", ")
-                                    )
-                                });
-                            errors.push(ConfigError {
-                                message: format!("{} has no option `{name}`", meta.id),
-                                span: Some(span),
-                                help: Some(help),
-                            });
-                        }
-                        Some(_) => match number(value) {
-                            Some(n) => {
-                                if let Some(prev) =
-                                    entry.options.insert(name.to_owned(), n).filter(|p| *p != n)
-                                {
-                                    errors.push(ConfigError {
-                                        message: format!("`{name}` of {} is set twice, to {prev} and to {n}", meta.id),
-                                        span: Some(span),
-                                        help: Some("keep one setting for it across the commaudit.yaml files scanned".into()),
-                                    });
-                                }
-                            }
-                            None => errors.push(ConfigError {
-                                message: format!(
-                                    "`{name}` of {} must be a number, found {}",
-                                    meta.id,
-                                    value.kind_name()
-                                ),
-                                span: at(value),
-                                help: None,
-                            }),
-                        },
-                    },
+                    _ => self.read_rule_option(RuleId(id), option, value, source, errors),
                 }
             }
         }
     }
-}
 
-fn number(node: &Node) -> Option<f64> {
-    match &node.value {
-        Value::Int(i) => Some(*i as f64),
-        Value::Float(f) if f.is_finite() => Some(*f),
-        _ => None,
+    /// One option of a rule: a declared name, and a value in its range.
+    fn read_rule_option(
+        &mut self,
+        rule: RuleId,
+        key: &Key,
+        value: &Node,
+        source: SourceId,
+        errors: &mut Vec<ConfigError>,
+    ) {
+        let fields = self.options.of(rule).map_or(&[][..], |o| o.fields());
+        let Some(index) = fields.iter().position(|f| f.name == key.name) else {
+            let known = fields.iter().map(|f| f.name).chain(["severity", "enabled"]);
+            let help = suggest::did_you_mean(&key.name, known.clone()).unwrap_or_else(|| {
+                format!("{rule} takes: {}", known.collect::<Vec<_>>().join(", "))
+            });
+            errors.push(ConfigError {
+                message: format!("{rule} has no option `{}`", key.name),
+                span: Some(key.pos.span(source)),
+                help: Some(help),
+            });
+            return;
+        };
+        let field = &fields[index];
+        match check_value(field, rule.0, value, source) {
+            Ok(v) => {
+                if self.record(rule.0, field, v, key, source, errors)
+                    && let Some(options) = self.options.of_mut(rule)
+                {
+                    options.set(index, v);
+                }
+            }
+            Err(error) => errors.push(error),
+        }
     }
 }

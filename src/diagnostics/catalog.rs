@@ -13,9 +13,12 @@ use crate::diagnostics::{RuleId, Severity};
 /// Every rule, one line each, in ID order: its ID, the name of its ID constant, and where its
 /// findings come from: `loading` (while reading files or resolving names), `gate` (from the CI
 /// gate, about its own inputs), or `check(module)`, the file under `src/rules/` whose `check`
-/// finds them. The ID constants, the embedded rule files ([`RULE_FILES`]) and the registry of
-/// checks (`rules::REGISTRY`) are all generated from this list, so a new rule is its
-/// `rules/<ID>.yaml`, its `src/rules/<module>.rs` and one line here.
+/// finds them; `check(module, Options)` when that file also declares the rule's options.
+///
+/// The ID constants, the embedded rule files ([`RULE_FILES`]) and, in `rules/`, the rule
+/// modules, the registry of checks and the typed options of every rule are all generated from
+/// this list, so a new rule is its `rules/<ID>.yaml`, its `src/rules/<module>.rs` and one line
+/// here.
 macro_rules! for_each_rule {
     ($then:ident) => {
         $then! {
@@ -26,11 +29,11 @@ macro_rules! for_each_rule {
             CA005 DANGLING_CHANNEL check(dangling_channel);
             CA006 UNRESOLVED_VARIABLE loading;
             CA101 SYNC_CYCLE check(sync_cycle);
-            CA102 DEEP_SYNC_CHAIN check(deep_sync_chain);
-            CA103 SYNC_FAN_OUT check(sync_fan_out);
-            CA104 AVAILABILITY_CEILING check(availability_ceiling);
-            CA105 BLAST_RADIUS check(blast_radius);
-            CA106 RETRY_AMPLIFICATION check(retry_amplification);
+            CA102 DEEP_SYNC_CHAIN check(deep_sync_chain, Options);
+            CA103 SYNC_FAN_OUT check(sync_fan_out, Options);
+            CA104 AVAILABILITY_CEILING check(availability_ceiling, Options);
+            CA105 BLAST_RADIUS check(blast_radius, Options);
+            CA106 RETRY_AMPLIFICATION check(retry_amplification, Options);
             CA107 SHARED_DATASTORE check(shared_datastore);
             CA201 REQUEST_REPLY_OVER_QUEUE check(request_reply_over_queue);
             CA202 DLQ_WITHOUT_REDRIVE check(dlq_without_redrive);

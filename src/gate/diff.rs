@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::audit::Audit;
-use crate::diagnostics::catalog::AVAILABILITY_CEILING;
 use crate::graph::measures::{Measures, Summary};
+use crate::rules::availability_ceiling;
 
 /// How the tree compares with its base.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -34,7 +34,8 @@ pub struct MeasureChange {
 pub fn measures(audit: &Audit) -> Summary {
     let default_availability = audit
         .config
-        .number(AVAILABILITY_CEILING, "default-availability")
+        .rule_options::<availability_ceiling::Options>()
+        .default_availability
         / 100.0;
     Measures::of(
         &audit.model,

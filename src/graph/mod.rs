@@ -7,7 +7,9 @@
 use std::collections::BTreeMap;
 
 pub mod analysis;
+pub mod assumptions;
 pub mod chains;
+pub mod cost;
 pub mod cycles;
 pub mod measures;
 pub mod reach;

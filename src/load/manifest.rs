@@ -363,17 +363,14 @@ pub struct ProjectFile {
     /// Per-rule settings, by rule ID or name: `severity` (error, warning, note or off),
     /// `enabled`, and the rule's thresholds (`commaudit explain <rule>` lists them).
     #[serde(default)]
-    #[schemars(schema_with = "crate::config::rules_schema")]
     pub rules: Option<crate::yaml::Node>,
     /// Assumptions behind estimates, such as the CPU cost of JSON (`commaudit recommend` prints
     /// them with their defaults).
     #[serde(default)]
-    #[schemars(schema_with = "crate::config::recommend_schema")]
     pub recommend: Option<crate::yaml::Node>,
     /// Findings accepted on purpose, each with a rule, a reason and an optional `until` date:
     /// `- { rule: CA301, edge: checkout -> notifications, reason: ..., until: 2027-01-31 }`.
     #[serde(default)]
-    #[schemars(schema_with = "crate::config::ignores_schema")]
     pub ignores: Option<crate::yaml::Node>,
     /// How to read docker-compose files.
     #[serde(default)]

@@ -13,12 +13,12 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::audit::Audit;
-use crate::diagnostics::catalog::AVAILABILITY_CEILING;
+use crate::graph::cost::CpuEstimate;
 use crate::graph::measures::{self, Measures};
 use crate::graph::sync::Via;
 use crate::graph::{EdgeKind, NodeRef};
 use crate::model::ServiceId;
-use crate::rules::estimate::CpuEstimate;
+use crate::rules::availability_ceiling;
 use crate::source::Span;
 
 pub use verdict::Verdict;
@@ -59,7 +59,8 @@ pub struct Numbers {
 pub fn recommend(audit: &Audit) -> Vec<Recommendation> {
     let default_availability = audit
         .config
-        .number(AVAILABILITY_CEILING, "default-availability")
+        .rule_options::<availability_ceiling::Options>()
+        .default_availability
         / 100.0;
     let entrypoints = &audit.analysis.entrypoints;
     let before = Measures::of(

@@ -8,11 +8,11 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::audit::Audit;
+use crate::graph::cost::{self as estimate, CpuEstimate};
 use crate::graph::sync::Via;
 use crate::graph::{Edge, EdgeKind};
 use crate::load::manifest::{BrokerKind, Delivery, LoadBalancer, Redrive};
 use crate::model::{Call, CallId, Exposure, OperationKind, Protocol, ServiceKind};
-use crate::rules::estimate::{self, CpuEstimate};
 
 /// What an edge should become.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -424,22 +424,22 @@ fn heavy_stream(
     retention_hours: Option<f64>,
 ) -> Option<String> {
     let a = &audit.config.assumptions;
-    if let Some(rate) = rate.filter(|r| *r > a.get("log-rate")) {
+    if let Some(rate) = rate.filter(|r| *r > a.log_rate) {
         return Some(format!(
             "{rate:.0} messages/s is above the {:.0}/s a queue comfortably handles: a Kafka-compatible log",
-            a.get("log-rate")
+            a.log_rate
         ));
     }
     if let (Some(rate), Some(bytes)) = (rate, payload) {
         let bps = rate * bytes;
-        if bps > a.get("log-bytes-per-second") {
+        if bps > a.log_bytes_per_second {
             return Some(format!(
                 "{:.1} MB/s of messages: a Kafka-compatible log",
                 bps / 1e6
             ));
         }
     }
-    if let Some(hours) = retention_hours.filter(|h| *h > a.get("log-retention-hours")) {
+    if let Some(hours) = retention_hours.filter(|h| *h > a.log_retention_hours) {
         return Some(format!(
             "{hours:.0} h of replay is a log's job: a Kafka-compatible log"
         ));

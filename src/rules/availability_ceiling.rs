@@ -4,6 +4,7 @@
 
 use crate::diagnostics::Finding;
 use crate::model::ServiceId;
+use crate::options;
 
 use super::{Context, hops};
 use crate::diagnostics::catalog::AVAILABILITY_CEILING;
@@ -11,11 +12,16 @@ use crate::diagnostics::catalog::AVAILABILITY_CEILING;
 /// Dependencies listed as related locations, weakest first.
 const SHOWN: usize = 8;
 
+options::declare! {
+    /// CA104's assumption, under `rules: { CA104: ... }` in commaudit.yaml.
+    pub struct Options {
+        "default-availability" default_availability: f64 = 99.9, 0..=100,
+            "availability in percent assumed for a dependency without an SLO";
+    }
+}
+
 pub fn check(ctx: &Context) -> Vec<Finding> {
-    let default = ctx
-        .config
-        .number(AVAILABILITY_CEILING, "default-availability")
-        / 100.0;
+    let default = ctx.options::<Options>().default_availability / 100.0;
     let mut findings = Vec::new();
     for &entry in &ctx.analysis.entrypoints {
         let service = ctx.model.service(entry);

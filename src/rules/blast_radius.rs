@@ -5,16 +5,25 @@ use std::collections::{HashMap, VecDeque};
 
 use crate::diagnostics::Finding;
 use crate::model::ServiceId;
+use crate::options;
 
 use super::{Context, hops};
 use crate::diagnostics::catalog::BLAST_RADIUS;
 
+options::declare! {
+    /// CA105's threshold, under `rules: { CA105: ... }` in commaudit.yaml.
+    pub struct Options {
+        "min-entrypoints" min_entrypoints: u32 = 3, 1..=1_000_000,
+            "entrypoints a failure must take down to be reported";
+    }
+}
+
 pub fn check(ctx: &Context) -> Vec<Finding> {
-    let min = ctx.config.number(BLAST_RADIUS, "min-entrypoints").max(1.0);
+    let min = ctx.options::<Options>().min_entrypoints as usize;
     let flagged: Vec<ServiceId> = ctx
         .model
         .service_ids()
-        .filter(|s| ctx.analysis.takes_down[s.index()].len() as f64 >= min)
+        .filter(|s| ctx.analysis.takes_down[s.index()].len() >= min)
         .collect();
     if flagged.is_empty() {
         return Vec::new();

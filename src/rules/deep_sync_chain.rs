@@ -4,19 +4,33 @@
 
 use crate::diagnostics::Finding;
 use crate::model::ServiceId;
+use crate::options;
 
 use super::{Context, hops};
 use crate::diagnostics::catalog::DEEP_SYNC_CHAIN;
 
+options::declare! {
+    /// CA102's thresholds and defaults, under `rules: { CA102: ... }` in commaudit.yaml.
+    pub struct Options {
+        "max-depth" max_depth: u32 = 3, 1..=1000,
+            "longest allowed chain from an entrypoint, in hops";
+        "default-processing-ms" default_processing_ms: f64 = 10.0, 0..=3_600_000,
+            "per-service processing time assumed when a manifest declares no processing_ms";
+        "default-availability" default_availability: f64 = 99.9, 0..=100,
+            "availability in percent assumed for a service without an SLO";
+    }
+}
+
 pub fn check(ctx: &Context) -> Vec<Finding> {
-    let max_depth = ctx.config.number(DEEP_SYNC_CHAIN, "max-depth");
-    let default_ms = ctx.config.number(DEEP_SYNC_CHAIN, "default-processing-ms");
-    let default_availability = ctx.config.number(DEEP_SYNC_CHAIN, "default-availability") / 100.0;
+    let options = ctx.options::<Options>();
+    let max_depth = options.max_depth;
+    let default_ms = options.default_processing_ms;
+    let default_availability = options.default_availability / 100.0;
     let sync = &ctx.analysis.sync;
     let mut findings = Vec::new();
     for &entry in &ctx.analysis.entrypoints {
         let chain = ctx.analysis.longest_chain(entry);
-        if (chain.hops() as f64) <= max_depth || chain.edges.is_empty() {
+        if chain.hops() <= max_depth as usize || chain.edges.is_empty() {
             continue;
         }
         let services = chain.services(sync);

@@ -4,7 +4,8 @@
 use crate::diagnostics::Finding;
 use crate::model::{Call, Exposure, Protocol, ServiceKind};
 
-use super::{Context, estimate};
+use super::Context;
+use crate::graph::cost;
 use crate::diagnostics::catalog::INTERNAL_REST;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
@@ -31,7 +32,7 @@ fn finding(ctx: &Context, call: &Call) -> Finding {
     let model = ctx.model;
     let (caller, callee) = (model.name(call.from), model.name(call.to));
     let op = call.operation.as_ref().map(|o| o.name.as_str());
-    let estimate = estimate::cpu_saved(call, &ctx.config.assumptions);
+    let estimate = cost::cpu_saved(call, ctx.assumptions);
     let mut message = match op {
         Some(op) => format!("`{caller}` calls `{callee}` over internal REST (`{op}`)"),
         None => format!("`{caller}` calls `{callee}` over internal REST"),
@@ -64,7 +65,7 @@ fn finding(ctx: &Context, call: &Call) -> Finding {
     };
     help.push_str(&format!(
         " (the estimate {}; set these under `recommend:` in commaudit.yaml)",
-        estimate.assumptions_used(&ctx.config.assumptions)
+        estimate.assumptions_used(ctx.assumptions)
     ));
 
     let label = if call.needs_response.is_none() {

@@ -5,22 +5,31 @@
 //! detection lives in one file here, named on the rule's line of [`catalog::for_each_rule`],
 //! from which [`REGISTRY`] is generated.
 
-pub mod estimate;
 mod hops;
 
-use crate::config::Config;
 use crate::diagnostics::catalog;
 use crate::diagnostics::{Finding, RuleId};
 use crate::graph::Graph;
 use crate::graph::analysis::Analysis;
+use crate::graph::assumptions::Assumptions;
 use crate::model::Model;
+use crate::options::{Field, Fields, Options};
 
 /// What every rule reads.
 pub struct Context<'a> {
     pub model: &'a Model,
     pub graph: &'a Graph,
     pub analysis: &'a Analysis,
-    pub config: &'a Config,
+    /// Every rule's options, as configured; a rule reads its own with [`Context::options`].
+    pub rule_options: &'a RuleOptions,
+    pub assumptions: &'a Assumptions,
+}
+
+impl Context<'_> {
+    /// The options of the rule whose options type is `T`.
+    pub fn options<T: RuleOption>(&self) -> &T {
+        self.rule_options.get()
+    }
 }
 
 /// Where a rule's findings come from.
@@ -35,19 +44,61 @@ pub enum Detection {
     Gate,
 }
 
-/// The rule modules and [`REGISTRY`], from the one list of rules
+/// The options type of one rule, declared in its file with [`crate::options::declare`] and
+/// named on its line of [`catalog::for_each_rule`].
+pub trait RuleOption: Options {
+    /// This rule's options among all of them.
+    fn pick(all: &RuleOptions) -> &Self;
+}
+
+/// The rule modules, [`REGISTRY`] and [`RuleOptions`], from the one list of rules
 /// ([`catalog::for_each_rule`]).
 macro_rules! registry {
-    ($($id:ident $name:ident $kind:ident $(($($detail:tt)*))?;)*) => {
-        $($(registry!(@module $kind $($detail)*);)?)*
+    ($($id:ident $name:ident $kind:ident $(($module:ident $(, $options:ident)?))?;)*) => {
+        $($(pub mod $module;)?)*
 
         /// Every rule with its detection, in ID order.
         pub const REGISTRY: &[(RuleId, Detection)] = &[
-            $((catalog::$name, registry!(@detection $kind $($($detail)*)?)),)*
+            $((catalog::$name, registry!(@detection $kind $($module)?)),)*
         ];
-    };
-    (@module check $module:ident) => {
-        mod $module;
+
+        /// Every rule's options, typed: the declared defaults, then what the configuration
+        /// sets. One field per rule that has options.
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct RuleOptions {
+            $($($(pub $module: $module::$options,)?)?)*
+        }
+
+        impl RuleOptions {
+            /// The options of `rule`, untyped, for the configuration to set; `None` when the
+            /// rule has none.
+            pub fn of(&self, rule: RuleId) -> Option<&dyn Fields> {
+                $($($(
+                    if rule == catalog::$name {
+                        return Some(untyped::<$module::$options>(&self.$module));
+                    }
+                )?)?)*
+                None
+            }
+
+            /// [`RuleOptions::of`], to change.
+            pub fn of_mut(&mut self, rule: RuleId) -> Option<&mut dyn Fields> {
+                $($($(
+                    if rule == catalog::$name {
+                        return Some(untyped_mut::<$module::$options>(&mut self.$module));
+                    }
+                )?)?)*
+                None
+            }
+        }
+
+        $($($(
+            impl RuleOption for $module::$options {
+                fn pick(all: &RuleOptions) -> &Self {
+                    &all.$module
+                }
+            }
+        )?)?)*
     };
     (@detection loading) => {
         Detection::WhileLoading
@@ -61,11 +112,36 @@ macro_rules! registry {
 }
 catalog::for_each_rule!(registry);
 
-/// Runs every enabled check rule.
-pub fn run(ctx: &Context) -> Vec<Finding> {
+fn untyped<T: Options>(options: &T) -> &dyn Fields {
+    options
+}
+
+fn untyped_mut<T: Options>(options: &mut T) -> &mut dyn Fields {
+    options
+}
+
+/// The options a rule declares, by ID (`CA102`); none for most rules.
+pub fn declared_options(rule: &str) -> &'static [Field] {
+    let defaults = RuleOptions::default();
     REGISTRY
         .iter()
-        .filter(|(id, _)| ctx.config.enabled(*id))
+        .find(|(id, _)| id.0 == rule)
+        .and_then(|(id, _)| defaults.of(*id))
+        .map_or(&[], |o| o.fields())
+}
+
+impl RuleOptions {
+    /// The options of the rule whose options type is `T`.
+    pub fn get<T: RuleOption>(&self) -> &T {
+        T::pick(self)
+    }
+}
+
+/// Runs every check rule that `enabled` lets run.
+pub fn run(ctx: &Context, enabled: &dyn Fn(RuleId) -> bool) -> Vec<Finding> {
+    REGISTRY
+        .iter()
+        .filter(|(id, _)| enabled(*id))
         .filter_map(|(_, detection)| match detection {
             Detection::Check(check) => Some(check(ctx)),
             Detection::WhileLoading | Detection::Gate => None,
@@ -75,121 +151,4 @@ pub fn run(ctx: &Context) -> Vec<Finding> {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::collections::BTreeSet;
-
-    use super::*;
-
-    #[test]
-    fn every_rule_file_is_embedded() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
-        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .flatten()
-            .map(|e| {
-                e.file_name()
-                    .to_string_lossy()
-                    .trim_end_matches(".yaml")
-                    .to_owned()
-            })
-            .collect();
-        on_disk.sort();
-        let embedded: Vec<String> = catalog::RULE_FILES
-            .iter()
-            .map(|(id, _)| (*id).to_owned())
-            .collect();
-        assert_eq!(on_disk, embedded, "rules/ and catalog::RULE_FILES differ");
-    }
-
-    #[test]
-    fn ids_and_names_are_unique_and_well_formed() {
-        let mut ids = BTreeSet::new();
-        let mut names = BTreeSet::new();
-        for (file_id, rule) in catalog::RULE_FILES.iter().zip(catalog::all()) {
-            assert_eq!(
-                file_id.0, rule.id,
-                "rules/{}.yaml declares id {}",
-                file_id.0, rule.id
-            );
-            assert!(ids.insert(rule.id.clone()), "duplicate id {}", rule.id);
-            assert!(
-                names.insert(rule.name.clone()),
-                "duplicate name {}",
-                rule.name
-            );
-            assert!(
-                rule.id.len() == 5
-                    && rule.id.starts_with("CA")
-                    && rule.id[2..].chars().all(|c| c.is_ascii_digit()),
-                "bad id {}",
-                rule.id
-            );
-            assert!(
-                rule.name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                    && rule.name.starts_with(|c: char| c.is_ascii_lowercase()),
-                "{}: names are kebab-case",
-                rule.id
-            );
-            let family = [
-                "contracts",
-                "coupling",
-                "messaging",
-                "protocol-fit",
-                "resilience",
-                "meta",
-            ];
-            assert!(
-                family.contains(&rule.family.as_str()),
-                "{}: unknown family {}",
-                rule.id,
-                rule.family
-            );
-        }
-    }
-
-    #[test]
-    fn every_rule_is_documented() {
-        for rule in catalog::all() {
-            for (what, text) in [
-                ("summary", &rule.summary),
-                ("message", &rule.message),
-                ("why", &rule.why),
-                ("fix", &rule.fix),
-                ("example.bad", &rule.example.bad),
-                ("example.good", &rule.example.good),
-            ] {
-                assert!(
-                    text.trim().len() >= 10,
-                    "{}: `{what}` is missing or too short",
-                    rule.id
-                );
-            }
-            assert!(
-                !rule.summary.ends_with('.'),
-                "{}: summaries have no trailing period",
-                rule.id
-            );
-        }
-    }
-
-    #[test]
-    fn every_rule_has_a_detection_and_every_detection_a_rule() {
-        let registered: Vec<&str> = REGISTRY.iter().map(|(id, _)| id.0).collect();
-        let documented: Vec<&str> = catalog::all().iter().map(|r| r.id.as_str()).collect();
-        assert_eq!(registered, documented);
-    }
-
-    #[test]
-    fn gate_rules_are_exactly_the_meta_family() {
-        for (id, detection) in REGISTRY {
-            let family = catalog::by_id(*id).map(|r| r.family.as_str());
-            assert_eq!(
-                matches!(detection, Detection::Gate),
-                family == Some("meta"),
-                "{id}: findings about suppressions and baselines come from the gate, and only those"
-            );
-        }
-    }
-}
+mod invariants;

@@ -3,12 +3,21 @@
 //! at the end of the chain.
 
 use crate::diagnostics::Finding;
+use crate::options;
 
 use super::{Context, hops};
 use crate::diagnostics::catalog::RETRY_AMPLIFICATION;
 
+options::declare! {
+    /// CA106's threshold, under `rules: { CA106: ... }` in commaudit.yaml.
+    pub struct Options {
+        "max-attempts" max_attempts: u32 = 10, 1..=1_000_000,
+            "largest allowed product of attempts (1 + retries) along a chain";
+    }
+}
+
 pub fn check(ctx: &Context) -> Vec<Finding> {
-    let max = ctx.config.number(RETRY_AMPLIFICATION, "max-attempts");
+    let max = f64::from(ctx.options::<Options>().max_attempts);
     let sync = &ctx.analysis.sync;
     let mut findings = Vec::new();
     for &entry in &ctx.analysis.entrypoints {

@@ -5,16 +5,25 @@ use std::collections::BTreeMap;
 
 use crate::diagnostics::Finding;
 use crate::model::{ServiceId, ServiceKind};
+use crate::options;
 
 use super::{Context, hops};
 use crate::diagnostics::catalog::SYNC_FAN_OUT;
 
+options::declare! {
+    /// CA103's threshold and assumption, under `rules: { CA103: ... }` in commaudit.yaml.
+    pub struct Options {
+        "max-fan-out" max_fan_out: u32 = 5, 1..=100_000,
+            "most services a service may call synchronously";
+        "slow-share" slow_share: f64 = 0.01, 0..=1,
+            "share of each callee's requests assumed slow (0.01 for the p99)";
+    }
+}
+
 pub fn check(ctx: &Context) -> Vec<Finding> {
-    let max = ctx.config.number(SYNC_FAN_OUT, "max-fan-out");
-    let slow = ctx
-        .config
-        .number(SYNC_FAN_OUT, "slow-share")
-        .clamp(0.0, 1.0);
+    let options = ctx.options::<Options>();
+    let max = options.max_fan_out;
+    let slow = options.slow_share;
     let sync = &ctx.analysis.sync;
     let mut findings = Vec::new();
     for id in ctx.model.service_ids() {
@@ -31,7 +40,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             }
         }
         let n = callees.len();
-        if (n as f64) <= max {
+        if n <= max as usize {
             continue;
         }
         let risk = 1.0 - (1.0 - slow).powi(n as i32);

@@ -146,6 +146,9 @@ impl schemars::JsonSchema for Node {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "AnyValue".into()
     }
+    fn inline_schema() -> bool {
+        true
+    }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::Schema::from(true)
     }

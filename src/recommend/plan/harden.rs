@@ -5,11 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::Finding;
-use crate::diagnostics::catalog::{
-    BLAST_RADIUS, DEEP_SYNC_CHAIN, RETRY_AMPLIFICATION, SYNC_FAN_OUT,
-};
 use crate::graph::reach;
 use crate::model::ServiceId;
+use crate::rules::{blast_radius, deep_sync_chain, retry_amplification, sync_fan_out};
 
 use super::{Effort, LISTED, Step, Work, finding_label, percent, times};
 
@@ -84,7 +82,15 @@ fn measured(work: &mut Work) -> Vec<Step> {
         .map(|&e| reach::hard_dependencies(&g, e))
         .collect();
     let down = reach::blast_radius(&g, entries, &deps);
-    let number = |rule, option| audit.config.number(rule, option);
+    let config = &audit.config;
+    let max_depth = config.rule_options::<deep_sync_chain::Options>().max_depth;
+    let max_fan_out = config.rule_options::<sync_fan_out::Options>().max_fan_out;
+    let min_entrypoints = config
+        .rule_options::<blast_radius::Options>()
+        .min_entrypoints;
+    let max_attempts = config
+        .rule_options::<retry_amplification::Options>()
+        .max_attempts;
     let mut still: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
     for (i, f) in audit.findings.iter().enumerate() {
         let Some(subject) = f.services.first() else {
@@ -96,7 +102,7 @@ fn measured(work: &mut Work) -> Vec<Step> {
         let entry = after.entry(id);
         let holds = match f.rule.0 {
             "CA101" => after.sync_cycles > 0,
-            "CA102" => entry.is_some_and(|m| m.depth as f64 > number(DEEP_SYNC_CHAIN, "max-depth")),
+            "CA102" => entry.is_some_and(|m| m.depth > max_depth as usize),
             "CA103" => {
                 let callees: BTreeSet<ServiceId> = g
                     .out_edges(id)
@@ -104,16 +110,14 @@ fn measured(work: &mut Work) -> Vec<Step> {
                     .map(|&e| g.edge(e).to)
                     .filter(|&t| t != id)
                     .collect();
-                callees.len() as f64 > number(SYNC_FAN_OUT, "max-fan-out")
+                callees.len() > max_fan_out as usize
             }
             "CA104" => match (entry, model.service(id).availability) {
                 (Some(m), Some(slo)) => m.ceiling < slo,
                 _ => false,
             },
-            "CA105" => down[id.index()].len() as f64 >= number(BLAST_RADIUS, "min-entrypoints"),
-            "CA106" => {
-                entry.is_some_and(|m| m.attempts > number(RETRY_AMPLIFICATION, "max-attempts"))
-            }
+            "CA105" => down[id.index()].len() >= min_entrypoints as usize,
+            "CA106" => entry.is_some_and(|m| m.attempts > f64::from(max_attempts)),
             _ => continue,
         };
         work.resolved.insert(i);

@@ -4,8 +4,9 @@
 
 use serde::Serialize;
 
-use crate::config::Assumptions;
 use crate::graph::EdgeKind;
+use crate::graph::assumptions::Assumptions;
+use crate::options::Options;
 use crate::recommend::Verdict;
 
 use super::Work;
@@ -94,7 +95,6 @@ pub(super) fn of(work: &Work) -> Savings {
             .total_cmp(&a.cores)
             .then_with(|| (&a.from, &a.to).cmp(&(&b.from, &b.to)))
     });
-    let defaults = Assumptions::default();
     Savings {
         cpu_cores: cpu.iter().map(|l| l.cores).sum(),
         cpu,
@@ -104,8 +104,9 @@ pub(super) fn of(work: &Work) -> Savings {
             .config
             .assumptions
             .entries()
-            .map(|(key, value, meaning)| {
-                let default = defaults.get(key);
+            .zip(Assumptions::FIELDS)
+            .map(|((key, value, meaning), field)| {
+                let default = field.default;
                 AssumptionLine {
                     key,
                     value,

@@ -4,12 +4,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::audit::Audit;
-use crate::diagnostics::catalog::{AVAILABILITY_CEILING, DEEP_SYNC_CHAIN};
 use crate::graph::measures::{Measures, Summary};
 use crate::graph::sync::{SyncGraph, Via};
 use crate::graph::what_if::without_edges;
 use crate::model::{CallId, ServiceId};
 use crate::recommend::Recommendation;
+use crate::rules::{availability_ceiling, deep_sync_chain};
 use crate::source::Span;
 
 use super::measure::{Improvement, improvements};
@@ -47,9 +47,15 @@ impl<'a> Work<'a> {
             resolved: BTreeSet::new(),
             default_availability: audit
                 .config
-                .number(AVAILABILITY_CEILING, "default-availability")
+                .rule_options::<availability_ceiling::Options>()
+                .default_availability
                 / 100.0,
-            max_depth: audit.config.number(DEEP_SYNC_CHAIN, "max-depth"),
+            max_depth: f64::from(
+                audit
+                    .config
+                    .rule_options::<deep_sync_chain::Options>()
+                    .max_depth,
+            ),
             sync_of_call,
         }
     }

@@ -5,11 +5,9 @@
 use serde::Serialize;
 
 use crate::audit::Audit;
-use crate::diagnostics::catalog::{
-    AVAILABILITY_CEILING, BLAST_RADIUS, DEEP_SYNC_CHAIN, RETRY_AMPLIFICATION,
-};
 use crate::graph::measures::{Measures, Summary};
 use crate::model::ServiceId;
+use crate::rules::{availability_ceiling, blast_radius, deep_sync_chain, retry_amplification};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Monolith {
@@ -85,8 +83,12 @@ pub fn of(audit: &Audit) -> Monolith {
     let names = |ids: &[ServiceId]| -> Vec<String> {
         ids.iter().map(|&s| model.name(s).to_owned()).collect()
     };
-    let default_ms = config.number(DEEP_SYNC_CHAIN, "default-processing-ms");
-    let default_availability = config.number(AVAILABILITY_CEILING, "default-availability") / 100.0;
+    let chain_options = config.rule_options::<deep_sync_chain::Options>();
+    let default_ms = chain_options.default_processing_ms;
+    let default_availability = config
+        .rule_options::<availability_ceiling::Options>()
+        .default_availability
+        / 100.0;
     let measures = Measures::of(model, sync, &analysis.entrypoints, default_availability);
 
     let mut chains: Vec<ChainRow> = analysis
@@ -189,9 +191,17 @@ pub fn of(audit: &Audit) -> Monolith {
     Monolith {
         headline: measures.summary(),
         limits: Limits {
-            max_depth: config.number(DEEP_SYNC_CHAIN, "max-depth"),
-            max_attempts: config.number(RETRY_AMPLIFICATION, "max-attempts"),
-            min_entrypoints: config.number(BLAST_RADIUS, "min-entrypoints"),
+            max_depth: f64::from(chain_options.max_depth),
+            max_attempts: f64::from(
+                config
+                    .rule_options::<retry_amplification::Options>()
+                    .max_attempts,
+            ),
+            min_entrypoints: f64::from(
+                config
+                    .rule_options::<blast_radius::Options>()
+                    .min_entrypoints,
+            ),
         },
         chains,
         cycles,

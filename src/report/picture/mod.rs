@@ -105,10 +105,10 @@ impl Highlights {
             }
         };
         // The deepest chain; between equally deep ones the slowest, as the report names it.
-        let default_ms = audit.config.number(
-            crate::diagnostics::catalog::DEEP_SYNC_CHAIN,
-            "default-processing-ms",
-        );
+        let default_ms = audit
+            .config
+            .rule_options::<crate::rules::deep_sync_chain::Options>()
+            .default_processing_ms;
         let processing = |c: &crate::graph::chains::Chain| -> f64 {
             c.services(sync)
                 .iter()

@@ -1,8 +1,10 @@
-//! The CPU a REST call would stop spending on JSON if it moved to gRPC and Protobuf, at its
-//! declared rate and size (or the assumed ones), shared by CA302 and the edge recommendation.
+//! The cost model: the CPU a REST call would stop spending on JSON if it moved to gRPC and
+//! Protobuf, at its declared rate and size (or the assumed ones). A fact about a call edge, so it
+//! lives with the graph's measures: CA302 prints it and the recommender ranks and sums it.
 
-use crate::config::Assumptions;
 use crate::model::Call;
+
+use super::assumptions::Assumptions;
 
 /// Serialization CPU saved on one call edge, with what it was computed from.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -23,14 +25,14 @@ pub struct CpuEstimate {
 pub fn cpu_saved(call: &Call, assumptions: &Assumptions) -> CpuEstimate {
     let (rps, rps_assumed) = match call.rps {
         Some(rps) => (rps, false),
-        None => (assumptions.get("default-rps"), true),
+        None => (assumptions.default_rps, true),
     };
     let (payload_bytes, payload_assumed) = match call.payload_bytes {
         Some(bytes) => (bytes, false),
-        None => (assumptions.get("default-payload-bytes"), true),
+        None => (assumptions.default_payload_bytes, true),
     };
-    let json_us_per_exchange = 2.0 * kilobytes(payload_bytes) * assumptions.get("json-us-per-kb");
-    let saved_us_per_second = rps * json_us_per_exchange * assumptions.get("protobuf-saving");
+    let json_us_per_exchange = 2.0 * kilobytes(payload_bytes) * assumptions.json_us_per_kb;
+    let saved_us_per_second = rps * json_us_per_exchange * assumptions.protobuf_saving;
     CpuEstimate {
         cores: saved_us_per_second / 1e6,
         rps,
@@ -58,8 +60,8 @@ impl CpuEstimate {
     pub fn assumptions_used(&self, assumptions: &Assumptions) -> String {
         let mut text = format!(
             "assumes {} µs per KB to encode or decode JSON, Protobuf {}% cheaper",
-            plain(assumptions.get("json-us-per-kb")),
-            plain(assumptions.get("protobuf-saving") * 100.0),
+            plain(assumptions.json_us_per_kb),
+            plain(assumptions.protobuf_saving * 100.0),
         );
         if self.rps_assumed {
             text.push_str(&format!(
