@@ -80,6 +80,7 @@ fixture! {
     backstage_catalog => "backstage";
     asyncapi_ownership => "asyncapi";
     spring_application_config => "spring";
+    dockerfile_env_defaults => "dockerfile-env";
 }
 
 #[test]

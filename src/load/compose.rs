@@ -36,6 +36,8 @@ pub struct RawService {
     pub expose: Vec<Text>,
     pub depends_on: Vec<String>,
     pub labels: BTreeMap<String, String>,
+    /// Bind mounts: the host path as written (relative to the project folder).
+    pub mounts: Vec<String>,
 }
 
 /// A compose service after merging and interpolation.
@@ -54,6 +56,9 @@ pub struct ComposeService {
     pub container_ports: Vec<u16>,
     pub depends_on: Vec<String>,
     pub labels: BTreeMap<String, String>,
+    /// Files and folders of the host bind-mounted into the container, resolved against the
+    /// project folder: what it runs besides its image (an nginx configuration).
+    pub mounts: Vec<PathBuf>,
 }
 
 /// The services of one compose project (the files merged, in order).
@@ -163,6 +168,18 @@ pub fn read(source: SourceId, root: &Node) -> ComposeFile {
                 }
             }
         }
+        for volume in svc.get("volumes").map(Node::items).unwrap_or_default() {
+            let host = match volume.get("source") {
+                Some(source) => source.scalar_text().map(|s| s.into_owned()),
+                None => volume
+                    .scalar_text()
+                    .and_then(|t| t.split_once(':').map(|(h, _)| h.to_owned())),
+            };
+            // Named volumes (`pgdata:/var/lib/...`) hold no file of the repository.
+            if let Some(host) = host.filter(|h| h.starts_with(['.', '/', '$', '~'])) {
+                raw.mounts.push(host);
+            }
+        }
         for network in svc.get("networks").map(Node::entries).unwrap_or_default() {
             for alias in network
                 .1
@@ -219,6 +236,7 @@ pub fn merge(files: Vec<ComposeFile>) -> Vec<RawService> {
             }
             base.labels.extend(svc.labels);
             base.aliases.extend(svc.aliases);
+            base.mounts.extend(svc.mounts);
         }
     }
     merged
@@ -304,6 +322,12 @@ pub fn resolve(
                 _ => {}
             }
         }
+        let fallback_span = svc.span.unwrap_or(fallback);
+        let mounts = svc
+            .mounts
+            .iter()
+            .map(|m| dir.join(fill(m, fallback_span)))
+            .collect();
         problems.append(&mut missing);
         services.push(ComposeService {
             name: svc.name.clone(),
@@ -316,6 +340,7 @@ pub fn resolve(
             container_ports,
             depends_on: svc.depends_on.clone(),
             labels: svc.labels.clone(),
+            mounts,
         });
     }
     services.sort_by(|a, b| a.name.cmp(&b.name));

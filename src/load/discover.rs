@@ -22,6 +22,8 @@ pub enum Kind {
     Backstage,
     /// An application configuration file (`application.yml`, `.properties`).
     AppConfig,
+    /// A format read by the importer at this index of the registry (`importers::IMPORTERS`).
+    Imported(usize),
 }
 
 impl Kind {
@@ -36,6 +38,7 @@ impl Kind {
             Kind::Kube => "Kubernetes manifest",
             Kind::Backstage => "Backstage catalog file",
             Kind::AppConfig => "application configuration file",
+            Kind::Imported(index) => super::importers::name(index),
         }
     }
 }
@@ -100,7 +103,12 @@ pub fn walk(root: &Path) -> Vec<Candidate> {
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
-        if is_file && (readable || named_project) {
+        let wanted = || {
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(super::importers::wanted)
+        };
+        if is_file && (readable || named_project || wanted()) {
             found.push(Candidate {
                 path: path.to_path_buf(),
                 scan_root: root.to_path_buf(),
@@ -128,6 +136,12 @@ pub fn sniff(path: &Path, text: &str) -> Option<Kind> {
     if name.ends_with(".properties") {
         return None;
     }
+    let builtin = sniff_builtin(text);
+    builtin.or_else(|| super::importers::claim(path, text).map(Kind::Imported))
+}
+
+/// The built-in formats told apart by their text.
+fn sniff_builtin(text: &str) -> Option<Kind> {
     if text.trim_start().starts_with('{') {
         return sniff_json(text);
     }

@@ -22,6 +22,8 @@ pub struct Imports {
     pub compose: Vec<ComposeProject>,
     pub backstage: Vec<BackstageFile>,
     pub app_configs: Vec<AppConfigFile>,
+    /// What the registered importers read (`importers::IMPORTERS`), one entry per file.
+    pub declared: Vec<super::importers::Declarations>,
     /// Things read but deliberately not used, said plainly in the summary.
     pub notes: Vec<String>,
 }
@@ -33,6 +35,7 @@ impl Imports {
             && self.compose.is_empty()
             && self.backstage.is_empty()
             && self.app_configs.is_empty()
+            && self.declared.is_empty()
     }
 
     pub(super) fn add_kube(&mut self, objects: Kube) {

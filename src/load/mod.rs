@@ -8,6 +8,7 @@ pub mod asyncapi;
 pub mod backstage;
 pub mod compose;
 pub mod discover;
+pub mod importers;
 pub mod imports;
 pub mod interpolate;
 pub mod kube;
@@ -190,7 +191,9 @@ enum Parsed {
     AsyncApi(asyncapi::AsyncApiDoc),
     Proto,
     Compose(compose::ComposeFile),
-    Kube(Box<kube::Kube>),
+    Kube(Box<kube::Kube>, importers::Declarations),
+    /// What a registered importer read.
+    Declared(importers::Declarations),
     Backstage(Vec<backstage::Entity>),
     AppConfig(appconfig::AppConfig),
     Broken(Vec<Finding>),
@@ -311,7 +314,11 @@ impl Loader {
             Parsed::OpenApi(doc) => self.loaded.openapi.push(doc),
             Parsed::AsyncApi(doc) => self.loaded.asyncapi.push(doc),
             Parsed::Compose(file) => self.compose_files.push((id, candidate.path, file)),
-            Parsed::Kube(objects) => self.loaded.imports.add_kube(*objects),
+            Parsed::Kube(objects, declared) => {
+                self.loaded.imports.add_kube(*objects);
+                self.add_declared(declared);
+            }
+            Parsed::Declared(declared) => self.add_declared(declared),
             Parsed::Backstage(entities) => {
                 self.loaded.imports.backstage.push(imports::BackstageFile {
                     source: id,
@@ -339,6 +346,15 @@ impl Loader {
                     self.loaded.unreadable_services.push((name, span));
                 }
             }
+        }
+    }
+
+    /// Files what an importer read: its findings are reported, its notes summarised.
+    fn add_declared(&mut self, mut declared: importers::Declarations) {
+        self.loaded.findings.append(&mut declared.findings);
+        self.loaded.imports.notes.append(&mut declared.notes);
+        if !declared.is_empty() {
+            self.loaded.imports.declared.push(declared);
         }
     }
 

@@ -9,7 +9,7 @@ use crate::source::{SourceId, Sources, Span};
 
 use super::discover::Kind;
 use super::manifest::{ProjectFile, ServiceManifest};
-use super::{Parsed, appconfig, asyncapi, backstage, compose, kube, openapi};
+use super::{Parsed, appconfig, asyncapi, backstage, compose, importers, kube, openapi};
 use crate::yaml;
 
 /// Parses one file as the format it was classified as.
@@ -62,7 +62,8 @@ pub(super) fn parse(id: SourceId, kind: Kind, text: &str, sources: &Sources) -> 
             Ok(docs) => {
                 let mut objects = kube::Kube::default();
                 kube::read(id, &docs, &mut objects);
-                Parsed::Kube(Box::new(objects))
+                let declared = importers::read_objects(id, &docs);
+                Parsed::Kube(Box::new(objects), declared)
             }
             Err(err) => yaml_problem("Kubernetes manifest", err),
         },
@@ -77,6 +78,14 @@ pub(super) fn parse(id: SourceId, kind: Kind, text: &str, sources: &Sources) -> 
             Ok(docs) => Parsed::AppConfig(appconfig::read_yaml(id, &docs)),
             Err(err) => yaml_problem("application configuration file", err),
         },
+        Kind::Imported(index) => Parsed::Declared(importers::read_file(
+            index,
+            importers::FileInput {
+                source: id,
+                path: &file.path,
+                text,
+            },
+        )),
     }
 }
 

@@ -130,6 +130,47 @@ fn add_setting(
     if classify::is_telemetry_key(key) {
         return usize::from(!address::parse(key, value).is_empty());
     }
+    let setting = Setting {
+        from,
+        self_unit,
+        key,
+        value,
+        span,
+        evidence: format!("{what} {key}={value}"),
+        protocol: None,
+    };
+    add_address_setting(units, protos, setting, out)
+}
+
+/// A value that may hold addresses, and who holds it.
+pub struct Setting<'a> {
+    pub from: &'a str,
+    pub self_unit: Option<usize>,
+    /// The setting's name: it says whether a bare host counts (`REDIS_HOST`).
+    pub key: &'a str,
+    pub value: &'a str,
+    pub span: Span,
+    pub evidence: String,
+    /// The protocol the declaration names, which beats every guess.
+    pub protocol: Option<Protocol>,
+}
+
+/// The addresses in a setting become calls, datastore uses or external dependencies.
+/// Returns how many addresses were telemetry or health checks.
+pub fn add_address_setting(
+    units: &Units,
+    protos: &[ProtoService],
+    setting: Setting<'_>,
+    out: &mut Inferred,
+) -> usize {
+    let Setting {
+        from,
+        self_unit,
+        key,
+        value,
+        span,
+        ..
+    } = setting;
     let mut skipped = 0;
     for addr in address::parse(key, value) {
         if classify::is_health_path(&addr.path)
@@ -138,7 +179,8 @@ fn add_setting(
             skipped += 1;
             continue;
         }
-        let evidence = format!("{what} {key}={value}");
+        let evidence = setting.evidence.clone();
+        let named = setting.protocol.clone();
         match lead(units, &addr, self_unit) {
             Lead::Nowhere => {}
             Lead::Unit(target, port, port_protocol) => {
@@ -148,7 +190,9 @@ fn add_setting(
                     Role::Datastore(_) => out.add_access((from, &unit.name), span, evidence, false),
                     Role::Broker(_) => {}
                     Role::Service => {
-                        let protocol = protocol_for(&addr, &unit.name, port, port_protocol, protos);
+                        let protocol = named.unwrap_or_else(|| {
+                            protocol_for(&addr, &unit.name, port, port_protocol, protos)
+                        });
                         out.add_call((from, &unit.name), protocol, span, evidence, false);
                     }
                 }
@@ -169,7 +213,7 @@ fn add_setting(
                         contract_sources: Vec::new(),
                     });
                 }
-                let protocol = protocol_for(&addr, &host, None, None, &[]);
+                let protocol = named.unwrap_or_else(|| protocol_for(&addr, &host, None, None, &[]));
                 out.add_call((from, &host), protocol, span, evidence, false);
             }
             Lead::Unknown(host) => {

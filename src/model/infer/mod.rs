@@ -5,8 +5,10 @@
 mod address;
 mod catalog;
 mod classify;
+mod declared;
 mod edges;
 mod units;
+mod variables;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -81,6 +83,8 @@ pub struct Inferred {
     pub topics: Vec<ITopic>,
     pub findings: Vec<Finding>,
     pub notes: Vec<String>,
+    /// Variables nothing sets, by name, with every place they are used (reported as CA006).
+    pub unset: variables::Unset,
 }
 
 impl Inferred {
@@ -143,7 +147,11 @@ pub fn infer(imports: &Imports, declared: &BTreeSet<String>, protos: &[ProtoServ
         out.nodes.push(INode {
             name: unit.name.clone(),
             role: unit.role.clone(),
-            kind: ServiceKind::Service,
+            kind: if unit.gateway {
+                ServiceKind::Gateway
+            } else {
+                ServiceKind::Service
+            },
             exposure: if unit.published {
                 Exposure::Public
             } else {
@@ -160,6 +168,7 @@ pub fn infer(imports: &Imports, declared: &BTreeSet<String>, protos: &[ProtoServ
     }
     edges::from_environment(&units, protos, &mut out);
     edges::from_app_configs(imports, &units, declared, protos, &mut out);
+    declared::from_routes(imports, &units, protos, &mut out);
     edges::from_network_policies(&imports.kube, &units, protos, &mut out);
     catalog::from_backstage(imports, protos, &mut out);
     mark_clients(&units, &mut out);
@@ -175,6 +184,8 @@ pub fn infer(imports: &Imports, declared: &BTreeSet<String>, protos: &[ProtoServ
         ));
     }
     out.nodes.retain(|n| n.role != Role::Telemetry);
+    let unset = std::mem::take(&mut out.unset);
+    variables::report(unset, &mut out.findings);
     out
 }
 

@@ -29,6 +29,10 @@ pub struct Unit {
     pub addressable: bool,
     pub load_balancer: Option<LoadBalancer>,
     pub build_context: Option<PathBuf>,
+    /// Files and folders of the repository mounted into it (compose bind mounts).
+    pub mounts: Vec<PathBuf>,
+    /// A reverse proxy, ingress or API gateway declared by an importer.
+    pub gateway: bool,
 }
 
 /// Where a host name leads.
@@ -55,10 +59,11 @@ impl Units {
         let mut out = Units::default();
         out.add_kube(&imports.kube);
         out.add_compose(imports);
+        out.add_declared(imports);
         out
     }
 
-    fn index_of(&mut self, name: &str) -> Option<usize> {
+    pub fn index_of(&self, name: &str) -> Option<usize> {
         self.units.iter().position(|u| u.name == name)
     }
 
@@ -131,6 +136,8 @@ impl Units {
                 addressable: !selecting.is_empty(),
                 load_balancer,
                 build_context: None,
+                mounts: Vec::new(),
+                gateway: false,
             });
             let container_ports: BTreeMap<String, u16> = w
                 .containers
@@ -225,6 +232,8 @@ impl Units {
                             addressable: !svc.container_ports.is_empty(),
                             load_balancer: None,
                             build_context: svc.build_context.clone(),
+                            mounts: svc.mounts.clone(),
+                            gateway: false,
                         });
                         self.units.len() - 1
                     }
