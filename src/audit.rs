@@ -22,9 +22,6 @@ pub struct Audit {
     pub findings: Vec<Finding>,
     /// What was read but not used, or could not be inferred, said plainly in the summary.
     pub notes: Vec<String>,
-    /// What the CI gate did (suppressions, baseline, fingerprints); empty until
-    /// [`crate::gate::apply`] runs.
-    pub gate: crate::gate::Outcome,
 }
 
 /// Why there is no audit: exit code 2.
@@ -76,6 +73,5 @@ pub fn run_with(options: &LoadOptions, settings: &Settings) -> Result<Audit, Aud
         config,
         findings,
         notes: resolved.notes,
-        gate: Default::default(),
     })
 }

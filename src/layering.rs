@@ -24,10 +24,6 @@ const LAYERS: &[&[&str]] = &[
     &["cli"],
 ];
 
-/// Uses that break the layering today, each to be removed by the redesign (issue 9); a new one
-/// fails the test.
-const KNOWN_BACK_EDGES: &[(&str, &str)] = &[("audit", "gate")];
-
 fn layer_of(module: &str) -> Option<usize> {
     LAYERS.iter().position(|layer| layer.contains(&module))
 }
@@ -131,30 +127,16 @@ fn every_module_has_a_layer() {
 
 #[test]
 fn no_module_uses_a_later_layer() {
-    let mut back_edges = Vec::new();
-    for (module, used) in module_uses() {
-        let (Some(from), Some(to)) = (layer_of(&module), layer_of(&used)) else {
-            continue;
-        };
-        if to >= from {
-            back_edges.push((module, used));
-        }
-    }
-    let unexpected: Vec<_> = back_edges
-        .iter()
-        .filter(|(m, u)| !KNOWN_BACK_EDGES.contains(&(m.as_str(), u.as_str())))
+    let back_edges: Vec<(String, String)> = module_uses()
+        .into_iter()
+        .filter(|(module, used)| match (layer_of(module), layer_of(used)) {
+            (Some(from), Some(to)) => to >= from,
+            _ => false,
+        })
         .collect();
     assert!(
-        unexpected.is_empty(),
+        back_edges.is_empty(),
         "these modules use a module of the same or a later layer (see LAYERS in \
-         src/layering.rs): {unexpected:?}"
-    );
-    let gone: Vec<_> = KNOWN_BACK_EDGES
-        .iter()
-        .filter(|(m, u)| !back_edges.iter().any(|(bm, bu)| bm == m && bu == u))
-        .collect();
-    assert!(
-        gone.is_empty(),
-        "these back-edges are gone: remove them from KNOWN_BACK_EDGES: {gone:?}"
+         src/layering.rs): {back_edges:?}"
     );
 }

@@ -55,8 +55,8 @@ fn findings_of(path: &Path, rule: &str) -> (Vec<String>, String) {
         gate::baseline::Baseline::parse(&text, id).unwrap()
     });
     let root = std::fs::canonicalize(path).unwrap();
-    gate::apply(
-        &mut audit,
+    let gated = gate::apply(
+        audit,
         &gate::Options {
             today: Date::parse(TODAY).unwrap(),
             inline_ignores: true,
@@ -67,7 +67,8 @@ fn findings_of(path: &Path, rule: &str) -> (Vec<String>, String) {
     let prefix = format!("{}/", commaudit::source::display_name(path));
     let mut text = String::new();
     let mut rules = Vec::new();
-    for f in &audit.findings {
+    let audit = &gated.audit;
+    for f in &gated.findings {
         rules.push(f.rule.0.to_owned());
         if f.rule.0 != rule {
             continue;

@@ -33,8 +33,8 @@ pub fn run(args: &BaselineArgs) -> Exit {
 }
 
 fn write(args: &BaselineArgs) -> Result<(), Exit> {
-    let mut audit = gated(&args.input, &args.gate, &BaselineChoice::Off)?;
-    let candidates = baseline_candidates(&audit, &args.input.options().paths);
+    let mut gated = gated(&args.input, &args.gate, &BaselineChoice::Off)?;
+    let candidates = baseline_candidates(&gated.audit, &args.input.options().paths);
     let path = match &args.output {
         Some(path) => path.clone(),
         None => candidates
@@ -52,9 +52,9 @@ fn write(args: &BaselineArgs) -> Result<(), Exit> {
             );
             return Err(Exit::Usage);
         }
-        let existing = read_baseline(&mut audit, &path)?;
-        let config = &audit.config;
-        let pruned = existing.pruned(&audit.gate.fingerprints, &|rule| {
+        let existing = read_baseline(&mut gated.audit, &path)?;
+        let config = &gated.audit.config;
+        let pruned = existing.pruned(&gated.fingerprints, &|rule| {
             crate::gate::rule_runs(config, rule)
         });
         let removed = existing.entries.len() - pruned.entries.len();
@@ -66,10 +66,10 @@ fn write(args: &BaselineArgs) -> Result<(), Exit> {
         (pruned, report)
     } else {
         // Findings about suppressions and baselines are to be fixed, not recorded.
-        let (findings, fingerprints): (Vec<_>, Vec<_>) = audit
+        let (findings, fingerprints): (Vec<_>, Vec<_>) = gated
             .findings
             .iter()
-            .zip(&audit.gate.fingerprints)
+            .zip(&gated.fingerprints)
             .filter(|(f, _)| catalog::by_id(f.rule).is_none_or(|r| r.family != "meta"))
             .map(|(f, fp)| (f.clone(), fp.clone()))
             .unzip();

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::audit::{self, Audit};
 use crate::config::date::Date;
 use crate::config::{Overrides, Settings};
-use crate::gate::{self, baseline::Baseline, baseline::FILE_NAME};
+use crate::gate::{self, Gated, baseline::Baseline, baseline::FILE_NAME};
 use crate::load::{LoadOptions, canonical};
 use crate::source::display_name;
 
@@ -53,7 +53,7 @@ impl GateArgs {
 }
 
 /// Runs the pipeline and the gate over the command line's inputs.
-pub fn gated(input: &InputArgs, args: &GateArgs, baseline: &BaselineChoice) -> Result<Audit, Exit> {
+pub fn gated(input: &InputArgs, args: &GateArgs, baseline: &BaselineChoice) -> Result<Gated, Exit> {
     let options = input.options();
     let root = repo_root(&options.paths);
     gated_at(
@@ -72,7 +72,7 @@ pub fn gated_at(
     args: &GateArgs,
     baseline: &BaselineChoice,
     root: &Path,
-) -> Result<Audit, Exit> {
+) -> Result<Gated, Exit> {
     let audit = audit::run_with(options, settings).map_err(print_error)?;
     apply_gate(audit, &options.paths, args, baseline, root)
 }
@@ -84,7 +84,7 @@ pub fn apply_gate(
     args: &GateArgs,
     baseline: &BaselineChoice,
     root: &Path,
-) -> Result<Audit, Exit> {
+) -> Result<Gated, Exit> {
     let today = today()?;
     let path = match baseline {
         BaselineChoice::Off => None,
@@ -101,16 +101,15 @@ pub fn apply_gate(
             .find(|p| p.is_file()),
     };
     let baseline = path.map(|p| read_baseline(&mut audit, &p)).transpose()?;
-    gate::apply(
-        &mut audit,
+    Ok(gate::apply(
+        audit,
         &gate::Options {
             today,
             inline_ignores: !args.no_inline_ignores,
             baseline: baseline.as_ref(),
             root,
         },
-    );
-    Ok(audit)
+    ))
 }
 
 /// Today's date: `COMMAUDIT_TODAY` when set, else the system clock (UTC).

@@ -109,15 +109,15 @@ fn init(args: &InitArgs) -> Result<(), Exit> {
             no_inline_ignores: false,
         };
         let root = super::gate::repo_root(&input.paths);
-        let audit = super::gate::gated_at(&input, &settings, &gate, &BaselineChoice::Off, &root)?;
+        let gated = super::gate::gated_at(&input, &settings, &gate, &BaselineChoice::Off, &root)?;
         let path = target
             .parent()
             .unwrap_or(Path::new("."))
             .join(crate::gate::baseline::FILE_NAME);
-        let (findings, fingerprints): (Vec<_>, Vec<_>) = audit
+        let (findings, fingerprints): (Vec<_>, Vec<_>) = gated
             .findings
             .iter()
-            .zip(&audit.gate.fingerprints)
+            .zip(&gated.fingerprints)
             .filter(|(f, _)| catalog::by_id(f.rule).is_none_or(|r| r.family != "meta"))
             .map(|(f, fp)| (f.clone(), fp.clone()))
             .unzip();

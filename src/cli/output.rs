@@ -1,127 +1,115 @@
-//! Where `scan` writes: the chosen format on stdout, the same audit in other formats to files
-//! (each written atomically), and the GitHub job summary.
+//! Where `scan` writes: the chosen format on stdout, the same result in other formats to files
+//! (each written atomically), and the GitHub job summary. The formats and their file flags come
+//! from [`report::format::FORMATS`].
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use crate::audit::Audit;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::{Arg, ArgMatches, Command};
+
 use crate::diagnostics::Severity;
-use crate::report::{self, Color};
+use crate::gate::Gated;
+use crate::report::format::{FORMATS, Format};
+use crate::report::{self, Color, Style};
 
 use super::Exit;
-use super::scan::{ColorChoice, ScanFormat};
+use super::scan::ColorChoice;
 
-/// Report files written in the same run as the stdout format.
-#[derive(Debug, clap::Args)]
+/// `--format`: one of [`FORMATS`], by name, with each format's description in `--help`.
+pub fn format_parser() -> impl TypedValueParser<Value = &'static Format> {
+    PossibleValuesParser::new(
+        FORMATS
+            .iter()
+            .map(|f| PossibleValue::new(f.name).help(f.description)),
+    )
+    .map(|name| report::format::find(&name).unwrap_or(&FORMATS[0]))
+}
+
+/// Report files written in the same run as the stdout format: one `--<name>-output FILE` flag
+/// per format that has one.
+#[derive(Debug, Default)]
 pub struct Outputs {
-    /// Also write SARIF 2.1.0 to FILE.
-    #[arg(long, value_name = "FILE")]
-    sarif_output: Option<PathBuf>,
-    /// Also write the JSON document to FILE.
-    #[arg(long, value_name = "FILE")]
-    json_output: Option<PathBuf>,
-    /// Also write JUnit XML to FILE.
-    #[arg(long, value_name = "FILE")]
-    junit_output: Option<PathBuf>,
-    /// Also write the Markdown report to FILE.
-    #[arg(long, value_name = "FILE")]
-    markdown_output: Option<PathBuf>,
-    /// Also write the GitLab code quality report to FILE.
-    #[arg(long, value_name = "FILE")]
-    gitlab_output: Option<PathBuf>,
+    files: Vec<(&'static Format, PathBuf)>,
+}
+
+impl clap::FromArgMatches for Outputs {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let files = FORMATS
+            .iter()
+            .filter_map(|f| {
+                let flag = f.file_flag?;
+                let path = matches.get_one::<PathBuf>(flag)?;
+                Some((f, path.clone()))
+            })
+            .collect();
+        Ok(Outputs { files })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl clap::Args for Outputs {
+    fn augment_args(command: Command) -> Command {
+        FORMATS
+            .iter()
+            .fold(command, |command, f| match f.file_flag {
+                Some(flag) => command.arg(
+                    Arg::new(flag)
+                        .long(flag)
+                        .value_name("FILE")
+                        .value_parser(clap::value_parser!(PathBuf))
+                        .help(format!(
+                            "Also write the output of --format {} to FILE",
+                            f.name
+                        )),
+                ),
+                None => command,
+            })
+    }
+
+    fn augment_args_for_update(command: Command) -> Command {
+        Self::augment_args(command)
+    }
 }
 
 /// The environment variable GitHub Actions sets to the job summary file.
 const STEP_SUMMARY: &str = "GITHUB_STEP_SUMMARY";
 
 pub fn emit(
-    audit: &Audit,
-    format: ScanFormat,
+    gated: &Gated,
+    format: &Format,
     color: ColorChoice,
     fail_on: Option<Severity>,
     outputs: &Outputs,
 ) -> Result<(), Exit> {
-    let files = [
-        (&outputs.sarif_output, ScanFormat::Sarif),
-        (&outputs.json_output, ScanFormat::Json),
-        (&outputs.junit_output, ScanFormat::Junit),
-        (&outputs.markdown_output, ScanFormat::Markdown),
-        (&outputs.gitlab_output, ScanFormat::Gitlab),
-    ];
-    for (path, format) in files {
-        if let Some(path) = path {
-            write_file(path, &render(audit, format, Color::Never, fail_on))?;
-        }
-    }
-    let color = if format == ScanFormat::Human {
-        resolve_color(color)
-    } else {
-        Color::Never
+    let plain = Style {
+        color: Color::Never,
+        fail_on,
     };
-    let text = render(audit, format, color, fail_on);
+    for (file_format, path) in &outputs.files {
+        write_file(path, &(file_format.render)(gated, &plain))?;
+    }
+    let style = Style {
+        color: if format.color {
+            resolve_color(color)
+        } else {
+            Color::Never
+        },
+        fail_on,
+    };
+    let text = (format.render)(gated, &style);
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth a panic.
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
-    if format == ScanFormat::Github {
-        append_step_summary(audit);
+    if format.job_summary {
+        append_step_summary(gated, &plain);
     }
     Ok(())
-}
-
-/// One format of the audit as text.
-pub fn render(
-    audit: &Audit,
-    format: ScanFormat,
-    color: Color,
-    fail_on: Option<Severity>,
-) -> String {
-    let measures = || {
-        audit.gate.diff.as_ref().map_or_else(String::new, |d| {
-            let mut text = format!("measures since `{}`:\n", d.base);
-            for m in &d.measures {
-                text.push_str(&format!("  {}\n", m.line()));
-            }
-            text
-        })
-    };
-    let summary = || format!("{}\n{}", report::summary::line(audit), measures());
-    match format {
-        ScanFormat::Human => format!(
-            "{}{}{}",
-            report::human::render(&audit.findings, &audit.sources, color),
-            report::summary::notes(audit),
-            summary()
-        ),
-        ScanFormat::Concise => format!(
-            "{}{}{}",
-            report::concise::render(audit),
-            report::summary::notes(audit),
-            summary()
-        ),
-        ScanFormat::Json => {
-            let recs = crate::recommend::recommend(audit);
-            report::json::render(audit, &recs)
-        }
-        ScanFormat::Sarif => report::sarif::render(audit),
-        ScanFormat::Github => {
-            let mut text = report::github::render(audit);
-            if let Some(diff) = &audit.gate.diff {
-                for m in diff.measures.iter().filter(|m| m.change == "worse") {
-                    text.push_str(&format!(
-                        "::warning title={}::{}\n",
-                        report::github::escape_property("commaudit: a measure got worse"),
-                        report::github::escape_data(&m.line())
-                    ));
-                }
-            }
-            text.push_str(&summary());
-            text
-        }
-        ScanFormat::Gitlab => report::gitlab::render(audit),
-        ScanFormat::Junit => report::junit::render(audit, fail_on),
-        ScanFormat::Markdown => report::markdown::render(audit),
-    }
 }
 
 fn resolve_color(choice: ColorChoice) -> Color {
@@ -149,15 +137,18 @@ fn write_file(path: &Path, text: &str) -> Result<(), Exit> {
 
 /// Appends the Markdown report to the GitHub job summary; a failure is a warning, not a
 /// failed gate.
-fn append_step_summary(audit: &Audit) {
+fn append_step_summary(gated: &Gated, style: &Style) {
     let Some(path) = std::env::var_os(STEP_SUMMARY).filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let Some(summary) = report::format::job_summary_format() else {
         return;
     };
     let written = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(&path)
-        .and_then(|mut f| f.write_all(report::markdown::render(audit).as_bytes()));
+        .and_then(|mut f| f.write_all((summary.render)(gated, style).as_bytes()));
     if let Err(err) = written {
         eprintln!(
             "warning: cannot append the job summary to `{}`: {err}",

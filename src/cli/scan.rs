@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
-use crate::audit::Audit;
 use crate::diagnostics::{Severity, Tally};
-use crate::gate::diff;
+use crate::gate::{Gated, diff};
+use crate::report::Format;
 
 use super::Exit;
 use super::gate::{BaselineChoice, GateArgs, gated};
@@ -21,8 +21,8 @@ pub struct ScanArgs {
     #[command(flatten)]
     gate: GateArgs,
     /// Output format on stdout.
-    #[arg(long, value_enum, default_value = "human")]
-    format: ScanFormat,
+    #[arg(long, default_value = "human", value_parser = output::format_parser())]
+    format: &'static Format,
     #[command(flatten)]
     outputs: Outputs,
     /// Lowest severity that makes the exit code 1.
@@ -46,26 +46,6 @@ pub struct ScanArgs {
     /// and how the measures of the sync graph changed.
     #[arg(long, value_name = "REF")]
     diff_base: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ScanFormat {
-    /// Diagnostics with source snippets.
-    Human,
-    /// One line per finding: path:line:col: CODE [severity] message.
-    Concise,
-    /// The stable JSON document (docs/output.md).
-    Json,
-    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
-    Sarif,
-    /// GitHub Actions annotations (and a job summary when GITHUB_STEP_SUMMARY is set).
-    Github,
-    /// GitLab code quality report.
-    Gitlab,
-    /// JUnit XML, one test case per rule.
-    Junit,
-    /// A Markdown report.
-    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -106,27 +86,27 @@ fn scan(args: &ScanArgs) -> Result<Exit, Exit> {
         (None, true) => BaselineChoice::Off,
         (None, false) => BaselineChoice::Auto,
     };
-    let mut audit = gated(&args.input, &args.gate, &baseline)?;
+    let mut gated = gated(&args.input, &args.gate, &baseline)?;
     if let Some(reference) = &args.diff_base {
         let options = args.input.options();
         let settings = args.input.settings(&args.gate.overrides());
         let base =
             super::worktree::audit_base(reference, &options, &settings, &args.gate, &baseline)?;
-        let unchanged = diff::keep_new(&mut audit, &base.fingerprints);
-        let measures = diff::compare(&base.measures, &diff::measures(&audit));
-        audit.gate.diff = Some(diff::DiffSummary {
+        let unchanged = diff::keep_new(&mut gated, &base.fingerprints);
+        let measures = diff::compare(&base.measures, &diff::measures(&gated.audit));
+        gated.diff = Some(diff::DiffSummary {
             base: reference.clone(),
             unchanged,
             measures,
         });
     }
     let fail_on = args.fail_on.level();
-    output::emit(&audit, args.format, args.color, fail_on, &args.outputs)?;
-    Ok(verdict(&audit, fail_on, args.exit_zero))
+    output::emit(&gated, args.format, args.color, fail_on, &args.outputs)?;
+    Ok(verdict(&gated, fail_on, args.exit_zero))
 }
 
-fn verdict(audit: &Audit, fail_on: Option<Severity>, exit_zero: bool) -> Exit {
-    let failing = fail_on.is_some_and(|level| Tally::of(&audit.findings).at_least(level) > 0);
+fn verdict(gated: &Gated, fail_on: Option<Severity>, exit_zero: bool) -> Exit {
+    let failing = fail_on.is_some_and(|level| Tally::of(&gated.findings).at_least(level) > 0);
     if failing && !exit_zero {
         Exit::Findings
     } else {

@@ -206,10 +206,10 @@ pub fn audit_base(
         Err(AuditError::Load(LoadError::NoInputs(_))) => return Ok(empty),
         Err(err) => return Err(in_base(print_error(err))),
     };
-    let audit =
+    let gated =
         apply_gate(audit, &base_options.paths, args, &baseline, &tree.path).map_err(in_base)?;
     Ok(Base {
-        fingerprints: audit.gate.fingerprints.iter().cloned().collect(),
-        measures: diff::measures(&audit),
+        fingerprints: gated.fingerprints.iter().cloned().collect(),
+        measures: diff::measures(&gated.audit),
     })
 }

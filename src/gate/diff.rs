@@ -9,6 +9,8 @@ use crate::audit::Audit;
 use crate::graph::measures::{Measures, Summary};
 use crate::rules::availability_ceiling;
 
+use super::Gated;
+
 /// How the tree compares with its base.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DiffSummary {
@@ -47,16 +49,16 @@ pub fn measures(audit: &Audit) -> Summary {
 }
 
 /// Keeps the findings whose fingerprint the base does not have; returns how many it dropped.
-pub fn keep_new(audit: &mut Audit, base: &BTreeSet<String>) -> usize {
-    let findings = std::mem::take(&mut audit.findings);
-    let fingerprints = std::mem::take(&mut audit.gate.fingerprints);
+pub fn keep_new(gated: &mut Gated, base: &BTreeSet<String>) -> usize {
+    let findings = std::mem::take(&mut gated.findings);
+    let fingerprints = std::mem::take(&mut gated.fingerprints);
     let mut unchanged = 0;
     for (f, fp) in findings.into_iter().zip(fingerprints) {
         if base.contains(&fp) {
             unchanged += 1;
         } else {
-            audit.findings.push(f);
-            audit.gate.fingerprints.push(fp);
+            gated.findings.push(f);
+            gated.fingerprints.push(fp);
         }
     }
     unchanged

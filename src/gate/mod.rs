@@ -35,10 +35,16 @@ pub struct Options<'a> {
     pub root: &'a Path,
 }
 
-/// What the gate did, for summaries and machine formats.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Outcome {
-    /// One per finding of the audit, in the same order.
+/// An audit with the CI gate applied: what `scan` reports and `baseline` records. The audit
+/// itself is left as the rules made it; the findings that count are here.
+#[derive(Debug)]
+pub struct Gated {
+    /// The audit as the rules left it; its `findings` are every finding, before the gate.
+    pub audit: Audit,
+    /// The findings that count, sorted: those no suppression or baseline entry covers, and
+    /// the gate's own (CA901-CA903).
+    pub findings: Vec<Finding>,
+    /// One per finding, in the same order.
     pub fingerprints: Vec<String>,
     /// Findings hidden by suppressions.
     pub suppressed: usize,
@@ -52,16 +58,21 @@ pub struct Outcome {
     pub diff: Option<diff::DiffSummary>,
 }
 
-impl Outcome {
+impl Gated {
     /// A file's path relative to the repository root, as CI formats show it.
-    pub fn path(&self, sources: &Sources, id: SourceId) -> String {
-        fingerprint::relative_path(sources, id, &self.root)
+    pub fn path(&self, id: SourceId) -> String {
+        fingerprint::relative_path(&self.audit.sources, id, &self.root)
+    }
+
+    pub fn sources(&self) -> &Sources {
+        &self.audit.sources
     }
 }
 
-/// Applies suppressions and the baseline to `audit.findings`, and fingerprints what is left.
-pub fn apply(audit: &mut Audit, options: &Options) {
-    let findings = std::mem::take(&mut audit.findings);
+/// Applies suppressions and the baseline to the audit's findings, and fingerprints what is
+/// left.
+pub fn apply(audit: Audit, options: &Options) -> Gated {
+    let findings = audit.findings.clone();
     let mut suppressions: Vec<Suppression> = audit
         .config
         .ignores
@@ -94,15 +105,16 @@ pub fn apply(audit: &mut Audit, options: &Options) {
         fingerprints.extend(stale_fps);
         (findings, fingerprints) = sorted_pairs(findings, fingerprints, &audit.sources);
     }
-    audit.findings = findings;
-    audit.gate = Outcome {
+    Gated {
+        audit,
+        findings,
         fingerprints,
         suppressed: applied.suppressed,
         baselined,
         baseline: options.baseline.and_then(|b| b.source),
         root: options.root.to_path_buf(),
         diff: None,
-    };
+    }
 }
 
 /// Whether a rule named in a baseline runs in this scan; unknown rules count as running, so

@@ -3,19 +3,23 @@
 
 use std::fmt::Write;
 
-use crate::audit::Audit;
+use crate::gate::Gated;
 
-pub fn render(audit: &Audit) -> String {
+use super::Style;
+
+pub fn render(gated: &Gated, _: &Style) -> String {
     let mut out = String::new();
-    for f in &audit.findings {
+    for f in &gated.findings {
         let place = f.span.map_or_else(
             || "<no file>".to_owned(),
             |s| {
-                let loc = audit.sources.locate(s);
+                let loc = gated.audit.sources.locate(s);
                 format!("{}:{}:{}", loc.file, loc.line, loc.column)
             },
         );
         let _ = writeln!(out, "{place}: {} [{}] {}", f.rule, f.severity, f.message);
     }
+    out.push_str(&super::summary::notes(gated));
+    out.push_str(&super::summary::footer(gated));
     out
 }

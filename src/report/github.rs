@@ -4,13 +4,15 @@
 
 use std::fmt::Write;
 
-use crate::audit::Audit;
+use crate::gate::Gated;
+
+use super::Style;
 use crate::diagnostics::Severity;
 use crate::diagnostics::catalog;
 
-pub fn render(audit: &Audit) -> String {
+pub fn render(gated: &Gated, _: &Style) -> String {
     let mut out = String::new();
-    for f in &audit.findings {
+    for f in &gated.findings {
         let command = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -18,8 +20,8 @@ pub fn render(audit: &Audit) -> String {
         };
         let mut props = Vec::new();
         if let Some(span) = f.span {
-            let loc = super::ci_location(&audit.sources, span);
-            props.push(("file", audit.gate.path(&audit.sources, span.source)));
+            let loc = super::ci_location(&gated.audit.sources, span);
+            props.push(("file", gated.path(span.source)));
             props.push(("line", loc.line.to_string()));
             // Columns only mean something to GitHub on a single line.
             if loc.end_line == loc.line {
@@ -42,6 +44,17 @@ pub fn render(audit: &Audit) -> String {
         };
         let _ = writeln!(out, "::{command} {props}::{}", escape_data(&message));
     }
+    if let Some(diff) = &gated.diff {
+        for m in diff.measures.iter().filter(|m| m.change == "worse") {
+            let _ = writeln!(
+                out,
+                "::warning title={}::{}",
+                escape_property("commaudit: a measure got worse"),
+                escape_data(&m.line())
+            );
+        }
+    }
+    out.push_str(&super::summary::footer(gated));
     out
 }
 

@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use crate::audit::Audit;
+use crate::gate::Gated;
+
+use super::Style;
 use crate::diagnostics::Severity;
 use crate::diagnostics::catalog;
 
@@ -32,22 +34,22 @@ struct Lines {
     end: u32,
 }
 
-pub fn render(audit: &Audit) -> String {
-    let issues: Vec<Issue> = audit
+pub fn render(gated: &Gated, _: &Style) -> String {
+    let issues: Vec<Issue> = gated
         .findings
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let fp = audit.gate.fingerprints.get(i).map_or("", String::as_str);
+            let fp = gated.fingerprints.get(i).map_or("", String::as_str);
             let location = f.span.map_or_else(
                 || Location {
                     path: ".".into(),
                     lines: Lines { begin: 1, end: 1 },
                 },
                 |span| {
-                    let loc = audit.sources.locate(span);
+                    let loc = gated.audit.sources.locate(span);
                     Location {
-                        path: audit.gate.path(&audit.sources, span.source),
+                        path: gated.path(span.source),
                         lines: Lines {
                             begin: loc.line,
                             end: loc.end_line,

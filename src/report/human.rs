@@ -12,13 +12,23 @@ use crate::diagnostics::catalog;
 use crate::diagnostics::{Finding, Severity};
 use crate::source::{SourceId, Sources, Span};
 
-use super::Color;
+use crate::gate::Gated;
+
+use super::{Color, Style};
 
 /// Width that fits a laptop terminal and stays stable in snapshots.
 const WIDTH: usize = 100;
 
+/// Every finding, then the notes and the summary line.
+pub fn render(gated: &Gated, style: &Style) -> String {
+    let mut out = findings(&gated.findings, gated.sources(), style.color);
+    out.push_str(&super::summary::notes(gated));
+    out.push_str(&super::summary::footer(gated));
+    out
+}
+
 /// Renders every finding; empty when there are none.
-pub fn render(findings: &[Finding], sources: &Sources, color: Color) -> String {
+fn findings(findings: &[Finding], sources: &Sources, color: Color) -> String {
     let theme = match color {
         Color::Always => GraphicalTheme::unicode(),
         Color::Never => GraphicalTheme::unicode_nocolor(),

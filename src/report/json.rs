@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use crate::audit::Audit;
+use crate::gate::Gated;
+
+use super::Style;
 use crate::diagnostics::catalog;
 use crate::diagnostics::{Finding, Tally};
 use crate::graph::Counts;
@@ -116,8 +118,9 @@ pub fn finding_out<'a>(f: &'a Finding, sources: &Sources) -> FindingOut<'a> {
     }
 }
 
-pub fn render(audit: &Audit, recs: &[crate::recommend::Recommendation]) -> String {
-    let tally = Tally::of(&audit.findings);
+pub fn render(gated: &Gated, _: &Style) -> String {
+    let recs = crate::recommend::recommend(&gated.audit);
+    let tally = Tally::of(&gated.findings);
     let doc = Document {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -125,27 +128,27 @@ pub fn render(audit: &Audit, recs: &[crate::recommend::Recommendation]) -> Strin
             version: env!("CARGO_PKG_VERSION"),
         },
         summary: Summary {
-            files: audit.sources.len(),
-            findings: audit.findings.len(),
+            files: gated.audit.sources.len(),
+            findings: gated.findings.len(),
             errors: tally.errors,
             warnings: tally.warnings,
             notes: tally.notes,
-            remarks: &audit.notes,
-            suppressed: audit.gate.suppressed,
-            baseline_skipped: audit.gate.baselined,
+            remarks: &gated.audit.notes,
+            suppressed: gated.suppressed,
+            baseline_skipped: gated.baselined,
         },
-        graph: audit.graph.counts(),
-        findings: audit
+        graph: gated.audit.graph.counts(),
+        findings: gated
             .findings
             .iter()
             .enumerate()
             .map(|(i, f)| FindingOut {
-                fingerprint: audit.gate.fingerprints.get(i).map(String::as_str),
-                ..finding_out(f, &audit.sources)
+                fingerprint: gated.fingerprints.get(i).map(String::as_str),
+                ..finding_out(f, &gated.audit.sources)
             })
             .collect(),
-        recommendations: super::recommendations::items(audit, recs),
-        diff: audit.gate.diff.as_ref(),
+        recommendations: super::recommendations::items(&gated.audit, &recs),
+        diff: gated.diff.as_ref(),
     };
     let mut text =
         serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));

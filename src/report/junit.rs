@@ -5,14 +5,17 @@
 
 use std::fmt::Write;
 
-use crate::audit::Audit;
+use crate::gate::Gated;
+
+use super::Style;
 use crate::diagnostics::catalog;
 use crate::diagnostics::{Finding, RuleId, Severity};
 
 use super::xml::escape;
 
 /// `fail_on`: the lowest severity that fails; `None` when nothing fails (`--fail-on never`).
-pub fn render(audit: &Audit, fail_on: Option<Severity>) -> String {
+pub fn render(gated: &Gated, style: &Style) -> String {
+    let fail_on = style.fail_on;
     let mut cases = String::new();
     let (mut failures, mut skipped) = (0, 0);
     let rules = catalog::all();
@@ -25,12 +28,12 @@ pub fn render(audit: &Audit, fail_on: Option<Severity>) -> String {
             escape(&name),
             escape(&rule.family)
         );
-        if !audit.config.enabled(id) {
+        if !gated.audit.config.enabled(id) {
             skipped += 1;
             cases.push_str(">\n      <skipped message=\"the rule does not run in this configuration\"/>\n    </testcase>\n");
             continue;
         }
-        let findings: Vec<&Finding> = audit.findings.iter().filter(|f| f.rule == id).collect();
+        let findings: Vec<&Finding> = gated.findings.iter().filter(|f| f.rule == id).collect();
         if findings.is_empty() {
             cases.push_str("/>\n");
             continue;
@@ -40,7 +43,7 @@ pub fn render(audit: &Audit, fail_on: Option<Severity>) -> String {
             .iter()
             .filter(|f| fail_on.is_some_and(|level| f.severity >= level))
             .collect();
-        let listing: String = findings.iter().map(|f| line(f, audit)).collect();
+        let listing: String = findings.iter().map(|f| line(f, gated)).collect();
         if failing.is_empty() {
             let _ = writeln!(cases, "      <system-out>{}</system-out>", escape(&listing));
         } else {
@@ -73,17 +76,12 @@ pub fn render(audit: &Audit, fail_on: Option<Severity>) -> String {
 }
 
 /// `path:line:col: [severity] message`, then the help.
-fn line(f: &Finding, audit: &Audit) -> String {
+fn line(f: &Finding, gated: &Gated) -> String {
     let place = f.span.map_or_else(
         || "<no file>".to_owned(),
         |s| {
-            let loc = audit.sources.locate(s);
-            format!(
-                "{}:{}:{}",
-                audit.gate.path(&audit.sources, s.source),
-                loc.line,
-                loc.column
-            )
+            let loc = gated.audit.sources.locate(s);
+            format!("{}:{}:{}", gated.path(s.source), loc.line, loc.column)
         },
     );
     let mut text = format!("{place}: [{}] {}\n", f.severity, f.message);

@@ -4,16 +4,18 @@
 
 use std::fmt::Write;
 
-use crate::audit::Audit;
+use crate::gate::Gated;
+
+use super::Style;
 use crate::diagnostics::Tally;
 use crate::diagnostics::catalog;
 
 /// Rows past this are counted, not listed: job summaries and comments have size limits.
 const MAX_ROWS: usize = 500;
 
-pub fn render(audit: &Audit) -> String {
+pub fn render(gated: &Gated, _: &Style) -> String {
     let mut out = String::from("## commaudit\n\n");
-    let tally = Tally::of(&audit.findings);
+    let tally = Tally::of(&gated.findings);
     let counts = [
         (tally.errors, "error", "errors"),
         (tally.warnings, "warning", "warnings"),
@@ -29,8 +31,8 @@ pub fn render(audit: &Audit) -> String {
         counts.join(", ")
     };
     let _ = writeln!(out, "**{headline}**\n");
-    let _ = writeln!(out, "{}\n", escape(&super::summary::line(audit)));
-    if let Some(diff) = &audit.gate.diff {
+    let _ = writeln!(out, "{}\n", escape(&super::summary::line(gated)));
+    if let Some(diff) = &gated.diff {
         let _ = writeln!(
             out,
             "### Measures since `{}`\n\n| measure | before | after | change |\n| --- | --- | --- | --- |",
@@ -55,20 +57,16 @@ pub fn render(audit: &Audit) -> String {
         }
         out.push('\n');
     }
-    if audit.findings.is_empty() {
+    if gated.findings.is_empty() {
         return out;
     }
     out.push_str(
         "### Findings\n\n| severity | rule | location | finding |\n| --- | --- | --- | --- |\n",
     );
-    for f in audit.findings.iter().take(MAX_ROWS) {
+    for f in gated.findings.iter().take(MAX_ROWS) {
         let place = f.span.map_or_else(String::new, |s| {
-            let loc = audit.sources.locate(s);
-            format!(
-                "`{}:{}`",
-                escape(&audit.gate.path(&audit.sources, s.source)),
-                loc.line
-            )
+            let loc = gated.audit.sources.locate(s);
+            format!("`{}:{}`", escape(&gated.path(s.source)), loc.line)
         });
         let mut text = escape(&f.message);
         if let Some(help) = &f.help {
@@ -82,11 +80,11 @@ pub fn render(audit: &Audit) -> String {
             catalog::name_of(f.rule)
         );
     }
-    if audit.findings.len() > MAX_ROWS {
+    if gated.findings.len() > MAX_ROWS {
         let _ = writeln!(
             out,
             "\n{} more findings are not listed; run `commaudit scan` to see them all.",
-            audit.findings.len() - MAX_ROWS
+            gated.findings.len() - MAX_ROWS
         );
     }
     out

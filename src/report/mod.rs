@@ -1,9 +1,10 @@
-//! Stage 5, report: every output format, one file each, all reading the same [`Audit`].
-//!
-//! [`Audit`]: crate::audit::Audit
+//! Stage 5, report: every output format, one file each. The formats of `scan` all render the
+//! same gated result and are listed once, in [`format::FORMATS`]; the migration report, the
+//! graph and what-if have their own documents.
 
 pub mod concise;
 pub mod dot;
+pub mod format;
 pub mod github;
 pub mod gitlab;
 pub mod graph_json;
@@ -21,6 +22,8 @@ pub mod summary;
 pub mod svg;
 pub mod what_if;
 pub mod xml;
+
+pub use format::{Format, Style};
 
 /// Whether to colour human output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,9 @@
 
 use serde_json::{Value, json};
 
-use crate::audit::Audit;
+use crate::gate::Gated;
+
+use super::Style;
 use crate::diagnostics::catalog::{self, RuleMeta};
 use crate::diagnostics::{Finding, Severity};
 use crate::source::Span;
@@ -13,19 +15,19 @@ const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// Key of our fingerprints in `partialFingerprints`; bumped if their recipe ever changes.
 pub const FINGERPRINT_KEY: &str = "commaudit/v1";
 
-pub fn render(audit: &Audit) -> String {
-    let rules: Vec<Value> = catalog::all().iter().map(|r| rule(r, audit)).collect();
-    let results: Vec<Value> = audit
+pub fn render(gated: &Gated, _: &Style) -> String {
+    let rules: Vec<Value> = catalog::all().iter().map(|r| rule(r, gated)).collect();
+    let results: Vec<Value> = gated
         .findings
         .iter()
         .enumerate()
-        .map(|(i, f)| result(f, audit.gate.fingerprints.get(i), audit))
+        .map(|(i, f)| result(f, gated.fingerprints.get(i), gated))
         .collect();
     let mut properties = json!({
-        "suppressed": audit.gate.suppressed,
-        "baselineSkipped": audit.gate.baselined,
+        "suppressed": gated.suppressed,
+        "baselineSkipped": gated.baselined,
     });
-    if let Some(diff) = &audit.gate.diff {
+    if let Some(diff) = &gated.diff {
         properties["diffBase"] = json!(diff.base);
         properties["unchangedSinceBase"] = json!(diff.unchanged);
     }
@@ -60,7 +62,7 @@ pub fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn rule(meta: &'static RuleMeta, audit: &Audit) -> Value {
+fn rule(meta: &'static RuleMeta, gated: &Gated) -> Value {
     let id = crate::diagnostics::RuleId(meta.id.as_str());
     json!({
         "id": meta.id,
@@ -73,7 +75,7 @@ fn rule(meta: &'static RuleMeta, audit: &Audit) -> Value {
         },
         "defaultConfiguration": {
             "level": level(meta.severity.into()),
-            "enabled": audit.config.enabled(id),
+            "enabled": gated.audit.config.enabled(id),
         },
         "properties": {
             "tags": [meta.family],
@@ -82,7 +84,7 @@ fn rule(meta: &'static RuleMeta, audit: &Audit) -> Value {
     })
 }
 
-fn result(f: &Finding, fingerprint: Option<&String>, audit: &Audit) -> Value {
+fn result(f: &Finding, fingerprint: Option<&String>, gated: &Gated) -> Value {
     let index = catalog::all().iter().position(|r| r.id == f.rule.0);
     let text = match &f.help {
         Some(help) => format!("{}\nhelp: {help}", f.message),
@@ -97,7 +99,7 @@ fn result(f: &Finding, fingerprint: Option<&String>, audit: &Audit) -> Value {
         out["ruleIndex"] = json!(i);
     }
     if let Some(span) = f.span {
-        out["locations"] = json!([location(span, audit, None)]);
+        out["locations"] = json!([location(span, gated, None)]);
     }
     if !f.related.is_empty() {
         out["relatedLocations"] = Value::Array(
@@ -105,7 +107,7 @@ fn result(f: &Finding, fingerprint: Option<&String>, audit: &Audit) -> Value {
                 .iter()
                 .enumerate()
                 .map(|(i, r)| {
-                    let mut loc = location(r.span, audit, Some(&r.message));
+                    let mut loc = location(r.span, gated, Some(&r.message));
                     loc["id"] = json!(i + 1);
                     loc
                 })
@@ -118,9 +120,9 @@ fn result(f: &Finding, fingerprint: Option<&String>, audit: &Audit) -> Value {
     out
 }
 
-fn location(span: Span, audit: &Audit, message: Option<&str>) -> Value {
-    let loc = super::ci_location(&audit.sources, span);
-    let path = audit.gate.path(&audit.sources, span.source);
+fn location(span: Span, gated: &Gated, message: Option<&str>) -> Value {
+    let loc = super::ci_location(&gated.audit.sources, span);
+    let path = gated.path(span.source);
     let artifact = if path.starts_with('/') {
         json!({ "uri": format!("file://{}", encode_uri(&path)) })
     } else {

@@ -1,11 +1,11 @@
 //! The one-line summary printed after a scan.
 
-use crate::audit::Audit;
 use crate::diagnostics::Tally;
+use crate::gate::Gated;
 
 /// `scanned 31 files: 11 services, 3 gateways, ... 40 edges (28 sync, 12 async); 2 errors, 1 warning`
-pub fn line(audit: &Audit) -> String {
-    let counts = audit.graph.counts();
+pub fn line(gated: &Gated) -> String {
+    let counts = gated.audit.graph.counts();
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut parts = vec![plural(counts.services, "service", "services")];
@@ -20,8 +20,8 @@ pub fn line(audit: &Audit) -> String {
             parts.push(plural(n, one, many));
         }
     }
-    let tally = Tally::of(&audit.findings);
-    let findings = if audit.findings.is_empty() {
+    let tally = Tally::of(&gated.findings);
+    let findings = if gated.findings.is_empty() {
         "no findings".to_owned()
     } else {
         [
@@ -41,10 +41,10 @@ pub fn line(audit: &Audit) -> String {
         }
     }
     let mut findings = findings;
-    findings.push_str(&gate_parts(audit));
+    findings.push_str(&gate_parts(gated));
     format!(
         "scanned {}: {}, {} ({} sync, {} async); {findings}",
-        plural(audit.sources.len(), "file", "files"),
+        plural(gated.audit.sources.len(), "file", "files"),
         parts.join(", "),
         plural(counts.edges, "edge", "edges"),
         counts.sync_edges,
@@ -52,15 +52,32 @@ pub fn line(audit: &Audit) -> String {
     )
 }
 
+/// The summary line, and in pull-request mode how the measures moved, for the text formats.
+pub fn footer(gated: &Gated) -> String {
+    let mut text = format!("{}\n", line(gated));
+    if let Some(diff) = &gated.diff {
+        text.push_str(&format!("measures since `{}`:\n", diff.base));
+        for m in &diff.measures {
+            text.push_str(&format!("  {}\n", m.line()));
+        }
+    }
+    text
+}
+
 /// The notes of a scan, one `note: ...` line each, for the text formats.
-pub fn notes(audit: &Audit) -> String {
-    audit.notes.iter().map(|n| format!("note: {n}\n")).collect()
+pub fn notes(gated: &Gated) -> String {
+    gated
+        .audit
+        .notes
+        .iter()
+        .map(|n| format!("note: {n}\n"))
+        .collect()
 }
 
 /// What the CI gate left out, when it left anything out: `; 2 suppressed; 40 known findings
 /// skipped (baseline)`.
-fn gate_parts(audit: &Audit) -> String {
-    let gate = &audit.gate;
+fn gate_parts(gated: &Gated) -> String {
+    let gate = gated;
     let mut out = String::new();
     if gate.suppressed > 0 {
         out.push_str(&format!("; {} suppressed", gate.suppressed));
