@@ -81,6 +81,7 @@ fixture! {
     asyncapi_ownership => "asyncapi";
     spring_application_config => "spring";
     dockerfile_env_defaults => "dockerfile-env";
+    addresses_in_every_shape => "addresses";
 }
 
 #[test]

@@ -70,7 +70,7 @@ pub fn role_of_image(image: &str) -> Role {
 /// The protocol a URL scheme names.
 pub fn protocol_of_scheme(scheme: &str) -> Option<Protocol> {
     Some(match scheme {
-        "http" | "https" => Protocol::Http,
+        "http" | "https" | "lb" => Protocol::Http,
         "ws" | "wss" => Protocol::Websocket,
         "grpc" | "grpcs" | "dns" => Protocol::Grpc,
         "nats" | "tls" => Protocol::Nats,

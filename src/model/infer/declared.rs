@@ -260,7 +260,7 @@ mod tests {
 
     #[test]
     fn routes_resolve_owners_variables_and_hosts() {
-        let compose_text = "services:\n  web:\n    build: ./web\n    environment: [USERS=users]\n  cart: {image: cart}\n  users: {image: users}\n  edge: {image: envoy}\n";
+        let compose_text = "services:\n  web:\n    build: ./web\n    environment: [UPSTREAM_NAME=users]\n  cart: {image: cart}\n  users: {image: users}\n  edge: {image: envoy}\n";
         let declared = Declarations {
             routes: vec![
                 route(
@@ -269,7 +269,7 @@ mod tests {
                 ),
                 route(
                     Owner::File("/repo/web/default.conf.template".into()),
-                    "http://${USERS}:8080/",
+                    "http://${UPSTREAM_NAME}:8080/",
                 ),
                 route(Owner::Node("ingress".into()), "cart"),
             ],

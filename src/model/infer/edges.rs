@@ -173,6 +173,9 @@ pub fn add_address_setting(
     } = setting;
     let mut skipped = 0;
     for addr in address::parse(key, value) {
+        if !addr.confirmed && !units.hosts.contains_key(&addr.host) {
+            continue;
+        }
         if classify::is_health_path(&addr.path)
             || addr.port.is_some_and(classify::is_telemetry_port)
         {
