@@ -122,7 +122,7 @@ fn trim_zeros(text: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Origin, Protocol, ServiceId};
+    use crate::model::{Protocol, Provenance, ServiceId};
     use crate::source::{SourceId, Span};
 
     fn call(rps: Option<f64>, payload_bytes: Option<f64>) -> Call {
@@ -141,8 +141,7 @@ mod tests {
             poll_interval_ms: None,
             span: Span::new(SourceId(0), 0, 0),
             operation_span: None,
-            origin: Origin::Declared,
-            evidence: None,
+            provenance: Provenance::manifest(),
         }
     }
 

@@ -19,7 +19,7 @@ pub mod view;
 pub mod what_if;
 
 use crate::model::{
-    CallId, ChannelId, Model, Origin, Protocol, PublicationId, ServiceId, ServiceKind,
+    CallId, ChannelId, Model, Protocol, Provenance, PublicationId, ServiceId, ServiceKind,
     SubscriptionId, subject::SubjectIndex,
 };
 use crate::source::Span;
@@ -65,9 +65,8 @@ pub struct Node {
     pub kind: NodeKind,
     pub target: NodeRef,
     pub span: Option<Span>,
-    pub origin: Origin,
-    /// For imported nodes: what they were read from, in words.
-    pub evidence: Option<String>,
+    /// Where it came from, and how sure that makes it.
+    pub provenance: Provenance,
 }
 
 /// What an edge stands for in the model.
@@ -101,9 +100,8 @@ pub struct Edge {
     pub sync: bool,
     pub operation: Option<String>,
     pub span: Span,
-    pub origin: Origin,
-    /// For inferred edges: the setting or relation they were read from.
-    pub evidence: Option<String>,
+    /// Where it came from, and how sure that makes it.
+    pub provenance: Provenance,
 }
 
 /// The dependency graph.
@@ -131,8 +129,7 @@ impl Graph {
                 kind,
                 target: NodeRef::Service(ServiceId(i as u32)),
                 span: Some(s.span),
-                origin: s.origin,
-                evidence: s.evidence.clone(),
+                provenance: s.provenance.clone(),
             });
         }
         for (i, b) in model.brokers.iter().enumerate() {
@@ -141,8 +138,7 @@ impl Graph {
                 kind: NodeKind::Broker,
                 target: NodeRef::Broker(crate::model::BrokerId(i as u32)),
                 span: Some(b.span),
-                origin: b.origin,
-                evidence: b.evidence.clone(),
+                provenance: b.provenance.clone(),
             });
         }
         let mut subjects: BTreeMap<&str, usize> = BTreeMap::new();
@@ -160,8 +156,7 @@ impl Graph {
                 kind: NodeKind::Channel,
                 target: NodeRef::Channel(ChannelId(i as u32)),
                 span: None,
-                origin: Origin::Declared,
-                evidence: None,
+                provenance: Provenance::manifest(),
             });
         }
         for (i, d) in model.datastores.iter().enumerate() {
@@ -170,8 +165,7 @@ impl Graph {
                 kind: NodeKind::Datastore,
                 target: NodeRef::Datastore(crate::model::DatastoreId(i as u32)),
                 span: Some(d.span),
-                origin: d.origin,
-                evidence: d.evidence.clone(),
+                provenance: d.provenance.clone(),
             });
         }
         nodes.sort_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)));
@@ -193,8 +187,7 @@ impl Graph {
                 sync: true,
                 operation: call.operation.as_ref().map(|o| o.name.clone()),
                 span: call.span,
-                origin: call.origin,
-                evidence: call.evidence.clone(),
+                provenance: call.provenance.clone(),
             });
         }
         for (i, p) in model.publications.iter().enumerate() {
@@ -207,8 +200,7 @@ impl Graph {
                 sync: false,
                 operation: Some(c.subject.clone()),
                 span: p.span,
-                origin: p.origin,
-                evidence: p.evidence.clone(),
+                provenance: p.provenance.clone(),
             });
         }
         let published = SubjectIndex::new(model.publications.iter().map(|p| {
@@ -232,8 +224,7 @@ impl Graph {
                     sync: false,
                     operation: Some(own.subject.clone()),
                     span: s.span,
-                    origin: s.origin,
-                    evidence: s.evidence.clone(),
+                    provenance: s.provenance.clone(),
                 });
             }
         }
@@ -246,8 +237,7 @@ impl Graph {
                 sync: true,
                 operation: None,
                 span: a.span,
-                origin: a.origin,
-                evidence: a.evidence.clone(),
+                provenance: a.provenance.clone(),
             });
         }
         edges.sort_by(|a, b| {

@@ -105,7 +105,7 @@ fn within(graph: &Graph, next: &[Vec<usize>], start: usize, depth: Option<u32>) 
 mod tests {
     use super::*;
     use crate::graph::{Edge, EdgeKind, Node};
-    use crate::model::{CallId, ChannelId, Origin, Protocol, ServiceId};
+    use crate::model::{CallId, ChannelId, Protocol, Provenance, ServiceId};
     use crate::source::{SourceId, Span};
 
     fn node(name: &str, kind: NodeKind, target: NodeRef) -> Node {
@@ -114,8 +114,7 @@ mod tests {
             kind,
             target,
             span: None,
-            origin: Origin::Declared,
-            evidence: None,
+            provenance: Provenance::manifest(),
         }
     }
 
@@ -128,8 +127,7 @@ mod tests {
             sync: true,
             operation: None,
             span: Span::file_start(SourceId(0)),
-            origin: Origin::Declared,
-            evidence: None,
+            provenance: Provenance::manifest(),
         }
     }
 
@@ -163,8 +161,7 @@ mod tests {
             name: "nats".into(),
             kind: crate::model::BrokerKind::Nats,
             span: Span::file_start(SourceId(0)),
-            origin: Origin::Declared,
-            evidence: None,
+            provenance: Provenance::manifest(),
         });
         model.channels.push(crate::model::Channel {
             broker: crate::model::BrokerId(0),

@@ -8,7 +8,7 @@ use crate::yaml::located::Located;
 
 use super::resolve::Resolver;
 use super::{
-    Broker, BrokerId, Call, Contracts, Datastore, DatastoreAccess, DatastoreId, Origin,
+    Broker, BrokerId, Call, Contracts, Datastore, DatastoreAccess, DatastoreId, Origin, Provenance,
     Publication, Service, ServiceId, Subscription,
 };
 
@@ -26,16 +26,9 @@ pub(super) fn enrich(service: &mut Service, found: Service) {
     {
         service.contracts.unreadable = true;
     }
-    if service.evidence.is_none() {
-        service.evidence = found.evidence;
-    }
-}
-
-fn origin(declared: bool) -> Origin {
-    if declared {
-        Origin::Declared
-    } else {
-        Origin::Inferred
+    // The import also describes it: its evidence is kept, the manifest stays the origin.
+    if service.provenance.evidence.is_empty() {
+        service.provenance.evidence = found.provenance.evidence;
     }
 }
 
@@ -54,8 +47,7 @@ impl Resolver<'_> {
                         kind: kind.clone(),
                         owner: None,
                         span: node.span,
-                        origin: origin(node.declared),
-                        evidence: Some(node.evidence.clone()),
+                        provenance: Provenance::imported(node.declared, node.evidence.clone()),
                     });
                 }
                 Role::Broker(kind) if !self.broker_names.contains_key(&node.name) => {
@@ -65,8 +57,7 @@ impl Resolver<'_> {
                         name: node.name.clone(),
                         kind: *kind,
                         span: node.span,
-                        origin: origin(node.declared),
-                        evidence: Some(node.evidence.clone()),
+                        provenance: Provenance::imported(node.declared, node.evidence.clone()),
                     });
                 }
                 _ => {}
@@ -136,8 +127,7 @@ impl Resolver<'_> {
             exposure: node.exposure,
             load_balancer: node.load_balancer,
             contracts,
-            origin: origin(node.declared),
-            evidence: Some(node.evidence.clone()),
+            provenance: Provenance::imported(node.declared, node.evidence.clone()),
             ..Service::named(node.name.clone(), node.span)
         }
     }
@@ -175,8 +165,7 @@ impl Resolver<'_> {
                 poll_interval_ms: None,
                 span: c.span,
                 operation_span: None,
-                origin: origin(c.declared),
-                evidence: Some(c.evidence.clone()),
+                provenance: Provenance::imported(c.declared, c.evidence.clone()),
             });
         }
         for a in &inferred.accesses {
@@ -199,8 +188,7 @@ impl Resolver<'_> {
                 datastore,
                 access: crate::load::manifest::Access::ReadWrite,
                 span: a.span,
-                origin: origin(a.declared),
-                evidence: Some(a.evidence.clone()),
+                provenance: Provenance::imported(a.declared, a.evidence.clone()),
             });
         }
         for t in &inferred.topics {
@@ -231,8 +219,7 @@ impl Resolver<'_> {
                     payload_bytes: None,
                     retention_hours: None,
                     span: t.span,
-                    origin: Origin::Inferred,
-                    evidence: Some(t.evidence.clone()),
+                    provenance: Provenance::inferred(t.evidence.clone()),
                 });
             } else {
                 if self
@@ -252,8 +239,7 @@ impl Resolver<'_> {
                     replies: false,
                     dlq: None,
                     span: t.span,
-                    origin: Origin::Inferred,
-                    evidence: Some(t.evidence.clone()),
+                    provenance: Provenance::inferred(t.evidence.clone()),
                 });
             }
         }
@@ -264,7 +250,7 @@ impl Resolver<'_> {
         let m = &self.model;
         let mut isolated: Vec<&str> = m
             .service_ids()
-            .filter(|&s| m.service(s).origin == Origin::Inferred)
+            .filter(|&s| m.service(s).provenance.origin == Origin::Inferred)
             .filter(|&s| {
                 let touches = |x: ServiceId| x == s;
                 !m.calls.iter().any(|c| touches(c.from) || touches(c.to))

@@ -11,7 +11,7 @@ use crate::yaml::located::Located;
 
 use super::resolve::Resolver;
 use super::{
-    BrokerId, Channel, ChannelId, DeadLetter, Origin, Protocol, Publication, ReplyOrigin,
+    BrokerId, Channel, ChannelId, DeadLetter, Protocol, Provenance, Publication, ReplyOrigin,
     ServiceId, Subscription, subject,
 };
 
@@ -88,8 +88,7 @@ impl Resolver<'_> {
                 payload_bytes: value(&publish.payload_bytes),
                 retention_hours: value(&publish.retention_hours),
                 span: publish.span(source),
-                origin: Origin::Declared,
-                evidence: None,
+                provenance: Provenance::manifest(),
             });
         }
         for sub in &input.manifest.subscribes {
@@ -114,8 +113,7 @@ impl Resolver<'_> {
                     span: d.span(source),
                 }),
                 span: sub.span(source),
-                origin: Origin::Declared,
-                evidence: None,
+                provenance: Provenance::manifest(),
             });
         }
         for index in docs {
@@ -166,8 +164,7 @@ impl Resolver<'_> {
                         payload_bytes: None,
                         retention_hours: None,
                         span: op.span,
-                        origin: Origin::Declared,
-                        evidence: None,
+                        provenance: Provenance::manifest(),
                     });
                 }
                 Action::Receive => {
@@ -189,8 +186,7 @@ impl Resolver<'_> {
                         replies: op.reply.is_some(),
                         dlq: None,
                         span: op.span,
-                        origin: Origin::Declared,
-                        evidence: None,
+                        provenance: Provenance::manifest(),
                     });
                 }
             }

@@ -9,19 +9,19 @@ mod infer;
 mod merge;
 pub mod messaging;
 pub mod operations;
+mod provenance;
 mod references;
 mod resolve;
 pub mod subject;
 
 use std::fmt;
 
-use serde::Serialize;
-
 pub use crate::load::manifest::{
     Access, BrokerKind, Delivery, Exposure, LoadBalancer, Redrive, ServiceKind,
 };
 use crate::load::{asyncapi::AsyncApiDoc, openapi::OpenApiDoc, proto::ProtoService};
 use crate::source::Span;
+pub use provenance::{Confidence, Origin, Provenance};
 pub use resolve::build;
 
 macro_rules! id_type {
@@ -96,16 +96,6 @@ impl Model {
     }
 }
 
-/// Where a node or edge came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Origin {
-    /// Written in a manifest or contract.
-    Declared,
-    /// Deduced from configuration (an address in an env var, a shared topic).
-    Inferred,
-}
-
 #[derive(Debug, Clone)]
 pub struct Service {
     pub name: String,
@@ -124,9 +114,8 @@ pub struct Service {
     /// The `slo:` line, for findings about objectives.
     pub slo_span: Option<Span>,
     pub load_balancer_span: Option<Span>,
-    pub origin: Origin,
-    /// Where an imported service came from, in words: `Kubernetes Deployment frontend`.
-    pub evidence: Option<String>,
+    /// Where it came from: `Kubernetes Deployment frontend`, or a manifest.
+    pub provenance: Provenance,
 }
 
 impl Service {
@@ -146,8 +135,7 @@ impl Service {
             span,
             slo_span: None,
             load_balancer_span: None,
-            origin: Origin::Declared,
-            evidence: None,
+            provenance: Provenance::manifest(),
         }
     }
 
@@ -284,9 +272,9 @@ pub struct Call {
     /// The call's entry in the manifest.
     pub span: Span,
     pub operation_span: Option<Span>,
-    pub origin: Origin,
-    /// The setting an inferred call was read from: `CART_SERVICE_ADDR=cartservice:7070`.
-    pub evidence: Option<String>,
+    /// A manifest, or the setting an inferred call was read from:
+    /// `CART_SERVICE_ADDR=cartservice:7070`.
+    pub provenance: Provenance,
 }
 
 #[derive(Debug, Clone)]
@@ -294,8 +282,7 @@ pub struct Broker {
     pub name: String,
     pub kind: BrokerKind,
     pub span: Span,
-    pub origin: Origin,
-    pub evidence: Option<String>,
+    pub provenance: Provenance,
 }
 
 /// A subject, topic or queue on a broker.
@@ -319,8 +306,7 @@ pub struct Publication {
     pub payload_bytes: Option<f64>,
     pub retention_hours: Option<f64>,
     pub span: Span,
-    pub origin: Origin,
-    pub evidence: Option<String>,
+    pub provenance: Provenance,
 }
 
 /// Where a publication was declared to wait for its answer.
@@ -344,8 +330,7 @@ pub struct Subscription {
     pub replies: bool,
     pub dlq: Option<DeadLetter>,
     pub span: Span,
-    pub origin: Origin,
-    pub evidence: Option<String>,
+    pub provenance: Provenance,
 }
 
 #[derive(Debug, Clone)]
@@ -362,8 +347,7 @@ pub struct Datastore {
     pub kind: String,
     pub owner: Option<String>,
     pub span: Span,
-    pub origin: Origin,
-    pub evidence: Option<String>,
+    pub provenance: Provenance,
 }
 
 #[derive(Debug, Clone)]
@@ -372,8 +356,7 @@ pub struct DatastoreAccess {
     pub datastore: DatastoreId,
     pub access: Access,
     pub span: Span,
-    pub origin: Origin,
-    pub evidence: Option<String>,
+    pub provenance: Provenance,
 }
 
 impl DatastoreAccess {

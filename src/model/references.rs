@@ -11,7 +11,7 @@ use crate::yaml::located::Located;
 
 use super::resolve::Resolver;
 use super::{
-    Call, DatastoreAccess, Operation, OperationKind, Origin, Protocol, ServiceId, operations,
+    Call, DatastoreAccess, Operation, OperationKind, Protocol, Provenance, ServiceId, operations,
 };
 
 impl Resolver<'_> {
@@ -104,8 +104,7 @@ impl Resolver<'_> {
                 poll_interval_ms: positive(&call.poll_interval_ms),
                 span: call.span(source),
                 operation_span: call.operation.as_ref().map(|o| o.span(source)),
-                origin: Origin::Declared,
-                evidence: None,
+                provenance: Provenance::manifest(),
             });
         }
     }
@@ -239,8 +238,7 @@ impl Resolver<'_> {
                     .as_ref()
                     .map_or(manifest::Access::ReadWrite, |a| a.value),
                 span: used.span(source),
-                origin: Origin::Declared,
-                evidence: None,
+                provenance: Provenance::manifest(),
             });
         }
     }

@@ -11,7 +11,7 @@ use crate::source::{SourceId, Sources, Span};
 use crate::yaml::located::Located;
 
 use super::{
-    Broker, BrokerId, Datastore, DatastoreId, Exposure, Model, Origin, Service, ServiceId,
+    Broker, BrokerId, Datastore, DatastoreId, Exposure, Model, Provenance, Service, ServiceId,
     ServiceKind,
 };
 
@@ -150,8 +150,7 @@ impl Resolver<'_> {
             name,
             kind: decl.kind.value,
             span,
-            origin: Origin::Declared,
-            evidence: None,
+            provenance: Provenance::manifest(),
         });
     }
 
@@ -172,8 +171,7 @@ impl Resolver<'_> {
             kind: decl.kind.value.clone(),
             owner: decl.owner.as_ref().map(|o| o.value.clone()),
             span,
-            origin: Origin::Declared,
-            evidence: None,
+            provenance: Provenance::manifest(),
         });
     }
 
@@ -305,8 +303,7 @@ impl Resolver<'_> {
             span: m.service.span(source),
             slo_span: slo.map(|s| s.span(source)),
             load_balancer_span: m.load_balancer.as_ref().map(|l| l.span(source)),
-            origin: Origin::Declared,
-            evidence: None,
+            provenance: Provenance::manifest(),
         }
     }
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::audit::Audit;
 use crate::graph::{Graph, NodeRef};
-use crate::model::{Exposure, Origin};
+use crate::model::{Confidence, Exposure};
 
 use super::json::{LocationOut, SCHEMA_VERSION};
 
@@ -26,9 +26,10 @@ struct NodeOut {
     owner: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     broker: Option<String>,
-    origin: Origin,
+    origin: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     evidence: Option<String>,
+    confidence: Confidence,
     #[serde(flatten)]
     location: LocationOut,
 }
@@ -41,9 +42,10 @@ struct EdgeOut {
     protocol: String,
     sync: bool,
     operation: Option<String>,
-    origin: Origin,
+    origin: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     evidence: Option<String>,
+    confidence: Confidence,
     #[serde(flatten)]
     location: LocationOut,
 }
@@ -83,8 +85,9 @@ pub fn render_graph(audit: &Audit, graph: &Graph) -> String {
                 exposure,
                 owner,
                 broker,
-                origin: n.origin,
-                evidence: n.evidence.clone(),
+                origin: n.provenance.origin.as_str(),
+                evidence: n.provenance.evidence_text(),
+                confidence: n.provenance.confidence,
                 location: LocationOut::of(n.span, &audit.sources),
             }
         })
@@ -99,8 +102,9 @@ pub fn render_graph(audit: &Audit, graph: &Graph) -> String {
             protocol: e.protocol.as_str().to_owned(),
             sync: e.sync,
             operation: e.operation.clone(),
-            origin: e.origin,
-            evidence: e.evidence.clone(),
+            origin: e.provenance.origin.as_str(),
+            evidence: e.provenance.evidence_text(),
+            confidence: e.provenance.confidence,
             location: LocationOut::of(Some(e.span), &audit.sources),
         })
         .collect();

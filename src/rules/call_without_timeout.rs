@@ -10,12 +10,12 @@ use crate::diagnostics::catalog::CALL_WITHOUT_TIMEOUT;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let model = ctx.model;
-    // Calls read from compose, Kubernetes or a catalog (they carry evidence) say nothing about
-    // timeouts, which live in code: they are not judged, since unknown is not absent.
+    // Calls read from compose, Kubernetes or a catalog say nothing about timeouts, which live
+    // in code: only manifest calls are judged, since unknown is not absent.
     let calls = model.calls.iter().filter(|c| {
         c.timeout_ms.is_none()
             && !c.circuit_breaker
-            && c.evidence.is_none()
+            && c.provenance.is_manifest()
             && model.service(c.from).kind != ServiceKind::Client
     });
     let waits = model
