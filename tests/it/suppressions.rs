@@ -4,11 +4,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::path::Path;
 
-use common::{Run, commaudit, commaudit_env, commaudit_in, repository, rules_of};
+use crate::common::{Run, commaudit, commaudit_env, commaudit_in, repository, rules_of};
 
 const SUPPRESSED: &str = "tests/fixtures/rules/CA901/quiet-every-kind-of-suppression-used";
 

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 fn project(yaml: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

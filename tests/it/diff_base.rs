@@ -4,12 +4,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::commaudit_in;
+use crate::common::commaudit_in;
 
 fn git(dir: &Path, args: &[&str]) -> String {
     let output = Command::new("git")

@@ -4,9 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::commaudit;
+use crate::common::commaudit;
 
 const BEFORE: &str = "examples/order-platform/before";
 const AFTER: &str = "examples/order-platform/after";

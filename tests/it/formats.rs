@@ -4,9 +4,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
-use common::{commaudit, commaudit_env};
+use crate::common::{commaudit, commaudit_env};
 
 const BEFORE: &str = "examples/order-platform/before";
 const AFTER: &str = "examples/order-platform/after";
@@ -23,7 +23,7 @@ fn scan(args: &[&str]) -> common::Run {
 /// Schema errors of a SARIF document, one line each.
 fn sarif_errors(text: &str) -> Vec<String> {
     let mut schema: serde_json::Value =
-        serde_json::from_str(include_str!("data/sarif-schema-2.1.0.json")).unwrap();
+        serde_json::from_str(include_str!("../data/sarif-schema-2.1.0.json")).unwrap();
     // The official schema's pattern for `language` (`...[a-zA-Z]{2}]?$`, on runs and tool
     // components) has a stray `]` that the validator's check of the schema itself rejects.
     // commaudit never writes `language`, so that keyword is dropped; everything else is

@@ -4,11 +4,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::{commaudit_in, copy_of, repository, rules_of};
+use crate::common::{commaudit_in, copy_of, repository, rules_of};
 
 const BEFORE: &str = "examples/order-platform/before";
 

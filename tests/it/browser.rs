@@ -7,13 +7,11 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::commaudit;
+use crate::common::commaudit;
 
 const SKIP: &str = "COMMAUDIT_SKIP_BROWSER_TEST";
 /// Where to find the browser when `CHROMIUM` does not say.

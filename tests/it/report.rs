@@ -4,9 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{commaudit, commaudit_in};
+use crate::common::{commaudit, commaudit_in};
 
 const BEFORE: &str = "examples/order-platform/before";
 const AFTER: &str = "examples/order-platform/after";

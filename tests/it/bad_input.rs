@@ -1,9 +1,7 @@
 //! Bad input gets a clear, located error and the documented exit code; nothing panics or hangs.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{commaudit, commaudit_in};
+use crate::common::{commaudit, commaudit_in};
 
 /// Scans one fixture of `tests/fixtures/bad-input` in the two text formats.
 fn scan_fixture(name: &str) -> String {

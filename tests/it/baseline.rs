@@ -4,11 +4,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::path::Path;
 
-use common::{Run, commaudit_in, copy_of, edit};
+use crate::common::{Run, commaudit_in, copy_of, edit};
 
 const BEFORE: &str = "examples/order-platform/before";
 

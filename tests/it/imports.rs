@@ -5,11 +5,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::fmt::Write;
 
-use common::commaudit;
+use crate::common::commaudit;
 
 /// One line per node and edge: name, kind, protocol, sync, origin, evidence, and place.
 fn graph_text(path: &str) -> String {

@@ -3,9 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::commaudit;
+use crate::common::commaudit;
 
 #[test]
 fn committed_schemas_match_the_types() {

@@ -1,0 +1,20 @@
+//! The integration tests, as one test binary (one link of the crate instead of one per file).
+//!
+//! Each module is one area: run one with `cargo test --test it <module>::`.
+
+mod bad_input;
+mod baseline;
+mod browser;
+mod common;
+mod config;
+mod configuration;
+mod diff_base;
+mod examples;
+mod formats;
+mod imports;
+mod path_explosion;
+mod report;
+mod rule_fixtures;
+mod schemas;
+mod suppressions;
+mod what_if;
