@@ -1,6 +1,7 @@
 //! The integration tests, as one test binary (one link of the crate instead of one per file).
 //!
-//! Each module is one area: run one with `cargo test --test it <module>::`.
+//! Each module is one area: run one with `cargo test --test it <module>::`, one rule's fixture
+//! cases with `cargo test CA402`, one case with `cargo test CA402::fires_`.
 
 mod bad_input;
 mod baseline;

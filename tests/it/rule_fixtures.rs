@@ -2,6 +2,8 @@
 //!
 //! A `fires-*` case must produce at least one finding of its rule; a `quiet-*` case is a close
 //! call that must produce none. Every case's findings of its rule are pinned in a snapshot.
+//! `build.rs` generates one test per case folder (`cargo test CA402` runs that rule's cases,
+//! `cargo test CA402::quiet_` its quiet ones).
 
 #![allow(clippy::unwrap_used)]
 
@@ -101,30 +103,57 @@ fn findings_of(path: &Path, rule: &str) -> (Vec<String>, String) {
     (rules, text)
 }
 
-#[test]
-fn every_rule_case_behaves_and_matches_its_snapshot() {
-    let cases = cases();
-    assert!(!cases.is_empty());
-    let mut problems = Vec::new();
-    for (name, path) in &cases {
-        let rule = name.split('/').next().unwrap();
-        let case = name.split('/').nth(1).unwrap();
-        let (rules, text) = findings_of(path, rule);
-        let fired = rules.iter().any(|r| r == rule);
-        if case.starts_with("fires") && !fired {
-            problems.push(format!("{name}: expected {rule}, got:\n{text}"));
-        } else if case.starts_with("quiet") && fired {
-            problems.push(format!("{name}: {rule} must not fire, got:\n{text}"));
-        } else if !case.starts_with("fires") && !case.starts_with("quiet") {
-            problems.push(format!(
-                "{name}: case folders start with `fires-` or `quiet-`"
-            ));
-        }
-        insta::with_settings!({snapshot_suffix => name.replace('/', "__"), prepend_module_to_snapshot => false}, {
-            insta::assert_snapshot!("rule", text);
-        });
+// One `#[test]` per case folder, in one module per rule: `CA402::fires_call_without_timeout`.
+include!(concat!(env!("OUT_DIR"), "/rule_cases.rs"));
+
+/// One case: its rule fires (`fires-*`) or stays quiet (`quiet-*`), and the rule's findings
+/// match the case's snapshot.
+fn check(rule: &str, case: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/rules")
+        .join(rule)
+        .join(case);
+    let name = format!("{rule}/{case}");
+    let (rules, text) = findings_of(&path, rule);
+    let fired = rules.iter().any(|r| r == rule);
+    if case.starts_with("fires") {
+        assert!(fired, "{name}: expected {rule}, got:\n{text}");
+    } else if case.starts_with("quiet") {
+        assert!(!fired, "{name}: {rule} must not fire, got:\n{text}");
+    } else {
+        panic!("{name}: case folders start with `fires-` or `quiet-`");
     }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    insta::with_settings!({snapshot_suffix => format!("{rule}__{case}"), prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("rule", text);
+    });
+}
+
+#[test]
+fn a_test_was_generated_for_every_case_folder() {
+    let mut generated: Vec<String> = GENERATED.iter().map(|(r, c)| format!("{r}/{c}")).collect();
+    generated.sort();
+    let on_disk: Vec<String> = cases().into_iter().map(|(name, _)| name).collect();
+    assert!(!on_disk.is_empty());
+    assert_eq!(
+        generated, on_disk,
+        "the generated tests are out of date with tests/fixtures/rules (build.rs did not rerun)"
+    );
+}
+
+#[test]
+fn every_case_folder_belongs_to_a_known_rule() {
+    let known: Vec<&str> = commaudit::diagnostics::catalog::all()
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    for (name, _) in cases() {
+        let rule = name.split('/').next().unwrap();
+        assert!(
+            known.contains(&rule),
+            "tests/fixtures/rules/{name}: {rule} is not a rule (known: {})",
+            known.join(", ")
+        );
+    }
 }
 
 #[test]
