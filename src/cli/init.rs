@@ -10,12 +10,10 @@ use crate::config::{Choice, Settings};
 use crate::diagnostics::catalog;
 use crate::graph::assumptions::Assumptions;
 use crate::load::discover::PROJECT_FILES;
-use crate::load::read::{DEFAULT_MAX_FILE_BYTES, Reader};
-use crate::load::{LoadError, LoadOptions, canonical};
+use crate::load::{LoadError, LoadOptions, canonical, read::DEFAULT_MAX_FILE_BYTES};
 use crate::source::display_name;
 
 use super::Exit;
-use super::atomic::Guard;
 use super::gate::{BaselineChoice, GateArgs};
 use super::input::print_error;
 
@@ -50,7 +48,7 @@ fn init(args: &InitArgs) -> Result<(), Exit> {
     let existing = PROJECT_FILES
         .iter()
         .map(|name| args.path.join(name))
-        .find(|p| p.symlink_metadata().is_ok());
+        .find(|p| p.is_file());
     let target = existing
         .clone()
         .unwrap_or_else(|| args.path.join(PROJECT_FILES[0]));
@@ -80,39 +78,20 @@ fn init(args: &InitArgs) -> Result<(), Exit> {
         |n| n.to_string_lossy().into_owned(),
     );
     let text = template(&name, found.as_ref(), &args.path);
-    let guard = match &found {
-        Some(audit) => Guard::of(audit).except(&target),
-        None => Guard::within(Reader::new(
-            std::slice::from_ref(&args.path),
-            &[],
-            DEFAULT_MAX_FILE_BYTES,
-        )),
-    };
-    let write = |path: &Path, text: &str| {
-        super::atomic::write(path, text, &guard).map_err(|message| {
-            eprintln!("error: {message}");
-            Exit::Usage
-        })
-    };
     if let Some(existing) = &existing {
-        // The copy is read like any input, so a link out of the repository is not followed.
-        let reader = Reader::new(
-            std::slice::from_ref(&args.path),
-            &[],
-            DEFAULT_MAX_FILE_BYTES,
-        );
-        let old = reader.read_text(existing).map_err(|problem| {
+        let backup = existing.with_extension("yaml.bak");
+        std::fs::copy(existing, &backup).map_err(|err| {
             eprintln!(
-                "error: cannot keep a copy of `{}`: {}\n  help: {}",
-                display_name(existing),
-                problem.message(),
-                problem.help()
+                "error: cannot keep a copy of `{}`: {err}",
+                display_name(existing)
             );
             Exit::Usage
         })?;
-        write(&existing.with_extension("yaml.bak"), &old)?;
     }
-    write(&target, &text)?;
+    super::atomic::write(&target, &text).map_err(|message| {
+        eprintln!("error: {message}");
+        Exit::Usage
+    })?;
     println!("wrote {}", display_name(&target));
     if args.baseline {
         let input = LoadOptions {
@@ -143,7 +122,10 @@ fn init(args: &InitArgs) -> Result<(), Exit> {
             .map(|(f, fp)| (f.clone(), fp.clone()))
             .unzip();
         let baseline = crate::gate::baseline::Baseline::of(&findings, &fingerprints);
-        write(&path, &baseline.render())?;
+        super::atomic::write(&path, &baseline.render()).map_err(|message| {
+            eprintln!("error: {message}");
+            Exit::Usage
+        })?;
         println!(
             "wrote {}: {} known finding{}",
             display_name(&path),

@@ -61,8 +61,7 @@ pub fn run(args: &ReportArgs) -> Exit {
     match &args.output {
         None => print!("{text}"),
         Some(path) => {
-            let guard = super::atomic::Guard::of(&audit);
-            if let Err(message) = super::atomic::write(path, &text, &guard) {
+            if let Err(message) = super::atomic::write(path, &text) {
                 eprintln!(
                     "error: {message}\n  help: choose a FILE in a folder that exists and is writable"
                 );

@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::Severity;
 use crate::load::discover::PROJECT_FILES;
 use crate::load::manifest::ProjectFile;
-use crate::load::read::Reader;
-use crate::load::{self, Loaded};
+use crate::load::{self, Loaded, read};
 use crate::source::{SourceId, Span, display_name};
 use crate::yaml;
 
@@ -49,27 +48,22 @@ pub struct Settings {
 }
 
 /// The first project file in `start` (a folder, or a file's folder) or above it, stopping at
-/// the folder reads are confined to: the repository root (the folder holding `.git`), or the
-/// scanned folder itself when it is in no repository. A file planted above the repository
-/// never applies.
-pub fn find_upward(start: &Path, reader: &Reader) -> Option<PathBuf> {
-    let start = load::canonical(start);
-    let start = if start.is_dir() {
-        start
+/// the repository root (the folder holding `.git`).
+pub fn find_upward(start: &Path) -> Option<PathBuf> {
+    let start = if start.is_file() {
+        start.parent().unwrap_or(Path::new("."))
     } else {
-        start.parent().map(Path::to_path_buf)?
+        start
     };
-    let physical = reader.resolve(&start).ok()?;
-    let top = reader.root_of(&physical)?.to_path_buf();
-    let mut dir = physical;
+    let mut dir = load::canonical(start);
     loop {
         for name in PROJECT_FILES {
             let candidate = dir.join(name);
-            if reader.check_file(&candidate).is_ok() {
+            if candidate.is_file() {
                 return Some(candidate);
             }
         }
-        if dir == top || !dir.pop() {
+        if dir.join(".git").exists() || !dir.pop() {
             return None;
         }
     }
@@ -87,8 +81,8 @@ impl Config {
         let mut errors = Vec::new();
         let file = match &settings.choice {
             Choice::Inputs | Choice::Off => None,
-            Choice::Discover => scanned.first().and_then(|p| find_upward(p, &loaded.reader)),
-            Choice::File(path) if path.exists() => Some(path.clone()),
+            Choice::Discover => scanned.first().and_then(|p| find_upward(p)),
+            Choice::File(path) if path.is_file() => Some(path.clone()),
             Choice::File(path) => {
                 return Err(vec![ConfigError {
                     message: format!("configuration file `{}` does not exist", path.display()),
@@ -206,10 +200,8 @@ fn read_config_file(
     let source = match loaded.paths.get(&key) {
         Some(&id) => id,
         None => {
-            let text = loaded
-                .reader
-                .read_named(path)
-                .map_err(|problem| ConfigError {
+            let text = read::read_text(path, read::DEFAULT_MAX_FILE_BYTES).map_err(|problem| {
+                ConfigError {
                     message: format!(
                         "cannot read configuration file `{}`: {}",
                         display_name(path),
@@ -217,7 +209,8 @@ fn read_config_file(
                     ),
                     span: None,
                     help: Some(problem.help().to_owned()),
-                })?;
+                }
+            })?;
             loaded
                 .sources
                 .add(display_name(path), path.to_path_buf(), text.into())

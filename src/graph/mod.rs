@@ -40,6 +40,8 @@ pub enum NodeKind {
     Client,
     /// A system outside the repository (a payment provider, a SaaS API).
     External,
+    /// Platform plumbing: discovery, configuration, identity, registries, admin UIs.
+    Infrastructure,
     Broker,
     Channel,
     Datastore,
@@ -52,6 +54,7 @@ impl NodeKind {
             NodeKind::Gateway => "gateway",
             NodeKind::Client => "client",
             NodeKind::External => "external",
+            NodeKind::Infrastructure => "infrastructure",
             NodeKind::Broker => "broker",
             NodeKind::Channel => "channel",
             NodeKind::Datastore => "datastore",
@@ -123,6 +126,7 @@ impl Graph {
                 ServiceKind::Gateway => NodeKind::Gateway,
                 ServiceKind::Client => NodeKind::Client,
                 ServiceKind::External => NodeKind::External,
+                ServiceKind::Infrastructure => NodeKind::Infrastructure,
             };
             nodes.push(Node {
                 name: s.name.clone(),
@@ -275,6 +279,7 @@ impl Graph {
                 NodeKind::Gateway => counts.gateways += 1,
                 NodeKind::Client => counts.clients += 1,
                 NodeKind::External => counts.externals += 1,
+                NodeKind::Infrastructure => counts.infrastructure += 1,
                 NodeKind::Broker => counts.brokers += 1,
                 NodeKind::Channel => counts.channels += 1,
                 NodeKind::Datastore => counts.datastores += 1,
@@ -306,6 +311,7 @@ pub struct Counts {
     pub gateways: usize,
     pub clients: usize,
     pub externals: usize,
+    pub infrastructure: usize,
     pub brokers: usize,
     pub channels: usize,
     pub datastores: usize,

@@ -25,6 +25,8 @@ pub struct RawService {
     pub name: String,
     pub span: Option<Span>,
     pub image: Option<Text>,
+    /// `entrypoint` then `command`, joined by spaces.
+    pub command: Option<String>,
     pub build_context: Option<Text>,
     pub container_name: Option<Text>,
     pub hostname: Option<Text>,
@@ -46,6 +48,8 @@ pub struct ComposeService {
     pub name: String,
     pub span: Span,
     pub image: Option<String>,
+    /// `entrypoint` then `command`, joined by spaces.
+    pub command: Option<String>,
     /// The build context, resolved against the project folder.
     pub build_context: Option<PathBuf>,
     /// Other names it answers to on the compose network.
@@ -91,6 +95,19 @@ pub fn read(source: SourceId, root: &Node) -> ComposeFile {
             hostname: text(svc.get("hostname")),
             ..RawService::default()
         };
+        let words: Vec<String> = ["entrypoint", "command"]
+            .iter()
+            .filter_map(|k| svc.get(k))
+            .flat_map(|n| match n.scalar_text() {
+                Some(t) => vec![t.into_owned()],
+                None => n
+                    .items()
+                    .iter()
+                    .filter_map(|i| i.scalar_text().map(|s| s.into_owned()))
+                    .collect(),
+            })
+            .collect();
+        raw.command = (!words.is_empty()).then(|| words.join(" "));
         raw.build_context = match svc.get("build") {
             Some(b) if b.is_map() => text(b.get("context")),
             other => text(other),
@@ -217,6 +234,9 @@ pub fn merge(files: Vec<ComposeFile>) -> Vec<RawService> {
                     *slot = new;
                 }
             }
+            if svc.command.is_some() {
+                base.command = svc.command;
+            }
             for (key, value, span) in svc.environment {
                 base.environment.retain(|(k, _, _)| *k != key);
                 base.environment.push((key, value, span));
@@ -333,6 +353,7 @@ pub fn resolve(
             name: svc.name.clone(),
             span: svc.span.unwrap_or(fallback),
             image,
+            command: svc.command.clone(),
             build_context,
             hostnames,
             env,

@@ -41,6 +41,8 @@ pub struct Workload {
 pub struct Container {
     pub name: String,
     pub image: Option<String>,
+    /// `command` and `args`, joined by spaces.
+    pub command: Option<String>,
     pub init: bool,
     pub ports: Vec<ContainerPort>,
     pub env: Vec<EnvVar>,
@@ -273,6 +275,14 @@ fn container(source: SourceId, c: &Node, init: bool) -> Container {
     Container {
         name: text(c.get("name")).unwrap_or_default(),
         image: text(c.get("image")),
+        command: {
+            let words: Vec<String> = ["command", "args"]
+                .iter()
+                .filter_map(|k| c.get(k))
+                .flat_map(|n| n.items().iter().filter_map(|i| text(Some(i))))
+                .collect();
+            (!words.is_empty()).then(|| words.join(" "))
+        },
         init,
         ports: c
             .get("ports")

@@ -66,6 +66,9 @@ pub enum ServiceKind {
     Client,
     /// A system outside the repository that services call: a payment provider, a SaaS API.
     External,
+    /// Platform plumbing (service discovery, a configuration server, an identity provider, a
+    /// schema registry, an administration UI): in the graph, never judged by application rules.
+    Infrastructure,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]

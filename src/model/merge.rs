@@ -75,7 +75,7 @@ impl Resolver<'_> {
         let mut extra: Vec<Service> = inferred
             .nodes
             .iter()
-            .filter(|n| n.role == Role::Service)
+            .filter(|n| matches!(n.role, Role::Service | Role::Infrastructure(_)))
             .map(|n| self.service_from(n))
             .collect();
         for (name, span) in unreadable {

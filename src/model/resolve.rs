@@ -39,7 +39,6 @@ pub fn build(loaded: Loaded) -> Resolved {
         broken,
         unreadable_services,
         imports,
-        reader: _,
     } = loaded;
     let mut r = Resolver {
         model: Model {
@@ -247,7 +246,7 @@ impl Resolver<'_> {
         let kind = m.kind.as_ref().map_or(ServiceKind::Service, |k| k.value);
         let default_exposure = match kind {
             ServiceKind::Gateway | ServiceKind::Client | ServiceKind::External => Exposure::Public,
-            ServiceKind::Service => Exposure::Internal,
+            ServiceKind::Service | ServiceKind::Infrastructure => Exposure::Internal,
         };
         let slo = m.slo.as_ref();
         let availability = slo.and_then(|s| s.availability.as_ref()).and_then(|a| {

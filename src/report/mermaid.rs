@@ -30,7 +30,7 @@ pub fn render_graph(graph: &Graph) -> String {
             NodeKind::Datastore => format!("n{i}[(\"{name}\")]"),
             NodeKind::Channel => format!("n{i}>\"{name}\"]"),
             NodeKind::Broker => continue,
-            NodeKind::Service => format!("n{i}[\"{name}\"]"),
+            NodeKind::Service | NodeKind::Infrastructure => format!("n{i}[\"{name}\"]"),
         };
         let _ = writeln!(out, "  {shape}");
     }

@@ -12,6 +12,11 @@ pub fn line(gated: &Gated) -> String {
     for (n, one, many) in [
         (counts.gateways, "gateway", "gateways"),
         (counts.clients, "client", "clients"),
+        (
+            counts.infrastructure,
+            "infrastructure service",
+            "infrastructure services",
+        ),
         (counts.brokers, "broker", "brokers"),
         (counts.channels, "channel", "channels"),
         (counts.datastores, "datastore", "datastores"),

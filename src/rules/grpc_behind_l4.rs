@@ -21,7 +21,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         .iter()
         .zip(&grpc_calls)
         .filter(|(service, calls)| {
-            service.kind != ServiceKind::Client
+            !matches!(service.kind, ServiceKind::Client | ServiceKind::Infrastructure)
                 && service.load_balancer == Some(LoadBalancer::L4)
                 && (!service.contracts.grpc.is_empty() || !calls.is_empty())
         })

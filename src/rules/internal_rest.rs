@@ -23,8 +23,11 @@ fn is_internal_rest(ctx: &Context, call: &Call) -> bool {
     let (from, to) = (ctx.model.service(call.from), ctx.model.service(call.to));
     call.protocol == Protocol::Http
         && call.needs_response != Some(false)
-        && from.kind != ServiceKind::Client
-        && !matches!(to.kind, ServiceKind::Client | ServiceKind::Gateway)
+        && !matches!(from.kind, ServiceKind::Client | ServiceKind::Infrastructure)
+        && !matches!(
+            to.kind,
+            ServiceKind::Client | ServiceKind::Gateway | ServiceKind::Infrastructure
+        )
         && to.exposure == Exposure::Internal
 }
 

@@ -18,7 +18,10 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     for call in &model.calls {
         let target = model.service(call.to);
         if target.contracts.unreadable
-            || matches!(target.kind, ServiceKind::Client | ServiceKind::External)
+            || matches!(
+                target.kind,
+                ServiceKind::Client | ServiceKind::External | ServiceKind::Infrastructure
+            )
         {
             continue;
         }

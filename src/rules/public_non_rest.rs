@@ -21,7 +21,10 @@ fn finding(ctx: &Context, id: ServiceId) -> Option<Finding> {
     let service = model.service(id);
     let at_edge = service.kind == ServiceKind::Gateway
         || matches!(service.exposure, Exposure::Public | Exposure::Partner);
-    if service.kind == ServiceKind::Client || !at_edge || !ctx.analysis.is_entrypoint(id) {
+    if matches!(service.kind, ServiceKind::Client | ServiceKind::Infrastructure)
+        || !at_edge
+        || !ctx.analysis.is_entrypoint(id)
+    {
         return None;
     }
     let no_openapi = service.contracts.openapi.is_empty() && !service.contracts.unreadable;

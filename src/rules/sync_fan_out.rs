@@ -28,14 +28,16 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for id in ctx.model.service_ids() {
         let service = ctx.model.service(id);
-        if service.kind == ServiceKind::Client {
+        if matches!(service.kind, ServiceKind::Client | ServiceKind::Infrastructure) {
             continue;
         }
         // The first edge to each distinct callee, in declaration order.
         let mut callees: BTreeMap<ServiceId, usize> = BTreeMap::new();
         for &e in sync.out_edges(id) {
             let to = sync.edge(e).to;
-            if to != id {
+            // Platform plumbing (discovery, configuration) is not part of the request's work.
+            let plumbing = ctx.model.service(to).kind == ServiceKind::Infrastructure;
+            if to != id && !plumbing {
                 callees.entry(to).or_insert(e);
             }
         }

@@ -15,8 +15,9 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         .iter()
         .filter(|call| call.needs_response == Some(false))
         .filter(|call| {
-            model.service(call.from).kind != ServiceKind::Client
-                && model.service(call.to).kind != ServiceKind::Client
+            let application =
+                |id| !matches!(model.service(id).kind, ServiceKind::Client | ServiceKind::Infrastructure);
+            application(call.from) && application(call.to)
         })
         .map(|call| finding(model, call))
         .collect()

@@ -80,6 +80,7 @@ fixture! {
     spring_application_config => "spring";
     dockerfile_env_defaults => "dockerfile-env";
     addresses_in_every_shape => "addresses";
+    every_node_classified => "classification";
 }
 
 #[test]

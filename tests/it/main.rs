@@ -12,7 +12,6 @@ mod configuration;
 mod diff_base;
 mod examples;
 mod formats;
-mod hostile;
 mod imports;
 mod path_explosion;
 mod report;

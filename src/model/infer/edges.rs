@@ -32,11 +32,16 @@ enum Lead {
 /// Addresses in the workloads' environment variables.
 pub fn from_environment(units: &Units, protos: &[ProtoService], out: &mut Inferred) {
     let mut telemetry = 0usize;
+    let (directories, notes) = super::directory::find(units);
+    out.notes.extend(notes);
     for (i, unit) in units.units.iter().enumerate() {
         if unit.role != Role::Service {
             continue;
         }
         for (key, value, span) in &unit.env {
+            if directories.contains(&(key.clone(), value.clone())) {
+                continue;
+            }
             telemetry += add_setting(
                 units,
                 protos,
@@ -136,7 +141,7 @@ fn add_setting(
         key,
         value,
         span,
-        evidence: format!("{what} {key}"),
+        evidence: format!("{what} {key}={value}"),
         protocol: None,
     };
     add_address_setting(units, protos, setting, out)
@@ -150,7 +155,6 @@ pub struct Setting<'a> {
     pub key: &'a str,
     pub value: &'a str,
     pub span: Span,
-    /// What declares it (`env ORDERS_URL`, `route /api/`); the address found is appended.
     pub evidence: String,
     /// The protocol the declaration names, which beats every guess.
     pub protocol: Option<Protocol>,
@@ -172,10 +176,6 @@ pub fn add_address_setting(
         span,
         ..
     } = setting;
-    // A secret that happens to look like `host:port` is neither an address nor shown.
-    if crate::load::secrets::looks_secret(key) {
-        return 0;
-    }
     let mut skipped = 0;
     for addr in address::parse(key, value) {
         if !addr.confirmed && !units.hosts.contains_key(&addr.host) {
@@ -187,8 +187,7 @@ pub fn add_address_setting(
             skipped += 1;
             continue;
         }
-        // Only the address is shown: credentials, paths and queries stay out of outputs.
-        let evidence = format!("{} -> {}", setting.evidence, addr.shown());
+        let evidence = setting.evidence.clone();
         let named = setting.protocol.clone();
         match lead(units, &addr, self_unit) {
             Lead::Nowhere => {}
@@ -198,7 +197,7 @@ pub fn add_address_setting(
                     Role::Telemetry => skipped += 1,
                     Role::Datastore(_) => out.add_access((from, &unit.name), span, evidence, false),
                     Role::Broker(_) => {}
-                    Role::Service => {
+                    Role::Service | Role::Infrastructure(_) => {
                         let protocol = named.unwrap_or_else(|| {
                             protocol_for(&addr, &unit.name, port, port_protocol, protos)
                         });
@@ -238,7 +237,7 @@ pub fn add_address_setting(
                 out.findings.push(
                     Finding::new(
                         UNKNOWN_SERVICE,
-                        format!("`{from}` refers to `{}` in `{key}`, but nothing the scan read is named `{host}`", addr.shown()),
+                        format!("`{from}` refers to `{}` in `{key}`, but nothing the scan read is named `{host}`", value.trim()),
                     )
                     .at(span)
                     .label("unknown host")
@@ -396,7 +395,7 @@ fn add_topics(
                 subject: subject.to_owned(),
                 publish,
                 span: *span,
-                evidence: format!("{key}={subject}"),
+                evidence: format!("{key}={value}"),
             });
         }
     }
@@ -453,7 +452,7 @@ pub fn from_network_policies(
                         Role::Datastore(_) => {
                             out.add_access((&source.name, target), policy.span, why, false)
                         }
-                        Role::Service => {
+                        Role::Service | Role::Infrastructure(_) => {
                             let named = units
                                 .hosts
                                 .values()

@@ -6,8 +6,10 @@ mod address;
 mod catalog;
 mod classify;
 mod declared;
+mod directory;
 mod edges;
 mod units;
+mod usage;
 mod variables;
 
 use std::collections::BTreeSet;
@@ -147,10 +149,10 @@ pub fn infer(imports: &Imports, declared: &BTreeSet<String>, protos: &[ProtoServ
         out.nodes.push(INode {
             name: unit.name.clone(),
             role: unit.role.clone(),
-            kind: if unit.gateway {
-                ServiceKind::Gateway
-            } else {
-                ServiceKind::Service
+            kind: match unit.role {
+                Role::Infrastructure(_) => ServiceKind::Infrastructure,
+                _ if unit.gateway => ServiceKind::Gateway,
+                _ => ServiceKind::Service,
             },
             exposure: if unit.published {
                 Exposure::Public
@@ -159,7 +161,10 @@ pub fn infer(imports: &Imports, declared: &BTreeSet<String>, protos: &[ProtoServ
             },
             load_balancer: unit.load_balancer,
             span: unit.span,
-            evidence: unit.evidence.clone(),
+            evidence: match &unit.role {
+                Role::Infrastructure(what) => format!("{} ({})", unit.evidence, what.describe()),
+                _ => unit.evidence.clone(),
+            },
             build_context: unit.build_context.clone(),
             declared: false,
             grpc: matching_protos(&unit.name, protos),

@@ -60,6 +60,7 @@ impl Units {
         out.add_kube(&imports.kube);
         out.add_compose(imports);
         out.add_declared(imports);
+        out.classify_by_use();
         out
     }
 
@@ -69,14 +70,18 @@ impl Units {
 
     fn add_kube(&mut self, k: &kube::Kube) {
         for w in &k.workloads {
-            let image_role = w
-                .containers
-                .iter()
-                .filter(|c| !c.init)
-                .filter_map(|c| c.image.as_deref())
-                .map(classify::role_of_image)
-                .find(|r| *r != Role::Service)
-                .unwrap_or(Role::Service);
+            let running = || w.containers.iter().filter(|c| !c.init);
+            let image_role = classify::of_workload(&classify::Signals {
+                name: &w.name,
+                images: running().filter_map(|c| c.image.as_deref()).collect(),
+                commands: running().filter_map(|c| c.command.as_deref()).collect(),
+                env_keys: running()
+                    .flat_map(|c| c.env.iter().map(|e| e.name.as_str()))
+                    .collect(),
+                ports: running()
+                    .flat_map(|c| c.ports.iter().map(|p| p.port))
+                    .collect(),
+            });
             let mut env = Vec::new();
             for c in &w.containers {
                 for cm_name in &c.env_from {
@@ -206,10 +211,13 @@ impl Units {
     fn add_compose(&mut self, imports: &Imports) {
         for project in &imports.compose {
             for svc in &project.services {
-                let role = svc
-                    .image
-                    .as_deref()
-                    .map_or(Role::Service, classify::role_of_image);
+                let role = classify::of_workload(&classify::Signals {
+                    name: &svc.name,
+                    images: svc.image.as_deref().into_iter().collect(),
+                    commands: svc.command.as_deref().into_iter().collect(),
+                    env_keys: svc.env.iter().map(|e| e.name.as_str()).collect(),
+                    ports: svc.container_ports.clone(),
+                });
                 let env: Vec<(String, String, Span)> = svc
                     .env
                     .iter()

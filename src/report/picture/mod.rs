@@ -177,6 +177,7 @@ impl Picture {
                         ServiceKind::Gateway => Some("gateway".to_owned()),
                         ServiceKind::Client => Some("client".to_owned()),
                         ServiceKind::External => Some("external".to_owned()),
+                        ServiceKind::Infrastructure => Some("infrastructure".to_owned()),
                         ServiceKind::Service => s.owner.clone(),
                     };
                     (detail, chain.contains(&id), cyclic.contains(&id))

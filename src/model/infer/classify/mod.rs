@@ -5,66 +5,98 @@
 use crate::load::manifest::BrokerKind;
 use crate::model::Protocol;
 
-/// What a workload is, judged from its image.
+mod products;
+
+pub use products::{of_command, of_env_keys, of_name, of_ports};
+
+/// What a workload is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Role {
+    /// An application service (a website or gateway is one too, with its own kind).
     Service,
     /// A datastore of this kind (`redis`, `postgres`, ...).
     Datastore(String),
     Broker(BrokerKind),
-    /// Tracing, metrics and logging infrastructure.
+    /// Platform plumbing that application rules do not judge.
+    Infrastructure(Infra),
+    /// Tracing, metrics and logging infrastructure, kept out of the graph.
     Telemetry,
 }
 
-/// The role an image name implies: `redis:alpine` is a redis datastore, `nats:2.10` a broker.
-pub fn role_of_image(image: &str) -> Role {
-    // `registry.example.com:5000/library/postgres:16@sha256:...` -> `postgres`
-    let without_digest = image.split('@').next().unwrap_or(image);
-    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
-    let name = last.split(':').next().unwrap_or(last).to_ascii_lowercase();
-    let repo = without_digest.to_ascii_lowercase();
-    let telemetry_names = [
-        "otel-collector",
-        "opentelemetry-collector",
-        "opentelemetry-collector-contrib",
-        "all-in-one",
-        "zipkin",
-        "prometheus",
-        "grafana",
-        "tempo",
-        "loki",
-        "promtail",
-        "alertmanager",
-        "node-exporter",
-        "fluentd",
-        "fluent-bit",
-        "statsd",
-        "vector",
-        "otel-lgtm",
-    ];
-    let telemetry_vendors = ["jaegertracing/", "datadog/", "otel/", "signoz/"];
-    if telemetry_names.contains(&name.as_str())
-        || telemetry_vendors.iter().any(|v| repo.contains(v))
-    {
-        return Role::Telemetry;
-    }
-    match name.as_str() {
-        "redis" | "valkey" | "keydb" => Role::Datastore("redis".into()),
-        "postgres" | "postgresql" | "postgis" | "timescaledb" => Role::Datastore("postgres".into()),
-        "mysql" | "mariadb" | "percona" => Role::Datastore("mysql".into()),
-        "mongo" | "mongodb" => Role::Datastore("mongodb".into()),
-        "cassandra" | "scylla" => Role::Datastore("cassandra".into()),
-        "elasticsearch" | "opensearch" | "meilisearch" | "typesense" | "solr" => {
-            Role::Datastore(name.clone())
+/// The kinds of infrastructure told apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Infra {
+    Discovery,
+    ConfigServer,
+    SchemaRegistry,
+    /// ZooKeeper, etcd.
+    Coordination,
+    Identity,
+    FeatureFlags,
+    Secrets,
+    LogServer,
+    AdminUi,
+    Mail,
+    /// Stand-ins for cloud services and other systems (LocalStack, WireMock).
+    Emulator,
+    /// Development tooling (a contract-test broker).
+    Tooling,
+}
+
+impl Infra {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Infra::Discovery => "service discovery",
+            Infra::ConfigServer => "configuration server",
+            Infra::SchemaRegistry => "schema registry",
+            Infra::Coordination => "coordination service",
+            Infra::Identity => "identity provider",
+            Infra::FeatureFlags => "feature-flag service",
+            Infra::Secrets => "secrets store",
+            Infra::LogServer => "log server",
+            Infra::AdminUi => "administration UI",
+            Infra::Mail => "mail catcher",
+            Infra::Emulator => "emulator",
+            Infra::Tooling => "development tooling",
         }
-        "memcached" => Role::Datastore("memcached".into()),
-        "minio" => Role::Datastore("s3".into()),
-        "nats" | "nats-streaming" => Role::Broker(BrokerKind::Nats),
-        "kafka" | "cp-kafka" | "cp-server" => Role::Broker(BrokerKind::Kafka),
-        "redpanda" => Role::Broker(BrokerKind::Redpanda),
-        "rabbitmq" => Role::Broker(BrokerKind::Rabbitmq),
-        _ => Role::Service,
     }
+}
+
+/// What a workload shows of itself.
+#[derive(Debug, Default)]
+pub struct Signals<'a> {
+    pub name: &'a str,
+    pub images: Vec<&'a str>,
+    pub commands: Vec<&'a str>,
+    pub env_keys: Vec<&'a str>,
+    pub ports: Vec<u16>,
+}
+
+/// What a workload is, from the strongest signal that says: its image, its command, its own
+/// server settings, its name, and last the ports it serves. An application image that names no
+/// product is a service whatever its name or ports say.
+pub fn of_workload(signals: &Signals<'_>) -> Role {
+    let custom_image = !signals.images.is_empty();
+    signals
+        .images
+        .iter()
+        .find_map(|i| products::of_image(i))
+        .or_else(|| signals.commands.iter().find_map(|c| of_command(c)))
+        .or_else(|| of_env_keys(signals.env_keys.iter().copied()))
+        .or_else(|| of_name(signals.name))
+        .or_else(|| {
+            let named_image = signals.images.iter().any(|i| products::names_product(i));
+            (!custom_image || named_image)
+                .then(|| of_ports(&signals.ports))
+                .flatten()
+        })
+        .unwrap_or(Role::Service)
+}
+
+/// The role an image name implies (tests read images alone).
+#[cfg(test)]
+fn role_of_image(image: &str) -> Role {
+    products::of_image(image).unwrap_or(Role::Service)
 }
 
 /// The protocol a URL scheme names.
