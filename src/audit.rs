@@ -5,6 +5,7 @@ use crate::config::{Config, ConfigError, Settings};
 use crate::diagnostics::{Finding, sort_findings};
 use crate::graph::Graph;
 use crate::graph::analysis::Analysis;
+use crate::load::read::Reader;
 use crate::load::{self, LoadError, LoadOptions};
 use crate::model::{self, Model};
 use crate::rules;
@@ -22,6 +23,9 @@ pub struct Audit {
     pub findings: Vec<Finding>,
     /// What was read but not used, or could not be inferred, said plainly in the summary.
     pub notes: Vec<String>,
+    /// The confined reader the inputs went through, for reading the baseline and for
+    /// refusing to write over what was read.
+    pub reader: Reader,
 }
 
 /// Why there is no audit: exit code 2.
@@ -45,6 +49,7 @@ pub fn run_with(options: &LoadOptions, settings: &Settings) -> Result<Audit, Aud
         Ok(config) => config,
         Err(errors) => return Err(AuditError::Config(errors, loaded.sources)),
     };
+    let reader = std::mem::take(&mut loaded.reader);
     let resolved = model::build(loaded);
     let graph = Graph::build(&resolved.model);
     let analysis = Analysis::build(&resolved.model);
@@ -73,5 +78,6 @@ pub fn run_with(options: &LoadOptions, settings: &Settings) -> Result<Audit, Aud
         config,
         findings,
         notes: resolved.notes,
+        reader,
     })
 }

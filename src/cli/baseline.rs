@@ -39,14 +39,14 @@ fn write(args: &BaselineArgs) -> Result<(), Exit> {
         Some(path) => path.clone(),
         None => candidates
             .iter()
-            .find(|p| p.is_file())
+            .find(|p| p.symlink_metadata().is_ok())
             .or(candidates.first())
             .cloned()
             .unwrap_or_else(|| PathBuf::from(crate::gate::baseline::FILE_NAME)),
     };
     let shown = crate::source::display_name(&path);
     let (baseline, report) = if args.prune {
-        if !path.is_file() {
+        if path.symlink_metadata().is_err() {
             eprintln!(
                 "error: no baseline to prune at `{shown}`\n  help: write one first with `commaudit baseline`"
             );
@@ -81,7 +81,14 @@ fn write(args: &BaselineArgs) -> Result<(), Exit> {
         );
         (baseline, report)
     };
-    super::atomic::write(&path, &baseline.render()).map_err(|message| {
+    // Pruning reads the baseline it rewrites; nothing else that was read may be replaced.
+    let guard = super::atomic::Guard::of(&gated.audit);
+    let guard = if args.prune {
+        guard.except(&path)
+    } else {
+        guard
+    };
+    super::atomic::write(&path, &baseline.render(), &guard).map_err(|message| {
         eprintln!("error: {message}");
         Exit::Usage
     })?;

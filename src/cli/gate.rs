@@ -7,6 +7,7 @@ use crate::audit::{self, Audit};
 use crate::config::date::Date;
 use crate::config::{Overrides, Settings};
 use crate::gate::{self, Gated, baseline::Baseline, baseline::FILE_NAME};
+use crate::load::read::repository_of;
 use crate::load::{LoadOptions, canonical};
 use crate::source::display_name;
 
@@ -88,7 +89,7 @@ pub fn apply_gate(
     let today = today()?;
     let path = match baseline {
         BaselineChoice::Off => None,
-        BaselineChoice::File(path) if path.is_file() => Some(path.clone()),
+        BaselineChoice::File(path) if path.symlink_metadata().is_ok() => Some(path.clone()),
         BaselineChoice::File(path) => {
             eprintln!(
                 "error: baseline file `{}` does not exist\n  help: write one with `commaudit baseline`, or leave --baseline out",
@@ -96,9 +97,10 @@ pub fn apply_gate(
             );
             return Err(Exit::Usage);
         }
+        // Whatever sits at the name is read, so a planted pipe or link is refused out loud.
         BaselineChoice::Auto => baseline_candidates(&audit, paths)
             .into_iter()
-            .find(|p| p.is_file()),
+            .find(|p| p.symlink_metadata().is_ok()),
     };
     let baseline = path.map(|p| read_baseline(&mut audit, &p)).transpose()?;
     Ok(gate::apply(
@@ -130,10 +132,7 @@ pub fn today() -> Result<Date, Exit> {
 pub fn repo_root(paths: &[PathBuf]) -> PathBuf {
     let cwd = canonical(Path::new("."));
     let start = paths.first().map_or_else(|| cwd.clone(), |p| canonical(p));
-    start
-        .ancestors()
-        .find(|dir| dir.join(".git").exists())
-        .map_or(cwd, Path::to_path_buf)
+    repository_of(&start).unwrap_or(cwd)
 }
 
 /// Where a baseline is looked for, in order: next to the configuration file, then in the
@@ -164,10 +163,12 @@ pub fn baseline_candidates(audit: &Audit, paths: &[PathBuf]) -> Vec<PathBuf> {
 /// Reads and parses a baseline file, adding it to the audit's sources so CA903 can point into
 /// it. A file that cannot be used stops the run with exit code 2.
 pub fn read_baseline(audit: &mut Audit, path: &Path) -> Result<Baseline, Exit> {
-    let text = std::fs::read_to_string(path).map_err(|err| {
+    let text = audit.reader.read_named(path).map_err(|problem| {
         eprintln!(
-            "error: cannot read baseline `{}`: {err}",
-            display_name(path)
+            "error: cannot read baseline `{}`: {}\n  help: {}",
+            display_name(path),
+            problem.message(),
+            problem.help()
         );
         Exit::Usage
     })?;

@@ -10,10 +10,12 @@ use crate::config::{Choice, Settings};
 use crate::diagnostics::catalog;
 use crate::graph::assumptions::Assumptions;
 use crate::load::discover::PROJECT_FILES;
-use crate::load::{LoadError, LoadOptions, canonical, read::DEFAULT_MAX_FILE_BYTES};
+use crate::load::read::{DEFAULT_MAX_FILE_BYTES, Reader};
+use crate::load::{LoadError, LoadOptions, canonical};
 use crate::source::display_name;
 
 use super::Exit;
+use super::atomic::Guard;
 use super::gate::{BaselineChoice, GateArgs};
 use super::input::print_error;
 
@@ -48,7 +50,7 @@ fn init(args: &InitArgs) -> Result<(), Exit> {
     let existing = PROJECT_FILES
         .iter()
         .map(|name| args.path.join(name))
-        .find(|p| p.is_file());
+        .find(|p| p.symlink_metadata().is_ok());
     let target = existing
         .clone()
         .unwrap_or_else(|| args.path.join(PROJECT_FILES[0]));
@@ -78,20 +80,39 @@ fn init(args: &InitArgs) -> Result<(), Exit> {
         |n| n.to_string_lossy().into_owned(),
     );
     let text = template(&name, found.as_ref(), &args.path);
+    let guard = match &found {
+        Some(audit) => Guard::of(audit).except(&target),
+        None => Guard::within(Reader::new(
+            std::slice::from_ref(&args.path),
+            &[],
+            DEFAULT_MAX_FILE_BYTES,
+        )),
+    };
+    let write = |path: &Path, text: &str| {
+        super::atomic::write(path, text, &guard).map_err(|message| {
+            eprintln!("error: {message}");
+            Exit::Usage
+        })
+    };
     if let Some(existing) = &existing {
-        let backup = existing.with_extension("yaml.bak");
-        std::fs::copy(existing, &backup).map_err(|err| {
+        // The copy is read like any input, so a link out of the repository is not followed.
+        let reader = Reader::new(
+            std::slice::from_ref(&args.path),
+            &[],
+            DEFAULT_MAX_FILE_BYTES,
+        );
+        let old = reader.read_text(existing).map_err(|problem| {
             eprintln!(
-                "error: cannot keep a copy of `{}`: {err}",
-                display_name(existing)
+                "error: cannot keep a copy of `{}`: {}\n  help: {}",
+                display_name(existing),
+                problem.message(),
+                problem.help()
             );
             Exit::Usage
         })?;
+        write(&existing.with_extension("yaml.bak"), &old)?;
     }
-    super::atomic::write(&target, &text).map_err(|message| {
-        eprintln!("error: {message}");
-        Exit::Usage
-    })?;
+    write(&target, &text)?;
     println!("wrote {}", display_name(&target));
     if args.baseline {
         let input = LoadOptions {
@@ -122,10 +143,7 @@ fn init(args: &InitArgs) -> Result<(), Exit> {
             .map(|(f, fp)| (f.clone(), fp.clone()))
             .unzip();
         let baseline = crate::gate::baseline::Baseline::of(&findings, &fingerprints);
-        super::atomic::write(&path, &baseline.render()).map_err(|message| {
-            eprintln!("error: {message}");
-            Exit::Usage
-        })?;
+        write(&path, &baseline.render())?;
         println!(
             "wrote {}: {} known finding{}",
             display_name(&path),

@@ -27,6 +27,10 @@ pub struct InputArgs {
     /// Use no configuration: every rule at its defaults, no `ignores:`.
     #[arg(long)]
     pub no_config: bool,
+    /// Also let `include:`, `proto_roots:` and file references read below DIR, outside the
+    /// scanned repository (repeatable). Nothing outside the repository is read without it.
+    #[arg(long = "allow-dir", value_name = "DIR")]
+    pub allow_dirs: Vec<PathBuf>,
 }
 
 impl InputArgs {
@@ -40,6 +44,7 @@ impl InputArgs {
             paths,
             max_file_bytes: self.max_file_size,
             compose_files: self.compose_files.clone(),
+            allow_dirs: self.allow_dirs.clone(),
         }
     }
 

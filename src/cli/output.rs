@@ -90,8 +90,9 @@ pub fn emit(
         color: Color::Never,
         fail_on,
     };
+    let guard = super::atomic::Guard::of(&gated.audit);
     for (file_format, path) in &outputs.files {
-        write_file(path, &(file_format.render)(gated, &plain))?;
+        write_file(path, &(file_format.render)(gated, &plain), &guard)?;
     }
     let style = Style {
         color: if format.color {
@@ -128,8 +129,8 @@ fn resolve_color(choice: ColorChoice) -> Color {
     }
 }
 
-fn write_file(path: &Path, text: &str) -> Result<(), Exit> {
-    super::atomic::write(path, text).map_err(|message| {
+fn write_file(path: &Path, text: &str, guard: &super::atomic::Guard) -> Result<(), Exit> {
+    super::atomic::write(path, text, guard).map_err(|message| {
         eprintln!("error: {message}\n  help: check the path given to the --*-output flag");
         Exit::Usage
     })

@@ -61,7 +61,8 @@ pub fn run(args: &ReportArgs) -> Exit {
     match &args.output {
         None => print!("{text}"),
         Some(path) => {
-            if let Err(message) = super::atomic::write(path, &text) {
+            let guard = super::atomic::Guard::of(&audit);
+            if let Err(message) = super::atomic::write(path, &text, &guard) {
                 eprintln!(
                     "error: {message}\n  help: choose a FILE in a folder that exists and is writable"
                 );

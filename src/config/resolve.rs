@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::Severity;
 use crate::load::discover::PROJECT_FILES;
 use crate::load::manifest::ProjectFile;
-use crate::load::{self, Loaded, read};
+use crate::load::read::Reader;
+use crate::load::{self, Loaded};
 use crate::source::{SourceId, Span, display_name};
 use crate::yaml;
 
@@ -48,22 +49,27 @@ pub struct Settings {
 }
 
 /// The first project file in `start` (a folder, or a file's folder) or above it, stopping at
-/// the repository root (the folder holding `.git`).
-pub fn find_upward(start: &Path) -> Option<PathBuf> {
-    let start = if start.is_file() {
-        start.parent().unwrap_or(Path::new("."))
-    } else {
+/// the folder reads are confined to: the repository root (the folder holding `.git`), or the
+/// scanned folder itself when it is in no repository. A file planted above the repository
+/// never applies.
+pub fn find_upward(start: &Path, reader: &Reader) -> Option<PathBuf> {
+    let start = load::canonical(start);
+    let start = if start.is_dir() {
         start
+    } else {
+        start.parent().map(Path::to_path_buf)?
     };
-    let mut dir = load::canonical(start);
+    let physical = reader.resolve(&start).ok()?;
+    let top = reader.root_of(&physical)?.to_path_buf();
+    let mut dir = physical;
     loop {
         for name in PROJECT_FILES {
             let candidate = dir.join(name);
-            if candidate.is_file() {
+            if reader.check_file(&candidate).is_ok() {
                 return Some(candidate);
             }
         }
-        if dir.join(".git").exists() || !dir.pop() {
+        if dir == top || !dir.pop() {
             return None;
         }
     }
@@ -81,8 +87,8 @@ impl Config {
         let mut errors = Vec::new();
         let file = match &settings.choice {
             Choice::Inputs | Choice::Off => None,
-            Choice::Discover => scanned.first().and_then(|p| find_upward(p)),
-            Choice::File(path) if path.is_file() => Some(path.clone()),
+            Choice::Discover => scanned.first().and_then(|p| find_upward(p, &loaded.reader)),
+            Choice::File(path) if path.exists() => Some(path.clone()),
             Choice::File(path) => {
                 return Err(vec![ConfigError {
                     message: format!("configuration file `{}` does not exist", path.display()),
@@ -200,8 +206,10 @@ fn read_config_file(
     let source = match loaded.paths.get(&key) {
         Some(&id) => id,
         None => {
-            let text = read::read_text(path, read::DEFAULT_MAX_FILE_BYTES).map_err(|problem| {
-                ConfigError {
+            let text = loaded
+                .reader
+                .read_named(path)
+                .map_err(|problem| ConfigError {
                     message: format!(
                         "cannot read configuration file `{}`: {}",
                         display_name(path),
@@ -209,8 +217,7 @@ fn read_config_file(
                     ),
                     span: None,
                     help: Some(problem.help().to_owned()),
-                }
-            })?;
+                })?;
             loaded
                 .sources
                 .add(display_name(path), path.to_path_buf(), text.into())

@@ -14,7 +14,8 @@ use super::compose::{self, ComposeProject};
 use super::discover::{self, Candidate, Kind};
 use super::interpolate::{self, Problem};
 use super::kube::Kube;
-use super::{Loader, appconfig, canonical, read};
+use super::read::ReadProblem;
+use super::{Loader, Reference, appconfig, canonical};
 
 #[derive(Debug, Clone, Default)]
 pub struct Imports {
@@ -101,10 +102,28 @@ impl Loader {
                     .filter_map(|c| group.iter().position(|(_, p, _)| canonical(p) == *c))
                     .collect()
             };
-            let vars = std::fs::read_to_string(dir.join(".env"))
-                .map(|t| interpolate::parse_dotenv(&t))
-                .unwrap_or_default();
             let sources: Vec<SourceId> = order.iter().map(|&i| group[i].0).collect();
+            let vars = match self.loaded.reader.read_text(&dir.join(".env")) {
+                Ok(text) => interpolate::parse_dotenv(&text),
+                Err(ReadProblem::NotFound) => Default::default(),
+                Err(problem) => {
+                    let at = sources.first().map_or(group[0].0, |&id| id);
+                    self.loaded.findings.push(
+                        Finding::new(
+                            INVALID_INPUT,
+                            format!(
+                                "`{}` was not read: {}",
+                                display_name(&dir.join(".env")),
+                                problem.message()
+                            ),
+                        )
+                        .at(Span::file_start(at))
+                        .label("its variables are interpolated here")
+                        .help(problem.help()),
+                    );
+                    Default::default()
+                }
+            };
             let mut picked: Vec<Option<compose::ComposeFile>> = group
                 .iter_mut()
                 .map(|(_, _, f)| Some(std::mem::take(f)))
@@ -202,12 +221,12 @@ impl Loader {
                 continue;
             }
             let path = dir.join(written);
-            match read::read_text(&path, self.max_file_bytes) {
+            match self.loaded.reader.read_text(&path) {
                 Ok(text) => {
                     let id = self.loaded.sources.add(
                         display_name(&path),
                         path.clone(),
-                        text.clone().into(),
+                        super::secrets::masked_env(&text).into(),
                     );
                     let entries = interpolate::dotenv_entries(&text)
                         .into_iter()
@@ -216,15 +235,19 @@ impl Loader {
                     out.insert(written.clone(), entries);
                 }
                 Err(problem) => {
+                    let help = match problem {
+                        ReadProblem::NotFound => {
+                            "fix the path (it is relative to the compose file) or create the file"
+                        }
+                        ref other => other.help(),
+                    };
                     self.loaded.findings.push(
                         Finding::new(
                             INVALID_INPUT,
-                            format!("env_file `{written}`: {}", problem.message()),
+                            format!("env_file `{written}` was not read: {}", problem.message()),
                         )
                         .at(*span)
-                        .help(
-                            "fix the path (it is relative to the compose file) or create the file",
-                        ),
+                        .help(help),
                     );
                     out.insert(written.clone(), Vec::new());
                 }
@@ -259,30 +282,20 @@ impl Loader {
                     }
                     Some(Definition::Reference(path, span)) => {
                         let full = file.dir.join(path);
-                        if !full.is_file() {
-                            self.loaded.findings.push(
-                                Finding::new(
-                                    INVALID_INPUT,
-                                    format!(
-                                        "API `{}` points at `{path}`, which does not exist",
-                                        entity.name
-                                    ),
-                                )
-                                .at(*span)
-                                .help("paths in `$text` are relative to the catalog file"),
-                            );
-                            continue;
-                        }
-                        if !self.loaded.paths.contains_key(&canonical(&full)) {
-                            let scan_root = full.parent().unwrap_or(Path::new(".")).to_path_buf();
-                            self.read_batch(
-                                vec![Candidate {
-                                    path: full.clone(),
-                                    scan_root,
-                                }],
-                                Some((kind, *span)),
-                            );
-                        }
+                        let reference = Reference {
+                            kind,
+                            span: *span,
+                            written: path.clone(),
+                            relative_to: "the catalog file's folder (`$text`)",
+                        };
+                        let scan_root = full.parent().unwrap_or(Path::new(".")).to_path_buf();
+                        self.read_batch(
+                            vec![Candidate {
+                                path: full.clone(),
+                                scan_root,
+                            }],
+                            Some(&reference),
+                        );
                         if let Some(&id) = self.loaded.paths.get(&canonical(&full)) {
                             file.definitions.insert(entity.name.clone(), id);
                         }

@@ -18,6 +18,7 @@ mod parse;
 mod projects;
 pub mod proto;
 pub mod read;
+pub mod secrets;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -29,7 +30,7 @@ use crate::diagnostics::catalog::INVALID_INPUT;
 use crate::source::{SourceId, Sources, Span, display_name};
 use discover::{Candidate, Excludes, Kind};
 use manifest::{ProjectFile, ServiceManifest};
-use read::ReadProblem;
+use read::{ReadProblem, Reader};
 
 /// What to read.
 #[derive(Debug, Clone, Default)]
@@ -39,6 +40,9 @@ pub struct LoadOptions {
     /// Compose files to merge, in order, as given on the command line (`--compose-file`);
     /// they replace the default base-plus-override of their folder.
     pub compose_files: Vec<PathBuf>,
+    /// Folders outside the scanned repositories that `include:`, `proto_roots:` and
+    /// references may read (`--allow-dir`).
+    pub allow_dirs: Vec<PathBuf>,
 }
 
 /// A service manifest, from its own file or from a project file's `services:`.
@@ -76,6 +80,9 @@ pub struct Loaded {
     pub unreadable_services: Vec<(String, Span)>,
     /// What was read from compose, Kubernetes, Backstage and application configuration files.
     pub imports: imports::Imports,
+    /// The confined reader every file went through; configuration and baseline files are read
+    /// with it too.
+    pub reader: Reader,
 }
 
 impl Loaded {
@@ -107,24 +114,30 @@ impl LoadError {
 
 /// Reads every input below `options.paths`.
 pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
-    for path in &options.paths {
+    for path in options.paths.iter().chain(&options.allow_dirs) {
         if !path.exists() {
             return Err(LoadError::PathNotFound(path.clone()));
         }
     }
+    let reader = Reader::new(&options.paths, &options.allow_dirs, options.max_file_bytes);
     let mut loader = Loader {
-        loaded: Loaded::default(),
-        max_file_bytes: options.max_file_bytes,
+        loaded: Loaded {
+            reader,
+            ..Loaded::default()
+        },
         proto_inputs: Vec::new(),
         proto_roots: Vec::new(),
         excludes: Excludes::default(),
         compose_files: Vec::new(),
+        unreadable: Vec::new(),
+        physical: BTreeMap::new(),
     };
-    let candidates: Vec<Candidate> = options
-        .paths
-        .iter()
-        .flat_map(|p| discover::walk(p))
-        .collect();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    for path in &options.paths {
+        let walk = discover::walk(path, &loader.loaded.reader);
+        candidates.extend(walk.files);
+        loader.unreadable.extend(walk.problems);
+    }
     let (projects, others): (Vec<_>, Vec<_>) = candidates.into_iter().partition(|c| {
         c.path
             .file_name()
@@ -136,6 +149,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     rest.append(&mut extra);
     rest.retain(|c| !loader.excludes.matches(&canonical(&c.path)));
     loader.read_batch(rest, None);
+    loader.report_unreadable();
     loader.load_references();
     let mut compose_files = options.compose_files.clone();
     compose_files.extend(loader.listed_compose_files());
@@ -175,12 +189,26 @@ pub fn canonical(path: &Path) -> PathBuf {
 
 struct Loader {
     loaded: Loaded,
-    max_file_bytes: u64,
     proto_inputs: Vec<proto::ProtoInput>,
     proto_roots: Vec<PathBuf>,
     excludes: Excludes,
     /// Compose files read, before they are grouped into projects and merged.
     compose_files: Vec<(SourceId, PathBuf, compose::ComposeFile)>,
+    /// Folders and ignore files the walks could not read.
+    unreadable: Vec<(PathBuf, ReadProblem)>,
+    /// Physical path of every file read, so a file reached twice is read once.
+    physical: BTreeMap<PathBuf, SourceId>,
+}
+
+/// A file a manifest, catalog or project file names, read as the kind it expects.
+#[derive(Debug, Clone)]
+struct Reference {
+    kind: Kind,
+    span: Span,
+    /// The path as written.
+    written: String,
+    /// Where relative paths start from, for the help of a missing file.
+    relative_to: &'static str,
 }
 
 /// A file read and parsed, before it is filed into [`Loaded`].
@@ -201,9 +229,9 @@ enum Parsed {
 
 impl Loader {
     /// Reads, classifies and parses a batch of files in parallel; files are filed in order.
-    /// `forced` is the kind a reference expects, for files named by a manifest.
-    fn read_batch(&mut self, candidates: Vec<Candidate>, forced: Option<(Kind, Span)>) {
-        let max = self.max_file_bytes;
+    /// `forced` is the reference that names the files, whose kind they are read as.
+    fn read_batch(&mut self, candidates: Vec<Candidate>, forced: Option<&Reference>) {
+        let reader = &self.loaded.reader;
         let fresh: Vec<(Candidate, PathBuf)> = candidates
             .into_iter()
             .filter_map(|c| {
@@ -211,24 +239,39 @@ impl Loader {
                 (!self.loaded.paths.contains_key(&key)).then_some((c, key))
             })
             .collect();
-        let texts: Vec<(Candidate, PathBuf, Result<String, ReadProblem>)> = fresh
+        type Read = (
+            Candidate,
+            PathBuf,
+            Option<PathBuf>,
+            Result<String, ReadProblem>,
+        );
+        let texts: Vec<Read> = fresh
             .into_par_iter()
-            .map(|(c, key)| {
-                let text = read::read_text(&c.path, max);
-                (c, key, text)
+            .map(|(c, key)| match reader.check_file(&c.path) {
+                Ok(physical) => {
+                    let text = reader.read_checked(&physical);
+                    (c, key, Some(physical), text)
+                }
+                Err(problem) => (c, key, None, Err(problem)),
             })
             .collect();
 
         let mut jobs: Vec<(SourceId, Kind, Candidate)> = Vec::new();
-        for (candidate, key, text) in texts {
+        for (candidate, key, physical, text) in texts {
             if self.loaded.paths.contains_key(&key) {
+                continue;
+            }
+            // A file reached twice (through a symbolic link inside the scanned folders) is
+            // read once.
+            if let Some(&id) = physical.as_ref().and_then(|p| self.physical.get(p)) {
+                self.loaded.paths.insert(key, id);
                 continue;
             }
             let name = display_name(&candidate.path);
             match text {
                 Ok(text) => {
                     let kind = forced
-                        .map(|(k, _)| k)
+                        .map(|r| r.kind)
                         .or_else(|| discover::sniff(&candidate.path, &text));
                     let Some(kind) = kind else {
                         if discover::is_template(&text) {
@@ -243,41 +286,12 @@ impl Loader {
                         .sources
                         .add(name, candidate.path.clone(), text.into());
                     self.loaded.paths.insert(key, id);
+                    if let Some(physical) = physical {
+                        self.physical.insert(physical, id);
+                    }
                     jobs.push((id, kind, candidate));
                 }
-                Err(problem) => {
-                    let (shown_text, offset) = match &problem {
-                        ReadProblem::NotUtf8 { offset, lossy } => (lossy.clone(), *offset as u32),
-                        _ => (String::new(), 0),
-                    };
-                    let ours = forced.is_some()
-                        || match &problem {
-                            ReadProblem::NotUtf8 { lossy, .. } => {
-                                discover::sniff(&candidate.path, lossy).is_some()
-                            }
-                            ReadProblem::TooLarge { .. } => {
-                                discover::sniff(&candidate.path, &parse::read_head(&candidate.path))
-                                    .is_some()
-                            }
-                            ReadProblem::Binary | ReadProblem::Io(_) => true,
-                        };
-                    if !ours {
-                        continue;
-                    }
-                    let id =
-                        self.loaded
-                            .sources
-                            .add(name, candidate.path.clone(), shown_text.into());
-                    self.loaded.paths.insert(key, id);
-                    self.loaded.broken.insert(id);
-                    let mut finding = Finding::new(INVALID_INPUT, problem.message())
-                        .at(Span::new(id, offset, 0))
-                        .help(problem.help());
-                    if let Some((_, reference)) = forced {
-                        finding = finding.related(reference, "referenced here");
-                    }
-                    self.loaded.findings.push(finding);
-                }
+                Err(problem) => self.unreadable_file(&candidate, key, problem, forced),
             }
         }
 
@@ -291,6 +305,117 @@ impl Loader {
             .collect();
         for (id, candidate, parsed) in parsed {
             self.file(id, candidate, parsed);
+        }
+    }
+
+    /// Reports a file that could not be read. A refused file named by a reference is
+    /// reported at the reference; a file found by the walk, or one read and found unusable,
+    /// at the file itself. Only files that look like inputs are reported.
+    fn unreadable_file(
+        &mut self,
+        candidate: &Candidate,
+        key: PathBuf,
+        problem: ReadProblem,
+        forced: Option<&Reference>,
+    ) {
+        let name = display_name(&candidate.path);
+        if let Some(reference) = forced.filter(|_| problem.is_refusal()) {
+            let finding = match &problem {
+                ReadProblem::NotFound => Finding::new(
+                    INVALID_INPUT,
+                    format!(
+                        "{} `{}` does not exist",
+                        reference.kind.describe(),
+                        reference.written
+                    ),
+                )
+                .label("no file at this path")
+                .help(format!(
+                    "paths are relative to {}; fix the path or add the file",
+                    reference.relative_to
+                )),
+                other => Finding::new(
+                    INVALID_INPUT,
+                    format!(
+                        "{} `{}` was not read: {}",
+                        reference.kind.describe(),
+                        reference.written,
+                        other.message()
+                    ),
+                )
+                .label("refused")
+                .help(other.help()),
+            };
+            self.loaded.findings.push(finding.at(reference.span));
+            return;
+        }
+        let (shown_text, offset) = match &problem {
+            ReadProblem::NotUtf8 { offset, lossy } => (lossy.clone(), *offset as u32),
+            _ => (String::new(), 0),
+        };
+        let ours = forced.is_some()
+            || match &problem {
+                ReadProblem::NotUtf8 { lossy, .. } => {
+                    discover::sniff(&candidate.path, lossy).is_some()
+                }
+                ReadProblem::TooLarge { .. } => {
+                    let head = self.loaded.reader.read_head(&candidate.path, 64 * 1024);
+                    discover::sniff(&candidate.path, &head).is_some()
+                }
+                _ => true,
+            };
+        if !ours {
+            return;
+        }
+        let id = self
+            .loaded
+            .sources
+            .add(name, candidate.path.clone(), shown_text.into());
+        self.loaded.paths.insert(key, id);
+        self.loaded.broken.insert(id);
+        let message = match &problem {
+            ReadProblem::Io(_) | ReadProblem::NotFound => problem.message(),
+            refused if refused.is_refusal() => {
+                format!("this file was not read: {}", refused.message())
+            }
+            other => other.message(),
+        };
+        let mut finding = Finding::new(INVALID_INPUT, message)
+            .at(Span::new(id, offset, 0))
+            .help(problem.help());
+        if let Some(reference) = forced {
+            finding = finding.related(reference.span, "referenced here");
+        }
+        self.loaded.findings.push(finding);
+    }
+
+    /// Reports the folders and ignore files the walks could not read, except excluded ones.
+    fn report_unreadable(&mut self) {
+        for (path, problem) in std::mem::take(&mut self.unreadable) {
+            if self.excludes.matches(&canonical(&path)) {
+                continue;
+            }
+            let what = if path.is_dir() { "folder" } else { "file" };
+            let id = self
+                .loaded
+                .sources
+                .add(display_name(&path), path.clone(), "".into());
+            let message = match &problem {
+                ReadProblem::Io(err) => {
+                    format!("cannot read this {what}, so nothing below it was scanned: {err}")
+                }
+                other => format!("this {what} was not read: {}", other.message()),
+            };
+            self.loaded.findings.push(
+                Finding::new(INVALID_INPUT, message)
+                    .at(Span::file_start(id))
+                    .help(match problem {
+                        ReadProblem::Io(_) => {
+                            "give commaudit read access to it, or exclude it with `exclude:` in commaudit.yaml"
+                        }
+                        other => other.help(),
+                    }),
+            );
         }
     }
 
@@ -368,7 +493,7 @@ impl Loader {
             &self.proto_inputs,
             &roots,
             &mut self.loaded.sources,
-            self.max_file_bytes,
+            &self.loaded.reader,
             &mut findings,
         );
         for f in &findings {

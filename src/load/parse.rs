@@ -1,8 +1,6 @@
 //! Parsing one file as the format it was classified as, and the small text helpers the loader
 //! needs for files that do not parse.
 
-use std::path::Path;
-
 use crate::diagnostics::Finding;
 use crate::diagnostics::catalog::INVALID_INPUT;
 use crate::source::{SourceId, Sources, Span};
@@ -106,15 +104,4 @@ pub(super) fn declared_service_name(text: &str) -> Option<(String, u32)> {
         offset += line.len();
     }
     None
-}
-
-/// The first 64 KiB of a file, for sniffing files too large to read whole.
-pub(super) fn read_head(path: &Path) -> String {
-    use std::io::Read;
-    let mut buf = vec![0; 64 * 1024];
-    let n = std::fs::File::open(path)
-        .and_then(|mut f| f.read(&mut buf))
-        .unwrap_or(0);
-    buf.truncate(n);
-    String::from_utf8_lossy(&buf).into_owned()
 }

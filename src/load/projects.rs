@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Finding;
 use crate::diagnostics::catalog::INVALID_INPUT;
-use crate::source::Span;
 
 use super::discover::{self, Candidate, Kind};
-use super::{Loader, ManifestInput, canonical};
+use super::read::ReadProblem;
+use super::{Loader, ManifestInput, Reference, canonical};
 
 impl Loader {
     /// Files the project files' settings: proto roots, excludes, included paths and inline
@@ -46,32 +46,28 @@ impl Loader {
             }
             for root in &project.file.proto_roots {
                 let path = project.dir.join(&root.value);
-                if path.is_dir() {
-                    self.proto_roots.push(path);
-                } else {
-                    self.loaded.findings.push(
-                        Finding::new(
-                            INVALID_INPUT,
-                            format!("proto root `{}` is not a folder", root.value),
-                        )
-                        .at(root.span(source))
-                        .help("give a folder relative to commaudit.yaml"),
-                    );
+                match self.loaded.reader.resolve_dir(&path) {
+                    Ok(_) => self.proto_roots.push(path),
+                    Err(problem) => self.loaded.findings.push(
+                        folder_problem("proto root", &root.value, &problem).at(root.span(source)),
+                    ),
                 }
             }
             for include in &project.file.include {
                 let path = project.dir.join(&include.value);
-                if path.exists() {
-                    extra.extend(discover::walk(&path));
-                } else {
-                    self.loaded.findings.push(
-                        Finding::new(
-                            INVALID_INPUT,
-                            format!("included path `{}` does not exist", include.value),
-                        )
-                        .at(include.span(source))
-                        .help("give a file or folder relative to commaudit.yaml"),
-                    );
+                let found = match self.loaded.reader.resolve(&path) {
+                    Ok(_) => Ok(discover::walk(&path, &self.loaded.reader)),
+                    Err(problem) => Err(problem),
+                };
+                match found {
+                    Ok(walk) => {
+                        extra.extend(walk.files);
+                        self.unreadable.extend(walk.problems);
+                    }
+                    Err(problem) => self.loaded.findings.push(
+                        folder_problem("included path", &include.value, &problem)
+                            .at(include.span(source)),
+                    ),
                 }
             }
             for service in &project.file.services {
@@ -102,7 +98,7 @@ impl Loader {
 
     /// Loads the files that manifests name (specs and protos), reporting missing ones.
     pub(super) fn load_references(&mut self) {
-        let mut wanted: Vec<(PathBuf, Kind, Span, String)> = Vec::new();
+        let mut wanted: Vec<(PathBuf, Reference)> = Vec::new();
         for input in &self.loaded.manifests {
             let Some(provides) = &input.manifest.provides else {
                 continue;
@@ -121,32 +117,55 @@ impl Loader {
             for (kind, path) in refs {
                 wanted.push((
                     input.dir.join(&path.value),
-                    kind,
-                    path.span(input.source),
-                    path.value.clone(),
+                    Reference {
+                        kind,
+                        span: path.span(input.source),
+                        written: path.value.clone(),
+                        relative_to: "the manifest's folder",
+                    },
                 ));
             }
         }
-        for (path, kind, span, written) in wanted {
-            if self.loaded.paths.contains_key(&canonical(&path)) {
-                continue;
-            }
-            if !path.is_file() {
-                self.loaded.findings.push(
-                    Finding::new(
-                        INVALID_INPUT,
-                        format!("{} `{written}` does not exist", kind.describe()),
-                    )
-                    .at(span)
-                    .label("no file at this path")
-                    .help(
-                        "paths are relative to the manifest's folder; fix the path or add the file",
-                    ),
-                );
-                continue;
-            }
+        for (path, reference) in wanted {
             let scan_root = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-            self.read_batch(vec![Candidate { path, scan_root }], Some((kind, span)));
+            self.read_batch(vec![Candidate { path, scan_root }], Some(&reference));
         }
+    }
+}
+
+/// A `proto_roots:` or `include:` entry that cannot be used: missing, not a folder, or
+/// outside the scanned repositories without `--allow-dir`.
+fn folder_problem(what: &str, written: &str, problem: &ReadProblem) -> Finding {
+    let finding = match problem {
+        ReadProblem::NotFound => Finding::new(
+            INVALID_INPUT,
+            if what == "proto root" {
+                format!("{what} `{written}` is not a folder")
+            } else {
+                format!("{what} `{written}` does not exist")
+            },
+        )
+        .help(if what == "proto root" {
+            "give a folder relative to commaudit.yaml"
+        } else {
+            "give a file or folder relative to commaudit.yaml"
+        }),
+        ReadProblem::Outside => Finding::new(
+            INVALID_INPUT,
+            format!("{what} `{written}` is outside the scanned folders, so it was not read"),
+        )
+        .help(format!(
+            "pass `--allow-dir {written}` (relative to commaudit.yaml's folder) to let commaudit read it, or move it into the repository"
+        )),
+        other => Finding::new(
+            INVALID_INPUT,
+            format!("{what} `{written}` was not read: {}", other.message()),
+        )
+        .help(other.help()),
+    };
+    if *problem == ReadProblem::NotFound {
+        finding
+    } else {
+        finding.label("refused")
     }
 }

@@ -18,6 +18,8 @@ use crate::diagnostics::Finding;
 use crate::diagnostics::catalog::INVALID_INPUT;
 use crate::source::{SourceId, Sources, Span};
 
+use super::read::{ReadProblem, Reader};
+
 /// A gRPC service declared in a .proto file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProtoService {
@@ -63,7 +65,7 @@ pub fn compile(
     inputs: &[ProtoInput],
     roots: &[PathBuf],
     sources: &mut Sources,
-    max_file_bytes: u64,
+    reader: &Reader,
     findings: &mut Vec<Finding>,
 ) -> Vec<ProtoService> {
     let imports = collect_imports(inputs, sources);
@@ -95,7 +97,7 @@ pub fn compile(
             .map(|(n, &id)| (n.clone(), (id, sources.get(id).text.to_string())))
             .collect(),
         roots: roots.to_vec(),
-        max_file_bytes,
+        reader: reader.clone(),
         read_from_roots: Vec::new(),
     }));
     let mut compiler = protox::Compiler::with_file_resolver(Resolver {
@@ -268,7 +270,7 @@ struct ResolverState {
     /// Discovered files by canonical name: their source and text.
     files: BTreeMap<String, (SourceId, String)>,
     roots: Vec<PathBuf>,
-    max_file_bytes: u64,
+    reader: Reader,
     /// Files read from `proto_roots` during compilation, to add to the sources.
     read_from_roots: Vec<(PathBuf, String)>,
 }
@@ -283,22 +285,25 @@ impl FileResolver for Resolver {
         if let Some((_, text)) = self.state.borrow().files.get(name) {
             return File::from_source(name, text);
         }
-        let roots = self.state.borrow().roots.clone();
+        let (roots, reader) = {
+            let state = self.state.borrow();
+            (state.roots.clone(), state.reader.clone())
+        };
         for root in roots {
             let path = root.join(name);
-            if path.is_file() {
-                let max = self.state.borrow().max_file_bytes;
-                let too_big = std::fs::metadata(&path).map(|m| m.len() > max);
-                if too_big.unwrap_or(false) {
+            match reader.read_text(&path) {
+                Ok(text) => {
+                    let file = File::from_source(name, &text)?;
+                    self.state.borrow_mut().read_from_roots.push((path, text));
+                    return Ok(file);
+                }
+                Err(ReadProblem::NotFound) => {}
+                Err(problem) => {
                     return Err(protox::Error::new(format!(
-                        "{} is larger than the {max}-byte limit",
-                        path.display()
+                        "import `{name}` was not read: {}",
+                        problem.message()
                     )));
                 }
-                let text = std::fs::read_to_string(&path).map_err(protox::Error::new)?;
-                let file = File::from_source(name, &text)?;
-                self.state.borrow_mut().read_from_roots.push((path, text));
-                return Ok(file);
             }
         }
         match self.google.open_file(name) {

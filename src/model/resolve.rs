@@ -39,6 +39,7 @@ pub fn build(loaded: Loaded) -> Resolved {
         broken,
         unreadable_services,
         imports,
+        reader: _,
     } = loaded;
     let mut r = Resolver {
         model: Model {

@@ -12,6 +12,7 @@ mod configuration;
 mod diff_base;
 mod examples;
 mod formats;
+mod hostile;
 mod imports;
 mod path_explosion;
 mod report;

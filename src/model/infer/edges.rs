@@ -141,7 +141,7 @@ fn add_setting(
         key,
         value,
         span,
-        evidence: format!("{what} {key}={value}"),
+        evidence: format!("{what} {key}"),
         protocol: None,
     };
     add_address_setting(units, protos, setting, out)
@@ -155,6 +155,7 @@ pub struct Setting<'a> {
     pub key: &'a str,
     pub value: &'a str,
     pub span: Span,
+    /// What declares it (`env ORDERS_URL`, `route /api/`); the address found is appended.
     pub evidence: String,
     /// The protocol the declaration names, which beats every guess.
     pub protocol: Option<Protocol>,
@@ -176,6 +177,10 @@ pub fn add_address_setting(
         span,
         ..
     } = setting;
+    // A secret that happens to look like `host:port` is neither an address nor shown.
+    if crate::load::secrets::looks_secret(key) {
+        return 0;
+    }
     let mut skipped = 0;
     for addr in address::parse(key, value) {
         if !addr.confirmed && !units.hosts.contains_key(&addr.host) {
@@ -187,7 +192,8 @@ pub fn add_address_setting(
             skipped += 1;
             continue;
         }
-        let evidence = setting.evidence.clone();
+        // Only the address is shown: credentials, paths and queries stay out of outputs.
+        let evidence = format!("{} -> {}", setting.evidence, addr.shown());
         let named = setting.protocol.clone();
         match lead(units, &addr, self_unit) {
             Lead::Nowhere => {}
@@ -237,7 +243,7 @@ pub fn add_address_setting(
                 out.findings.push(
                     Finding::new(
                         UNKNOWN_SERVICE,
-                        format!("`{from}` refers to `{}` in `{key}`, but nothing the scan read is named `{host}`", value.trim()),
+                        format!("`{from}` refers to `{}` in `{key}`, but nothing the scan read is named `{host}`", addr.shown()),
                     )
                     .at(span)
                     .label("unknown host")
@@ -395,7 +401,7 @@ fn add_topics(
                 subject: subject.to_owned(),
                 publish,
                 span: *span,
-                evidence: format!("{key}={value}"),
+                evidence: format!("{key}={subject}"),
             });
         }
     }

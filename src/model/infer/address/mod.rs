@@ -17,6 +17,23 @@ pub struct Address {
     pub confirmed: bool,
 }
 
+impl Address {
+    /// The address as it may be shown: scheme, host and port only. Credentials, the path and
+    /// the query are left out, so a finding or evidence never echoes a secret in a URL.
+    pub fn shown(&self) -> String {
+        let mut out = String::new();
+        if let Some(scheme) = &self.scheme {
+            out.push_str(scheme);
+            out.push_str("://");
+        }
+        out.push_str(&self.host);
+        if let Some(port) = self.port {
+            out.push_str(&format!(":{port}"));
+        }
+        out
+    }
+}
+
 /// Every address in `value`. `key` is the setting's name: a bare host with no port is
 /// confirmed only when the key says it holds one (`REDIS_HOST`, `DB_SERVER`, ...).
 pub fn parse(key: &str, value: &str) -> Vec<Address> {
