@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 /// layer do not use each other.
 const LAYERS: &[&[&str]] = &[
     // Leaf modules: shared infrastructure that knows no stage.
-    &["source", "suggest"],
+    &["source", "suggest", "id"],
     &["yaml"],
     &["diagnostics", "options"],
     // The stages, in pipeline order.

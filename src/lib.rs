@@ -15,9 +15,10 @@
 //! A module may use only modules of earlier layers (a test in `src/layering.rs` reads every
 //! `crate::` path and fails on a back-edge):
 //!
-//! 1. leaf modules, shared infrastructure that knows no stage: [`source`] and [`suggest`],
-//!    then [`yaml`] (the span-carrying YAML layer), then [`diagnostics`] (rule IDs,
-//!    severities, findings, the rule catalogue);
+//! 1. leaf modules, shared infrastructure that knows no stage: [`source`], [`suggest`] and
+//!    [`id`] (the identity newtypes of model items), then [`yaml`] (the span-carrying YAML
+//!    layer), then [`diagnostics`] (rule IDs, severities, findings and their typed subjects, the
+//!    rule catalogue) and [`options`] (typed, range-checked settings);
 //! 2. [`load`]: read and parse each input format;
 //! 3. [`model`]: resolve names across files;
 //! 4. [`graph`]: the graph and the measures over it;
@@ -38,6 +39,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod gate;
 pub mod graph;
+pub mod id;
 pub mod load;
 pub mod model;
 pub mod options;

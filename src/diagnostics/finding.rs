@@ -7,6 +7,8 @@ use serde::Serialize;
 
 use crate::source::{Sources, Span};
 
+use super::{Item, Subject};
+
 /// A stable rule ID such as `CA101`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
@@ -72,7 +74,11 @@ pub struct Finding {
     /// A short label drawn under the primary span.
     pub label: Option<String>,
     pub related: Vec<Related>,
-    /// Services the finding is about, in the order they matter (caller first).
+    /// What the finding is about, by ID: its identity, from which the CI gate derives its
+    /// fingerprint.
+    pub subject: Subject,
+    /// Services the finding is about, by name, in the order they matter (caller first): shown
+    /// in machine formats and matched by suppressions.
     pub services: Vec<String>,
     pub operation: Option<String>,
     /// What to do, imperative.
@@ -89,6 +95,7 @@ impl Finding {
             span: None,
             label: None,
             related: Vec::new(),
+            subject: Subject::Unset,
             services: Vec::new(),
             operation: None,
             help: None,
@@ -112,6 +119,18 @@ impl Finding {
 
     pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
+        self
+    }
+
+    /// Adds an item to what the finding is about.
+    pub fn about(mut self, item: Item) -> Self {
+        self.subject.push(item);
+        self
+    }
+
+    /// Says what the finding is about, replacing what was said.
+    pub fn subject(mut self, subject: Subject) -> Self {
+        self.subject = subject;
         self
     }
 

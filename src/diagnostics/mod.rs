@@ -1,9 +1,11 @@
 //! Leaf module, diagnostics: what every stage reports and every output prints. Rule IDs,
-//! severities, findings with their related locations, tallies, and the rule catalogue (each
-//! rule's metadata and documentation from `rules/<ID>.yaml`). It depends on no stage, so
+//! severities, findings with their typed subject and related locations, tallies, and the rule
+//! catalogue (each rule's metadata and documentation from `rules/<ID>.yaml`). It depends on no stage, so
 //! loading, model building, the checks and the gate can all emit findings.
 
 pub mod catalog;
 mod finding;
+mod subject;
 
 pub use finding::{Finding, Related, RuleId, Severity, Tally, order_key, sort_findings};
+pub use subject::{Item, Subject};

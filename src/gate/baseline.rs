@@ -9,16 +9,17 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::diagnostics::Finding;
 use crate::diagnostics::catalog::STALE_BASELINE_ENTRY;
+use crate::diagnostics::{Finding, Item};
 use crate::source::{SourceId, Span};
 use crate::yaml::{self, Node, Value};
 
 /// The file name `scan` looks for and `baseline` writes.
 pub const FILE_NAME: &str = ".commaudit-baseline.json";
 
-/// Version of the file's shape.
-pub const VERSION: i64 = 1;
+/// Version of the file's shape and of its fingerprints' recipe: 2 since fingerprints come
+/// from findings' typed subjects.
+pub const VERSION: i64 = 2;
 
 /// One known finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -117,6 +118,14 @@ impl Baseline {
         }
         match root.get("version").and_then(Node::as_i64) {
             Some(VERSION) => {}
+            Some(1) => {
+                return Err(fail(
+                    root.get("version").map_or(root.pos, |n| n.pos),
+                    "the baseline has `\"version\": 1`: its fingerprints were computed by an \
+                     earlier commaudit and match nothing now"
+                        .into(),
+                ));
+            }
             _ => {
                 return Err(fail(
                     root.get("version").map_or(root.pos, |n| n.pos),
@@ -231,9 +240,9 @@ fn stale(entry: &Entry) -> Finding {
         finding = finding.operation(op.clone());
     }
     if let Some(span) = entry.span {
-        finding = finding.at(span);
+        finding = finding.at(span).about(Item::File(span.source));
     }
-    finding
+    finding.about(Item::Key(format!("baseline entry {}", entry.fingerprint)))
 }
 
 fn sort(entries: &mut [Entry]) {

@@ -1,37 +1,105 @@
 //! Stable fingerprints: what makes a finding the same finding from one commit to the next.
 //!
-//! A fingerprint hashes the rule, the services and the operation a finding is about, never a
-//! line or column, so an edit elsewhere in a file does not make a known finding look new. A
-//! finding about no service (an unreadable file) is told apart by its file, relative to the
-//! repository, and its message. Two findings that still share a key get `-2`, `-3`, ... in the
-//! order findings are sorted.
+//! A fingerprint hashes the rule and the stable keys of what the finding is about (its typed
+//! subject): a service's name, a call's caller, callee, protocol and operation, a channel's
+//! broker and subject, a file's path relative to the repository, a setting's key. Never a line,
+//! a message or a position in a list, so an edit elsewhere does not make a known finding look
+//! new, and fixing one finding never changes another's fingerprint. A group's fingerprint comes
+//! from its cause alone, so members can join or leave it.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::diagnostics::Finding;
+use crate::diagnostics::{Finding, Item};
 use crate::load::canonical;
+use crate::model::{ChannelId, Model};
 use crate::source::{SourceId, Sources};
 
 /// The text a finding's fingerprint is computed from.
-fn key(finding: &Finding, sources: &Sources, root: &Path) -> String {
-    let mut key = format!(
-        "{}\u{1f}{}\u{1f}{}",
-        finding.rule,
-        finding.services.join("\u{1e}"),
-        finding.operation.as_deref().unwrap_or("")
-    );
-    if finding.services.is_empty() && finding.operation.is_none() {
+fn key(finding: &Finding, model: &Model, sources: &Sources, root: &Path) -> String {
+    let mut key = finding.rule.0.to_owned();
+    let identity = finding.subject.identity();
+    for item in identity {
+        key.push('\u{1f}');
+        key.push_str(&item_key(item, model, sources, root));
+    }
+    if identity.is_empty() {
+        // A finding that does not say what it is about (a test keeps every rule from doing
+        // this) is told apart by its file and message.
         let file = finding
             .span
             .map(|s| relative_path(sources, s.source, root))
             .unwrap_or_default();
-        key.push('\u{1f}');
-        key.push_str(&file);
-        key.push('\u{1f}');
-        key.push_str(&finding.message);
+        key.push_str(&format!("\u{1f}{file}\u{1f}{}", finding.message));
     }
     key
+}
+
+/// The stable key of one item: names, never indexes.
+fn item_key(item: &Item, model: &Model, sources: &Sources, root: &Path) -> String {
+    let service = |id: crate::model::ServiceId| {
+        model
+            .services
+            .get(id.index())
+            .map_or("?", |s| s.name.as_str())
+    };
+    let channel = |id: ChannelId| {
+        model.channels.get(id.index()).map_or_else(
+            || "?".to_owned(),
+            |c| {
+                let broker = model.brokers.get(c.broker.index()).map_or("?", |b| &b.name);
+                format!("{broker}/{}", c.subject)
+            },
+        )
+    };
+    match item {
+        Item::Service(id) => format!("service {}", service(*id)),
+        Item::Call(id) => model.calls.get(id.index()).map_or_else(
+            || "call ?".to_owned(),
+            |c| {
+                let op = c.operation.as_ref().map_or("", |o| o.name.as_str());
+                // The operation as written, when it is not its canonical name: two calls that
+                // name one operation two ways (`getStock`, `GET /stock/{sku}`) stay apart.
+                let written = c
+                    .operation_span
+                    .and_then(|s| text_at(sources, s))
+                    .filter(|w| *w != op)
+                    .unwrap_or("");
+                format!(
+                    "call {} -> {} {} {op} {written}",
+                    service(c.from),
+                    service(c.to),
+                    c.protocol
+                )
+            },
+        ),
+        Item::Publication(id) => model.publications.get(id.index()).map_or_else(
+            || "publication ?".to_owned(),
+            |p| format!("publication {} {}", service(p.service), channel(p.channel)),
+        ),
+        Item::Subscription(id) => model.subscriptions.get(id.index()).map_or_else(
+            || "subscription ?".to_owned(),
+            |s| format!("subscription {} {}", service(s.service), channel(s.channel)),
+        ),
+        Item::Channel(id) => format!("channel {}", channel(*id)),
+        Item::Broker(id) => format!(
+            "broker {}",
+            model.brokers.get(id.index()).map_or("?", |b| &b.name)
+        ),
+        Item::Datastore(id) => format!(
+            "datastore {}",
+            model.datastores.get(id.index()).map_or("?", |d| &d.name)
+        ),
+        Item::File(id) => format!("file {}", relative_path(sources, *id, root)),
+        Item::Name(name) => format!("name {name}"),
+        Item::Key(key) => format!("key {key}"),
+    }
+}
+
+/// The text a span covers, without surrounding quotes.
+fn text_at(sources: &Sources, span: crate::source::Span) -> Option<&str> {
+    let (start, len) = (span.offset as usize, span.len as usize);
+    let text = sources.get(span.source).text.get(start..start + len)?;
+    Some(text.trim().trim_matches(['"', '\'']).trim())
 }
 
 /// 64-bit FNV-1a: tiny, fast, and the same on every platform and Rust version.
@@ -44,17 +112,16 @@ fn fnv1a(text: &str) -> u64 {
     hash
 }
 
-/// Fingerprints of `findings`, in their order; findings must already be sorted.
-pub fn assign(findings: &[Finding], sources: &Sources, root: &Path) -> Vec<String> {
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+/// One finding's fingerprint: 16 hex digits.
+pub fn of(finding: &Finding, model: &Model, sources: &Sources, root: &Path) -> String {
+    format!("{:016x}", fnv1a(&key(finding, model, sources, root)))
+}
+
+/// Fingerprints of `findings`, in their order.
+pub fn assign(findings: &[Finding], model: &Model, sources: &Sources, root: &Path) -> Vec<String> {
     findings
         .iter()
-        .map(|f| {
-            let base = format!("{:016x}", fnv1a(&key(f, sources, root)));
-            let n = seen.entry(base.clone()).or_insert(0);
-            *n += 1;
-            if *n == 1 { base } else { format!("{base}-{n}") }
-        })
+        .map(|f| of(f, model, sources, root))
         .collect()
 }
 
@@ -76,7 +143,8 @@ pub fn relative_path(sources: &Sources, id: SourceId, root: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostics::RuleId;
+    use crate::diagnostics::{RuleId, Subject};
+    use crate::model::{Call, Protocol, Provenance, Service, ServiceId};
     use crate::source::Span;
 
     fn sources() -> Sources {
@@ -85,37 +153,114 @@ mod tests {
         s
     }
 
+    fn model(names: &[&str]) -> Model {
+        let mut model = Model::default();
+        for name in names {
+            model
+                .services
+                .push(Service::named(*name, Span::new(SourceId(0), 0, 0)));
+        }
+        for (from, to) in [(0, 1), (0, 2)] {
+            model.calls.push(Call {
+                from: ServiceId(from),
+                to: ServiceId(to),
+                protocol: Protocol::Http,
+                operation: None,
+                needs_response: Some(true),
+                timeout_ms: None,
+                retries: None,
+                circuit_breaker: false,
+                fallback: false,
+                rps: None,
+                payload_bytes: None,
+                poll_interval_ms: None,
+                span: Span::new(SourceId(0), 0, 0),
+                operation_span: None,
+                provenance: Provenance::manifest(),
+            });
+        }
+        model
+    }
+
+    const ROOT: &str = "/nowhere";
+
     #[test]
-    fn lines_do_not_matter_but_services_do() {
-        let s = sources();
-        let at = |offset| {
-            Finding::new(RuleId("CA301"), "m")
+    fn lines_and_messages_do_not_matter_but_subjects_do() {
+        let (s, m) = (sources(), model(&["a", "b", "c"]));
+        let at = |offset, message: &str| {
+            Finding::new(RuleId("CA301"), message)
                 .at(Span::new(SourceId(0), offset, 1))
-                .services(["a", "b"])
-                .operation("POST /x")
+                .about(Item::Call(crate::model::CallId(0)))
         };
-        let root = Path::new("/nowhere");
-        let first = assign(&[at(0)], &s, root);
-        assert_eq!(first, assign(&[at(4)], &s, root));
-        assert_eq!(first[0].len(), 16);
-        let other = assign(&[at(0).services(["c"])], &s, root);
-        assert_ne!(first, other);
+        let first = of(&at(0, "one wording"), &m, &s, Path::new(ROOT));
+        assert_eq!(first, of(&at(4, "another"), &m, &s, Path::new(ROOT)));
+        assert_eq!(first.len(), 16);
+        let other =
+            Finding::new(RuleId("CA301"), "one wording").about(Item::Call(crate::model::CallId(1)));
+        assert_ne!(first, of(&other, &m, &s, Path::new(ROOT)));
     }
 
     #[test]
-    fn repeated_keys_are_numbered() {
-        let s = sources();
-        let f = Finding::new(RuleId("CA107"), "m").services(["a", "b"]);
-        let fps = assign(&[f.clone(), f.clone(), f], &s, Path::new("/"));
-        assert!(fps[1].ends_with("-2") && fps[2].ends_with("-3"), "{fps:?}");
-        assert!(fps[1].starts_with(&fps[0]));
+    fn fixing_one_finding_leaves_the_others_alone() {
+        let (s, m) = (sources(), model(&["a", "b", "c"]));
+        let about =
+            |call| Finding::new(RuleId("CA402"), "m").about(Item::Call(crate::model::CallId(call)));
+        let both = assign(&[about(0), about(1)], &m, &s, Path::new(ROOT));
+        let one_fixed = assign(&[about(1)], &m, &s, Path::new(ROOT));
+        assert_ne!(both[0], both[1]);
+        assert_eq!(both[1], one_fixed[0], "no counter moves onto a sibling");
     }
 
     #[test]
-    fn findings_about_no_service_use_their_file_and_message() {
+    fn keys_are_names_not_indexes() {
         let s = sources();
-        let f = |m: &str| Finding::new(RuleId("CA001"), m).at(Span::new(SourceId(0), 0, 0));
-        let root = Path::new("/nowhere");
-        assert_ne!(assign(&[f("a")], &s, root), assign(&[f("b")], &s, root));
+        // The same service at another index, because another service sorts before it.
+        let (before, after) = (model(&["b", "c", "d"]), model(&["a", "b", "c"]));
+        let finding = |id| Finding::new(RuleId("CA103"), "m").about(Item::Service(ServiceId(id)));
+        assert_eq!(
+            of(&finding(0), &before, &s, Path::new(ROOT)),
+            of(&finding(1), &after, &s, Path::new(ROOT))
+        );
+    }
+
+    #[test]
+    fn a_group_keeps_its_fingerprint_when_members_join() {
+        let (s, m) = (sources(), model(&["a", "b", "c"]));
+        let group = |members: &[u32]| {
+            Finding::new(RuleId("CA006"), "m").subject(Subject::group(
+                vec![Item::Name("$DB_HOST".into())],
+                members
+                    .iter()
+                    .map(|&i| Item::Service(ServiceId(i)))
+                    .collect(),
+            ))
+        };
+        assert_eq!(
+            of(&group(&[0, 1]), &m, &s, Path::new(ROOT)),
+            of(&group(&[0, 1, 2]), &m, &s, Path::new(ROOT))
+        );
+        let other_cause = Finding::new(RuleId("CA006"), "m").subject(Subject::group(
+            vec![Item::Name("$CACHE_HOST".into())],
+            vec![Item::Service(ServiceId(0))],
+        ));
+        assert_ne!(
+            of(&group(&[0]), &m, &s, Path::new(ROOT)),
+            of(&other_cause, &m, &s, Path::new(ROOT))
+        );
+    }
+
+    #[test]
+    fn findings_about_a_file_use_its_path() {
+        let (s, m) = (sources(), model(&[]));
+        let f = |key: &str| {
+            Finding::new(RuleId("CA001"), "m")
+                .at(Span::new(SourceId(0), 0, 0))
+                .about(Item::File(SourceId(0)))
+                .about(Item::Key(key.into()))
+        };
+        assert_ne!(
+            of(&f("invalid .proto"), &m, &s, Path::new(ROOT)),
+            of(&f("unreadable"), &m, &s, Path::new(ROOT))
+        );
     }
 }

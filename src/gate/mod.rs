@@ -91,7 +91,8 @@ pub fn apply(audit: Audit, options: &Options) -> Gated {
     findings.extend(configured(applied.meta, &audit.config));
     sort_findings(&mut findings, &audit.sources);
     findings.dedup();
-    let mut fingerprints = fingerprint::assign(&findings, &audit.sources, options.root);
+    let mut fingerprints =
+        fingerprint::assign(&findings, &audit.model, &audit.sources, options.root);
     let mut baselined = 0;
     if let Some(baseline) = options.baseline {
         let config = &audit.config;
@@ -100,7 +101,7 @@ pub fn apply(audit: Audit, options: &Options) -> Gated {
         findings = result.kept;
         fingerprints = result.fingerprints;
         let stale = configured(result.stale, &audit.config);
-        let stale_fps = fingerprint::assign(&stale, &audit.sources, options.root);
+        let stale_fps = fingerprint::assign(&stale, &audit.model, &audit.sources, options.root);
         findings.extend(stale);
         fingerprints.extend(stale_fps);
         (findings, fingerprints) = sorted_pairs(findings, fingerprints, &audit.sources);

@@ -6,8 +6,8 @@
 use crate::config::date::Date;
 use crate::config::select::RulePattern;
 use crate::config::{Config, Ignore};
-use crate::diagnostics::Finding;
 use crate::diagnostics::catalog::{EXPIRED_SUPPRESSION, UNUSED_SUPPRESSION};
+use crate::diagnostics::{Finding, Item};
 use crate::source::Span;
 
 /// One accepted exception.
@@ -184,6 +184,8 @@ pub fn apply(
                     ),
                 )
                 .at(s.span)
+                .about(Item::File(s.span.source))
+                .about(Item::Key(format!("suppression of {rules} for {}", s.describe())))
                 .label("expired")
                 .help("fix the finding it was hiding and delete the suppression, or set a new date and say why in the reason"),
             );
@@ -207,6 +209,12 @@ pub fn apply(
                     ),
                 )
                 .at(s.span)
+                .about(Item::File(s.span.source))
+                .about(Item::Key(format!(
+                    "suppression of {} for {}",
+                    names(s.rules.iter()),
+                    s.describe()
+                )))
                 .label("matches nothing")
                 .help("delete the suppression, or move it directly above the item it is meant for"),
             );

@@ -5,8 +5,8 @@
 //! `subscribe` operation means the owner *sends* on it, `publish` means the owner *receives*.
 //! Both versions are turned into plain send/receive here so nothing downstream has to care.
 
-use crate::diagnostics::Finding;
 use crate::diagnostics::catalog::INVALID_INPUT;
+use crate::diagnostics::{Finding, Item};
 use crate::source::{SourceId, Span};
 
 use crate::yaml::Node;
@@ -70,11 +70,15 @@ pub struct AsyncReply {
 /// Reads an AsyncAPI document from its parsed tree; structural problems become CA001 findings.
 pub fn read(source: SourceId, root: &Node) -> Result<AsyncApiDoc, Vec<Finding>> {
     let problem = |node: &Node, message: String, help: &str| {
+        // A structural problem is named by what it says is wrong.
+        let about = Item::Key(message.clone());
         Finding::new(
             INVALID_INPUT,
             format!("invalid AsyncAPI document: {message}"),
         )
         .at(node.pos.span(source))
+        .about(Item::File(source))
+        .about(about)
         .help(help.to_owned())
     };
     if !root.is_map() {

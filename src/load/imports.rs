@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::Finding;
 use crate::diagnostics::catalog::{INVALID_INPUT, UNRESOLVED_VARIABLE};
+use crate::diagnostics::{Finding, Item};
 use crate::source::{SourceId, Span, display_name};
 
 use super::backstage::{self, Definition};
@@ -118,6 +118,8 @@ impl Loader {
                             ),
                         )
                         .at(Span::file_start(at))
+                        .about(Item::File(at))
+                        .about(Item::Key("unreadable .env".into()))
                         .label("its variables are interpolated here")
                         .help(problem.help()),
                     );
@@ -132,6 +134,12 @@ impl Loader {
             let env_files = self.read_env_files(&dir, &merged);
             let (project, problems) = compose::resolve(&dir, sources, merged, &vars, &env_files);
             for u in problems {
+                let key = match &u.problem {
+                    Problem::Unset(name)
+                    | Problem::Required(name, _)
+                    | Problem::NotInDotenv(name) => format!("${name}"),
+                    Problem::Unclosed => "unclosed ${".to_owned(),
+                };
                 let (message, help) = match &u.problem {
                     Problem::Unset(name) => (
                         format!(
@@ -166,6 +174,8 @@ impl Loader {
                 self.loaded.findings.push(
                     Finding::new(UNRESOLVED_VARIABLE, message)
                         .at(u.span)
+                        .about(Item::Name(u.service.clone()))
+                        .about(Item::Key(key))
                         .service(u.service)
                         .help(help),
                 );
@@ -247,6 +257,9 @@ impl Loader {
                             format!("env_file `{written}` was not read: {}", problem.message()),
                         )
                         .at(*span)
+                        .about(Item::File(span.source))
+                        .about(Item::Key("env_file".into()))
+                        .about(Item::Name(written.clone()))
                         .help(help),
                     );
                     out.insert(written.clone(), Vec::new());

@@ -25,8 +25,8 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diagnostics::Finding;
 use crate::diagnostics::catalog::INVALID_INPUT;
+use crate::diagnostics::{Finding, Item};
 use crate::source::{SourceId, Sources, Span, display_name};
 use discover::{Candidate, Excludes, Kind};
 use manifest::{ProjectFile, ServiceManifest};
@@ -346,7 +346,13 @@ impl Loader {
                 .label("refused")
                 .help(other.help()),
             };
-            self.loaded.findings.push(finding.at(reference.span));
+            self.loaded.findings.push(
+                finding
+                    .at(reference.span)
+                    .about(Item::File(reference.span.source))
+                    .about(Item::Key(reference.kind.describe().to_owned()))
+                    .about(Item::Name(reference.written.clone())),
+            );
             return;
         }
         let (shown_text, offset) = match &problem {
@@ -382,6 +388,8 @@ impl Loader {
         };
         let mut finding = Finding::new(INVALID_INPUT, message)
             .at(Span::new(id, offset, 0))
+            .about(Item::File(id))
+            .about(Item::Key("unreadable".into()))
             .help(problem.help());
         if let Some(reference) = forced {
             finding = finding.related(reference.span, "referenced here");
@@ -409,6 +417,8 @@ impl Loader {
             self.loaded.findings.push(
                 Finding::new(INVALID_INPUT, message)
                     .at(Span::file_start(id))
+                    .about(Item::File(id))
+                    .about(Item::Key(format!("unreadable {what}")))
                     .help(match problem {
                         ReadProblem::Io(_) => {
                             "give commaudit read access to it, or exclude it with `exclude:` in commaudit.yaml"

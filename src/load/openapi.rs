@@ -2,8 +2,8 @@
 //! (method, path, operationId), each with its line. Schemas are not read: commaudit needs to know
 //! which operations exist, not what they carry.
 
-use crate::diagnostics::Finding;
 use crate::diagnostics::catalog::INVALID_INPUT;
+use crate::diagnostics::{Finding, Item};
 use crate::source::{SourceId, Span};
 
 use crate::yaml::Node;
@@ -54,11 +54,15 @@ const METHODS: [&str; 8] = [
 pub fn read(source: SourceId, root: &Node) -> Result<OpenApiDoc, Vec<Finding>> {
     let at = |node: &Node| node.pos.span(source);
     let problem = |node: &Node, message: String, help: &str| {
+        // A structural problem is named by what it says is wrong.
+        let about = Item::Key(message.clone());
         Finding::new(
             INVALID_INPUT,
             format!("invalid OpenAPI document: {message}"),
         )
         .at(at(node))
+        .about(Item::File(source))
+        .about(about)
         .help(help.to_owned())
     };
     if !root.is_map() {
@@ -158,6 +162,9 @@ pub fn read(source: SourceId, root: &Node) -> Result<OpenApiDoc, Vec<Finding>> {
                             ),
                         )
                         .at(path_key.pos.span(source))
+                        .about(Item::File(source))
+                        .about(Item::Key("path".into()))
+                        .about(Item::Name(path_key.name.clone()))
                         .help("write paths as `/resource/{id}`"),
                     );
                     continue;
@@ -243,6 +250,10 @@ pub fn read(source: SourceId, root: &Node) -> Result<OpenApiDoc, Vec<Finding>> {
                         ),
                     )
                     .at(op.span)
+                    .about(Item::File(source))
+                    .about(Item::Key("operationId".into()))
+                    .about(Item::Name(id.to_owned()))
+                    .about(Item::Name(op.display()))
                     .related(first.span, "first use")
                     .help("give every operation a unique operationId"),
                 );

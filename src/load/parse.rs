@@ -1,8 +1,8 @@
 //! Parsing one file as the format it was classified as, and the small text helpers the loader
 //! needs for files that do not parse.
 
-use crate::diagnostics::Finding;
 use crate::diagnostics::catalog::INVALID_INPUT;
+use crate::diagnostics::{Finding, Item};
 use crate::source::{SourceId, Sources, Span};
 
 use super::discover::Kind;
@@ -15,7 +15,9 @@ pub(super) fn parse(id: SourceId, kind: Kind, text: &str, sources: &Sources) -> 
     let file = sources.get(id);
     let yaml_problem = |what: &str, err: yaml::YamlError| {
         let mut finding = Finding::new(INVALID_INPUT, format!("invalid {what}: {}", err.message))
-            .at(err.span(id, file));
+            .at(err.span(id, file))
+            .about(Item::File(id))
+            .about(Item::Key(format!("invalid {what}")));
         if let Some(help) = err.help {
             finding = finding.help(help);
         }
@@ -30,6 +32,8 @@ pub(super) fn parse(id: SourceId, kind: Kind, text: &str, sources: &Sources) -> 
             Ok(None) => Parsed::Broken(vec![
                 Finding::new(INVALID_INPUT, "the project file is empty")
                     .at(Span::file_start(id))
+                    .about(Item::File(id))
+                    .about(Item::Key("empty project file".into()))
                     .help("declare `services:`, `brokers:` and `datastores:`, or delete the file"),
             ]),
             Err(err) => match yaml::parse_node(text) {

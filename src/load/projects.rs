@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::Finding;
 use crate::diagnostics::catalog::INVALID_INPUT;
+use crate::diagnostics::{Finding, Item};
 
 use super::discover::{self, Candidate, Kind};
 use super::read::ReadProblem;
@@ -25,6 +25,8 @@ impl Loader {
                         format!("project file version {} is not supported", version.value),
                     )
                     .at(version.span(source))
+                    .about(Item::File(source))
+                    .about(Item::Key("version".into()))
                     .help("write `version: 1`, the only version there is"),
                 );
             }
@@ -41,6 +43,9 @@ impl Loader {
                         format!("invalid exclude pattern `{}`: {err}", patterns[i]),
                     )
                     .at(project.file.exclude[i].span(source))
+                    .about(Item::File(source))
+                    .about(Item::Key("exclude".into()))
+                    .about(Item::Name(patterns[i].clone()))
                     .help("write a glob such as `generated/**` or `*.gen.yaml`"),
                 );
             }
@@ -49,7 +54,9 @@ impl Loader {
                 match self.loaded.reader.resolve_dir(&path) {
                     Ok(_) => self.proto_roots.push(path),
                     Err(problem) => self.loaded.findings.push(
-                        folder_problem("proto root", &root.value, &problem).at(root.span(source)),
+                        folder_problem("proto root", &root.value, &problem)
+                            .at(root.span(source))
+                            .about(Item::File(source)),
                     ),
                 }
             }
@@ -66,7 +73,8 @@ impl Loader {
                     }
                     Err(problem) => self.loaded.findings.push(
                         folder_problem("included path", &include.value, &problem)
-                            .at(include.span(source)),
+                            .at(include.span(source))
+                            .about(Item::File(source)),
                     ),
                 }
             }
@@ -163,6 +171,9 @@ fn folder_problem(what: &str, written: &str, problem: &ReadProblem) -> Finding {
         )
         .help(other.help()),
     };
+    let finding = finding
+        .about(Item::Key(what.to_owned()))
+        .about(Item::Name(written.to_owned()));
     if *problem == ReadProblem::NotFound {
         finding
     } else {

@@ -14,8 +14,8 @@ use std::rc::Rc;
 use miette::Diagnostic;
 use protox::file::{File, FileResolver, GoogleFileResolver};
 
-use crate::diagnostics::Finding;
 use crate::diagnostics::catalog::INVALID_INPUT;
+use crate::diagnostics::{Finding, Item};
 use crate::source::{SourceId, Sources, Span};
 
 use super::read::{ReadProblem, Reader};
@@ -81,6 +81,9 @@ pub fn compile(
                     format!("two .proto files share the import name `{name}`"),
                 )
                 .at(Span::file_start(input.source))
+                .about(Item::File(input.source))
+                .about(Item::Key("proto import name".into()))
+                .about(Item::Name(name.clone()))
                 .label("second file with this name")
                 .related(Span::file_start(first), format!("first one: {other}"))
                 .help("give each file a distinct path below its import root, or set proto_roots in commaudit.yaml"),
@@ -401,7 +404,10 @@ fn proto_error(
                 .into(),
         );
     }
-    let mut finding = Finding::new(INVALID_INPUT, format!("invalid .proto: {message}")).at(span);
+    let mut finding = Finding::new(INVALID_INPUT, format!("invalid .proto: {message}"))
+        .at(span)
+        .about(Item::File(source))
+        .about(Item::Key("invalid .proto".into()));
     if let Some(label) = label.and_then(|l| l.label().map(str::to_owned)) {
         finding = finding.label(label);
     }

@@ -1,8 +1,8 @@
 //! Linking a service's declared contracts (`provides:`) to the documents the scan read: gRPC
 //! services from .proto files, OpenAPI and AsyncAPI documents.
 
-use crate::diagnostics::Finding;
 use crate::diagnostics::catalog::{INVALID_INPUT, UNKNOWN_OPERATION};
+use crate::diagnostics::{Finding, Item};
 use crate::load::ManifestInput;
 use crate::source::SourceId;
 use crate::suggest;
@@ -50,6 +50,9 @@ impl Resolver<'_> {
                     ),
                 )
                 .at(grpc.service.span(source))
+                .about(Item::Name(owner.clone()))
+                .about(Item::Key("provides grpc".into()))
+                .about(Item::Name(name.clone()))
                 .service(owner.clone())
                 .help(help),
             );
@@ -89,6 +92,9 @@ impl Resolver<'_> {
                             format!("`{}` is not an {what} document", contract.spec.value),
                         )
                         .at(contract.spec.span(source))
+                        .about(Item::Name(owner.clone()))
+                        .about(Item::Key(format!("provides {what}")))
+                        .about(Item::Name(contract.spec.value.clone()))
                         .help(format!("point `spec:` at the service's {what} document")),
                     );
                 }

@@ -1,8 +1,8 @@
 //! Resolving publications and subscriptions: which broker, which channel, and what the owning
 //! service's AsyncAPI document adds (operations, `reply`).
 
-use crate::diagnostics::Finding;
 use crate::diagnostics::catalog::{UNKNOWN_OPERATION, UNKNOWN_SERVICE};
+use crate::diagnostics::{Finding, Item};
 use crate::load::ManifestInput;
 use crate::load::asyncapi::{Action, AsyncApiDoc};
 use crate::source::{SourceId, Span};
@@ -44,6 +44,8 @@ impl Resolver<'_> {
                             format!("AsyncAPI document is owned by unknown service `{owner}`"),
                         )
                         .at(*span)
+                        .about(Item::File(span.source))
+                        .about(Item::Name(owner.clone()))
                         .label("not declared")
                         .help(help),
                     );
@@ -63,7 +65,7 @@ impl Resolver<'_> {
             let Some(broker) = self.broker_ref(
                 &name,
                 publish.broker.as_ref(),
-                publish.span(source),
+                (publish.span(source), &publish.subject.value),
                 source,
                 None,
             ) else {
@@ -92,9 +94,13 @@ impl Resolver<'_> {
             });
         }
         for sub in &input.manifest.subscribes {
-            let Some(broker) =
-                self.broker_ref(&name, sub.broker.as_ref(), sub.span(source), source, None)
-            else {
+            let Some(broker) = self.broker_ref(
+                &name,
+                sub.broker.as_ref(),
+                (sub.span(source), &sub.subject.value),
+                source,
+                None,
+            ) else {
                 continue;
             };
             self.check_against_docs(&name, &docs, &sub.subject, source, "subscribes to");
@@ -131,9 +137,13 @@ impl Resolver<'_> {
             .map(|s| s.protocol.clone())
             .find(|p| !p.is_empty());
         for op in &doc.operations {
-            let Some(broker) =
-                self.broker_ref(&name, None, op.span, doc.source, protocol.as_deref())
-            else {
+            let Some(broker) = self.broker_ref(
+                &name,
+                None,
+                (op.span, &op.channel),
+                doc.source,
+                protocol.as_deref(),
+            ) else {
                 return;
             };
             let channel = self.channel(broker, &op.channel);
@@ -227,6 +237,7 @@ impl Resolver<'_> {
             ),
             None => "add the channel to the service's AsyncAPI document, or fix the subject".into(),
         };
+        let caller = self.service_item(service);
         self.findings.push(
             Finding::new(
                 UNKNOWN_OPERATION,
@@ -236,6 +247,9 @@ impl Resolver<'_> {
                 ),
             )
             .at(subject_name.span(source))
+            .about(caller)
+            .about(Item::Key(verb.to_owned()))
+            .about(Item::Name(subject_name.value.clone()))
             .label("not in the AsyncAPI document")
             .service(service)
             .operation(subject_name.value.clone())
@@ -249,7 +263,7 @@ impl Resolver<'_> {
         &mut self,
         service: &str,
         written: Option<&Located<String>>,
-        fallback: Span,
+        (fallback, subject): (Span, &str),
         source: SourceId,
         protocol: Option<&str>,
     ) -> Option<BrokerId> {
@@ -275,6 +289,7 @@ impl Resolver<'_> {
         if self.model.brokers.len() == 1 {
             return Some(BrokerId(0));
         }
+        let caller = self.service_item(service);
         let message = if self.model.brokers.is_empty() {
             format!("`{service}` sends or receives messages, but no broker is declared")
         } else {
@@ -286,6 +301,8 @@ impl Resolver<'_> {
         self.findings.push(
             Finding::new(UNKNOWN_SERVICE, message)
                 .at(fallback)
+                .about(caller)
+                .about(Item::Key(format!("broker for {subject}")))
                 .service(service)
                 .help("declare the broker under `brokers:` in commaudit.yaml and name it with `broker:`"),
         );

@@ -24,26 +24,9 @@ use crate::source::Span;
 pub use provenance::{Confidence, Origin, Provenance};
 pub use resolve::build;
 
-macro_rules! id_type {
-    ($($name:ident),*) => {$(
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub struct $name(pub u32);
-        impl $name {
-            pub fn index(self) -> usize {
-                self.0 as usize
-            }
-        }
-    )*};
-}
-id_type!(
-    ServiceId,
-    CallId,
-    BrokerId,
-    ChannelId,
-    DatastoreId,
-    PublicationId,
-    SubscriptionId
-);
+pub use crate::id::{
+    BrokerId, CallId, ChannelId, DatastoreId, PublicationId, ServiceId, SubscriptionId,
+};
 
 /// The resolved system.
 #[derive(Debug, Default)]

@@ -1,8 +1,8 @@
 //! Resolving what a manifest names: the services its calls go to (CA002), the operations they
 //! invoke against the provider's contract (CA003), and the datastores it uses.
 
-use crate::diagnostics::Finding;
 use crate::diagnostics::catalog::{INVALID_INPUT, UNKNOWN_OPERATION, UNKNOWN_SERVICE};
+use crate::diagnostics::{Finding, Item};
 use crate::load::ManifestInput;
 use crate::load::manifest::{self, CallProtocol};
 use crate::source::SourceId;
@@ -15,6 +15,14 @@ use super::{
 };
 
 impl Resolver<'_> {
+    /// What a finding about the service named `name` is about: the service, or the name when
+    /// no service has it.
+    pub(super) fn service_item(&self, name: &str) -> Item {
+        self.model
+            .service_named(name)
+            .map_or_else(|| Item::Name(name.to_owned()), Item::Service)
+    }
+
     /// Resolves a service name, reporting CA002 with a suggestion when it is unknown.
     pub(super) fn service_ref(
         &mut self,
@@ -42,12 +50,16 @@ impl Resolver<'_> {
                 name.value
             ),
         };
+        let caller = self.service_item(from);
         self.findings.push(
             Finding::new(
                 UNKNOWN_SERVICE,
                 format!("`{from}` {what} unknown service `{}`", name.value),
             )
             .at(name.span(source))
+            .about(caller)
+            .about(Item::Key(what.to_owned()))
+            .about(Item::Name(name.value.clone()))
             .label("not declared")
             .services([from.to_owned(), name.value.clone()])
             .help(help),
@@ -75,6 +87,12 @@ impl Resolver<'_> {
                             format!("`{name}` must be zero or more, found {}", v.value),
                         )
                         .at(v.span(source))
+                        .about(Item::Service(from))
+                        .about(Item::Key(format!(
+                            "call to {} {} {name}",
+                            call.to.value,
+                            call.operation.as_ref().map_or("", |o| o.value.as_str())
+                        )))
                         .help(format!("set `{name}` to a number of zero or more")),
                     );
                 }
@@ -191,6 +209,7 @@ impl Resolver<'_> {
             }),
             Some((Ok(op), _)) => Some(op),
             Some((Err(not_found), what)) => {
+                let caller = self.service_item(from);
                 let declared = match not_found.declared {
                     1 => format!("1 {what}"),
                     n => format!("{n} {what}s"),
@@ -210,6 +229,9 @@ impl Resolver<'_> {
                         ),
                     )
                     .at(written.span(source))
+                    .about(caller)
+                    .about(Item::Service(to))
+                    .about(Item::Name(written.value.trim().to_owned()))
                     .label("not in the contract")
                     .services([from.to_owned(), target_name])
                     .operation(written.value.trim())
@@ -263,12 +285,16 @@ impl Resolver<'_> {
                 name.value
             ),
         };
+        let caller = self.service_item(service);
         self.findings.push(
             Finding::new(
                 UNKNOWN_SERVICE,
                 format!("`{service}` uses unknown {what} `{}`", name.value),
             )
             .at(name.span(source))
+            .about(caller)
+            .about(Item::Key(what.to_owned()))
+            .about(Item::Name(name.value.clone()))
             .label("not declared")
             .service(service)
             .help(help),

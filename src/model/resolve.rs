@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostics::Finding;
 use crate::diagnostics::catalog::INVALID_INPUT;
+use crate::diagnostics::{Finding, Item};
 use crate::load::manifest::{self, ServiceManifest};
 use crate::load::{Loaded, ManifestInput};
 use crate::source::{SourceId, Sources, Span};
@@ -129,6 +129,9 @@ impl Resolver<'_> {
         self.findings.push(
             Finding::new(INVALID_INPUT, format!("{what} `{name}` is declared twice"))
                 .at(span)
+                .about(Item::Key(format!("second {what}")))
+                .about(Item::Name(name.to_owned()))
+                .about(Item::File(span.source))
                 .label("second declaration")
                 .related(first, format!("first declared at {shown}"))
                 .help(format!(
@@ -203,6 +206,9 @@ impl Resolver<'_> {
                         format!("invalid service name `{}`", m.service.value),
                     )
                     .at(span)
+                    .about(Item::Key("service name".into()))
+                    .about(Item::Name(m.service.value.clone()))
+                    .about(Item::File(span.source))
                     .help("name services with letters, digits, `-`, `_` or `.`, without spaces"),
                 );
                 continue;
@@ -260,6 +266,8 @@ impl Resolver<'_> {
                         format!("availability `{}` is not a percentage", a.value),
                     )
                     .at(a.span(source))
+                    .about(Item::Name(m.service.value.clone()))
+                    .about(Item::Key("slo.availability".into()))
                     .help("write availability in percent, for example `99.95`"),
                 );
                 None
@@ -279,6 +287,8 @@ impl Resolver<'_> {
                         format!("`{name}` must be zero or more, found {}", v.value),
                     )
                     .at(v.span(source))
+                    .about(Item::Name(m.service.value.clone()))
+                    .about(Item::Key(name.to_owned()))
                     .help(format!("write `{name}` in milliseconds")),
                 );
             }

@@ -13,7 +13,7 @@ use crate::source::Span;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// Key of our fingerprints in `partialFingerprints`; bumped if their recipe ever changes.
-pub const FINGERPRINT_KEY: &str = "commaudit/v1";
+pub const FINGERPRINT_KEY: &str = "commaudit/v2";
 
 pub fn render(gated: &Gated, _: &Style) -> String {
     let rules: Vec<Value> = catalog::all().iter().map(|r| rule(r, gated)).collect();

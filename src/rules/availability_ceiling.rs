@@ -2,7 +2,7 @@
 //! availabilities of everything it needs synchronously (hard dependencies only: calls with a
 //! declared fallback, and anything behind a queue, do not count).
 
-use crate::diagnostics::Finding;
+use crate::diagnostics::{Finding, Item};
 use crate::model::ServiceId;
 use crate::options;
 
@@ -51,6 +51,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             ),
         )
         .at(service.slo_span.unwrap_or(service.span))
+        .about(Item::Service(entry))
         .label(format!("at most {}% is reachable", hops::percent(ceiling)))
         .service(service.name.clone())
         .services(deps.iter().map(|&s| ctx.model.name(s).to_owned()))

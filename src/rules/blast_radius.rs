@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::diagnostics::Finding;
+use crate::diagnostics::{Finding, Item};
 use crate::model::ServiceId;
 use crate::options;
 
@@ -50,6 +50,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             ),
         )
         .at(service.span)
+        .about(Item::Service(id))
         .label("a single point of failure for these entrypoints")
         .service(service.name.clone())
         .services(names)

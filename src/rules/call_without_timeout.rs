@@ -2,8 +2,8 @@
 //! publication that waits for its answer with no timeout. Either way the caller waits as long as
 //! the other side takes. One finding per call or publication, at its declaration.
 
-use crate::diagnostics::Finding;
-use crate::model::{Call, Publication, ServiceKind};
+use crate::diagnostics::{Finding, Item};
+use crate::model::{Call, CallId, Publication, PublicationId, ServiceKind};
 
 use super::Context;
 use crate::diagnostics::catalog::CALL_WITHOUT_TIMEOUT;
@@ -12,7 +12,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     let model = ctx.model;
     // Calls read from compose, Kubernetes or a catalog say nothing about timeouts, which live
     // in code: only manifest calls are judged, since unknown is not absent.
-    let calls = model.calls.iter().filter(|c| {
+    let calls = model.call_ids().zip(&model.calls).filter(|(_, c)| {
         c.timeout_ms.is_none()
             && !c.circuit_breaker
             && c.provenance.is_manifest()
@@ -24,12 +24,12 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         .enumerate()
         .filter(|(_, p)| p.awaits_reply && p.timeout_ms.is_none());
     calls
-        .map(|c| unbounded_call(ctx, c))
+        .map(|(id, c)| unbounded_call(ctx, id, c))
         .chain(waits.map(|(i, p)| unbounded_wait(ctx, i, p)))
         .collect()
 }
 
-fn unbounded_call(ctx: &Context, call: &Call) -> Finding {
+fn unbounded_call(ctx: &Context, id: CallId, call: &Call) -> Finding {
     let model = ctx.model;
     let (caller, callee) = (model.name(call.from), model.service(call.to));
     let what = match &call.operation {
@@ -48,6 +48,7 @@ fn unbounded_call(ctx: &Context, call: &Call) -> Finding {
         format!("`{caller}` calls {what} with no timeout and no circuit breaker"),
     )
     .at(call.span)
+    .about(Item::Call(id))
     .label("waits as long as the callee takes")
     .services([caller, callee.name.as_str()])
     .help(format!(
@@ -76,6 +77,7 @@ fn unbounded_wait(ctx: &Context, index: usize, publication: &Publication) -> Fin
         format!("`{publisher}` publishes `{subject}` and waits for the answer with no timeout"),
     )
     .at(publication.span)
+    .about(Item::Publication(PublicationId(index as u32)))
     .label("waits as long as the answer takes, or forever if it is lost")
     .service(publisher)
     .operation(subject.clone())

@@ -2,8 +2,8 @@
 //! publisher. Reply subjects and dead-letter queues count as used: the waiting publisher and the
 //! broker are their other side.
 
-use crate::diagnostics::Finding;
-use crate::model::ChannelId;
+use crate::diagnostics::{Finding, Item};
+use crate::model::{ChannelId, PublicationId, SubscriptionId};
 use crate::model::subject::{self, SubjectIndex};
 use crate::suggest::Suggester;
 
@@ -55,7 +55,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             .map(|p| model.channel(p.channel).subject.as_str()),
     );
     let mut findings = Vec::new();
-    for p in &model.publications {
+    for (i, p) in model.publications.iter().enumerate() {
         if has_other_side(&subscribed, p.channel) {
             continue;
         }
@@ -67,13 +67,14 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                 format!("`{name}` is published by `{publisher}` but nothing subscribes to it"),
             )
             .at(p.span)
+            .about(Item::Publication(PublicationId(i as u32)))
             .label("no subscriber")
             .service(publisher)
             .operation(name.clone())
             .help(help(&subscribed_names, name, true)),
         );
     }
-    for s in &model.subscriptions {
+    for (i, s) in model.subscriptions.iter().enumerate() {
         if has_other_side(&published, s.channel) {
             continue;
         }
@@ -85,6 +86,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                 format!("`{consumer}` subscribes to `{name}` but nothing publishes it"),
             )
             .at(s.span)
+            .about(Item::Subscription(SubscriptionId(i as u32)))
             .label("no publisher")
             .service(consumer)
             .operation(name.clone())

@@ -2,7 +2,7 @@
 //! `max-depth` hops. One finding per entrypoint, at the chain's first call, with every hop, the
 //! processing time summed along it and the availability ceiling it leaves.
 
-use crate::diagnostics::Finding;
+use crate::diagnostics::{Finding, Item};
 use crate::model::ServiceId;
 use crate::options;
 
@@ -60,6 +60,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             ),
         )
         .at(hops::span(ctx, first))
+        .about(Item::Service(entry))
         .label(format!("first of {} hops; at most {max_depth} are allowed", chain.hops()))
         .services(services.iter().map(|&s| ctx.model.name(s).to_owned()))
         .help(format!(

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostics::Finding;
-use crate::model::{BrokerId, DeadLetter, Redrive, Subscription};
+use crate::diagnostics::{Finding, Item};
+use crate::model::{BrokerId, DeadLetter, Redrive, Subscription, SubscriptionId};
 
 use super::Context;
 use crate::diagnostics::catalog::DLQ_WITHOUT_REDRIVE;
@@ -14,7 +14,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     let model = ctx.model;
     let readers = readers_by_subject(ctx);
     let mut findings = Vec::new();
-    for sub in &model.subscriptions {
+    for (i, sub) in model.subscriptions.iter().enumerate() {
         let Some(dlq) = &sub.dlq else { continue };
         let label = match dlq.redrive {
             Some(Redrive::Automatic | Redrive::Manual) => continue,
@@ -31,6 +31,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             ),
         )
         .at(dlq.span)
+        .about(Item::Subscription(SubscriptionId(i as u32)))
         .label(label)
         .service(consumer)
         .operation(channel.subject.clone())

@@ -2,8 +2,8 @@
 //! which pins each client's long-lived HTTP/2 connection to one instance. One finding per
 //! service, at its `load_balancer:` line, with every gRPC call into it.
 
-use crate::diagnostics::Finding;
-use crate::model::{Call, LoadBalancer, Protocol, Service, ServiceKind};
+use crate::diagnostics::{Finding, Item};
+use crate::model::{Call, LoadBalancer, Protocol, Service, ServiceId, ServiceKind};
 
 use super::Context;
 use crate::diagnostics::catalog::GRPC_BEHIND_L4;
@@ -17,19 +17,18 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         }
     }
     model
-        .services
-        .iter()
-        .zip(&grpc_calls)
-        .filter(|(service, calls)| {
+        .service_ids()
+        .zip(model.services.iter().zip(&grpc_calls))
+        .filter(|(_, (service, calls))| {
             !matches!(service.kind, ServiceKind::Client | ServiceKind::Infrastructure)
                 && service.load_balancer == Some(LoadBalancer::L4)
                 && (!service.contracts.grpc.is_empty() || !calls.is_empty())
         })
-        .map(|(service, calls)| finding(ctx, service, calls))
+        .map(|(id, (service, calls))| finding(ctx, id, service, calls))
         .collect()
 }
 
-fn finding(ctx: &Context, service: &Service, calls: &[&Call]) -> Finding {
+fn finding(ctx: &Context, id: ServiceId, service: &Service, calls: &[&Call]) -> Finding {
     let model = ctx.model;
     let name = &service.name;
     let mut finding = Finding::new(
@@ -40,6 +39,7 @@ fn finding(ctx: &Context, service: &Service, calls: &[&Call]) -> Finding {
         ),
     )
     .at(service.load_balancer_span.unwrap_or(service.span))
+    .about(Item::Service(id))
     .label("balances connections, not requests")
     .service(name.clone())
     .services(callers(ctx, calls))

@@ -1,8 +1,8 @@
 //! CA302 internal-rest: a REST call into an internal service whose answer the caller needs (or
 //! may need: intent unknown). It should be gRPC; the finding says how much CPU that would save.
 
-use crate::diagnostics::Finding;
-use crate::model::{Call, Exposure, Protocol, ServiceKind};
+use crate::diagnostics::{Finding, Item};
+use crate::model::{Call, CallId, Exposure, Protocol, ServiceKind};
 
 use super::Context;
 use crate::graph::cost;
@@ -10,10 +10,10 @@ use crate::diagnostics::catalog::INTERNAL_REST;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     ctx.model
-        .calls
-        .iter()
-        .filter(|call| is_internal_rest(ctx, call))
-        .map(|call| finding(ctx, call))
+        .call_ids()
+        .zip(&ctx.model.calls)
+        .filter(|(_, call)| is_internal_rest(ctx, call))
+        .map(|(id, call)| finding(ctx, id, call))
         .collect()
 }
 
@@ -31,7 +31,7 @@ fn is_internal_rest(ctx: &Context, call: &Call) -> bool {
         && to.exposure == Exposure::Internal
 }
 
-fn finding(ctx: &Context, call: &Call) -> Finding {
+fn finding(ctx: &Context, id: CallId, call: &Call) -> Finding {
     let model = ctx.model;
     let (caller, callee) = (model.name(call.from), model.name(call.to));
     let op = call.operation.as_ref().map(|o| o.name.as_str());
@@ -78,6 +78,7 @@ fn finding(ctx: &Context, call: &Call) -> Finding {
     };
     let mut finding = Finding::new(INTERNAL_REST, message)
         .at(call.span)
+        .about(Item::Call(id))
         .label(label)
         .services([caller, callee])
         .help(help);

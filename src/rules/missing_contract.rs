@@ -5,17 +5,17 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostics::Finding;
-use crate::model::{Protocol, ServiceId, ServiceKind};
+use crate::diagnostics::{Finding, Item, Subject};
+use crate::model::{Protocol, CallId, ServiceId, ServiceKind};
 
 use super::Context;
 use crate::diagnostics::catalog::MISSING_CONTRACT;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let model = ctx.model;
-    let mut uncovered: BTreeMap<(ServiceId, &'static str), Vec<&crate::model::Call>> =
+    let mut uncovered: BTreeMap<(ServiceId, &'static str), Vec<(CallId, &crate::model::Call)>> =
         BTreeMap::new();
-    for call in &model.calls {
+    for (id, call) in model.call_ids().zip(&model.calls) {
         let target = model.service(call.to);
         if target.contracts.unreadable
             || matches!(
@@ -30,16 +30,19 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             Protocol::Http if target.contracts.openapi.is_empty() => "OpenAPI",
             _ => continue,
         };
-        uncovered.entry((call.to, contract)).or_default().push(call);
+        uncovered
+            .entry((call.to, contract))
+            .or_default()
+            .push((id, call));
     }
     uncovered
         .into_iter()
         .map(|((target, contract), calls)| {
             let provider = model.service(target);
-            let mut callers: Vec<&str> = calls.iter().map(|c| model.name(c.from)).collect();
+            let mut callers: Vec<&str> = calls.iter().map(|(_, c)| model.name(c.from)).collect();
             callers.sort_unstable();
             callers.dedup();
-            let protocol = calls[0].protocol.as_str();
+            let protocol = calls[0].1.protocol.as_str();
             let (fix, example) = if contract == "OpenAPI" {
                 (
                     "describe its HTTP API in an OpenAPI document and link it",
@@ -64,11 +67,16 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                 ),
             )
             .at(provider.span)
+            // One missing contract, however many callers it has.
+            .subject(Subject::group(
+                vec![Item::Service(target), Item::Key(contract.to_owned())],
+                calls.iter().map(|(id, _)| Item::Call(*id)).collect(),
+            ))
             .label("no contract declared")
             .service(provider.name.clone())
             .services(callers.iter().map(|c| (*c).to_owned()))
             .help(format!("{fix} with {example}"));
-            for call in calls {
+            for (_, call) in calls {
                 finding = finding.related(
                     call.span,
                     format!("called from `{}`", model.name(call.from)),

@@ -2,8 +2,8 @@
 //! or the broker's default) and is not declared idempotent, so every redelivery is processed
 //! twice. One finding per subscription, at the subscription.
 
-use crate::diagnostics::Finding;
-use crate::model::{Broker, BrokerKind, Delivery, Subscription};
+use crate::diagnostics::{Finding, Item};
+use crate::model::{Broker, BrokerKind, Delivery, Subscription, SubscriptionId};
 
 use super::Context;
 use crate::diagnostics::catalog::NON_IDEMPOTENT_CONSUMER;
@@ -11,7 +11,7 @@ use crate::diagnostics::catalog::NON_IDEMPOTENT_CONSUMER;
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let model = ctx.model;
     let mut findings = Vec::new();
-    for sub in &model.subscriptions {
+    for (i, sub) in model.subscriptions.iter().enumerate() {
         if sub.idempotent == Some(true) {
             continue;
         }
@@ -37,6 +37,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             ),
         )
         .at(sub.span)
+        .about(Item::Subscription(SubscriptionId(i as u32)))
         .label(label(sub))
         .service(consumer)
         .operation(subject.clone())

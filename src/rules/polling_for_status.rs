@@ -2,22 +2,22 @@
 //! Inside the system it should be a gRPC server stream (the finding names one the callee
 //! already serves when it can); at the public edge, server-sent events or a WebSocket.
 
-use crate::diagnostics::Finding;
+use crate::diagnostics::{Finding, Item};
 use crate::load::proto::ProtoMethod;
-use crate::model::{Call, Model, ServiceKind};
+use crate::model::{Call, CallId, Model, ServiceKind};
 
 use super::Context;
 use crate::diagnostics::catalog::POLLING_FOR_STATUS;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     ctx.model
-        .calls
-        .iter()
-        .filter_map(|call| Some(finding(ctx.model, call, call.poll_interval_ms?)))
+        .call_ids()
+        .zip(&ctx.model.calls)
+        .filter_map(|(id, call)| Some(finding(ctx.model, id, call, call.poll_interval_ms?)))
         .collect()
 }
 
-fn finding(model: &Model, call: &Call, interval_ms: f64) -> Finding {
+fn finding(model: &Model, id: CallId, call: &Call, interval_ms: f64) -> Finding {
     let (caller, callee) = (model.name(call.from), model.name(call.to));
     let op = call.operation.as_ref().map(|o| o.name.as_str());
     let every = format!("every {} ms", plain(interval_ms));
@@ -56,6 +56,7 @@ fn finding(model: &Model, call: &Call, interval_ms: f64) -> Finding {
     };
     let mut finding = Finding::new(POLLING_FOR_STATUS, message)
         .at(call.span)
+        .about(Item::Call(id))
         .label(format!("repeated {every}"))
         .services([caller, callee])
         .help(help);

@@ -3,7 +3,7 @@
 //!
 //! WebSocket calls from clients are left alone: CA304 recommends them for status feeds.
 
-use crate::diagnostics::Finding;
+use crate::diagnostics::{Finding, Item};
 use crate::model::{Call, Exposure, Protocol, Service, ServiceId, ServiceKind};
 
 use super::Context;
@@ -97,6 +97,7 @@ fn finding(ctx: &Context, id: ServiceId) -> Option<Finding> {
     };
     let mut finding = Finding::new(PUBLIC_NON_REST, message)
         .at(service.contracts.span.unwrap_or(service.span))
+        .about(Item::Service(id))
         .label(label)
         .service(service.name.clone())
         .services(clients.iter().map(|c| (*c).to_owned()))

@@ -2,7 +2,7 @@
 //! synchronous call with a broker in the middle. One finding per publisher and consumer, at the
 //! publication; an error when the publisher sits on a request path from an entrypoint.
 
-use crate::diagnostics::{Finding, Severity};
+use crate::diagnostics::{Finding, Item, Severity};
 use crate::graph::request_reply::RequestReply;
 use crate::model::ServiceId;
 
@@ -43,6 +43,8 @@ fn finding(ctx: &Context, rr: &RequestReply) -> Option<Finding> {
     message.push_str(&format!("; evidence: {}", rr.evidence.describe()));
     let finding = Finding::new(REQUEST_REPLY_OVER_QUEUE, message)
         .at(publication.span)
+        .about(Item::Publication(rr.publication))
+        .about(Item::Subscription(rr.subscription))
         .label(format!("waits here for `{consumer}`'s answer"))
         .services([publisher, consumer])
         .operation(subject.clone())

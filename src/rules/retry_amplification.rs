@@ -2,7 +2,7 @@
 //! (1 + retries) at each hop exceeds `max-attempts`: one user request becomes that many calls
 //! at the end of the chain.
 
-use crate::diagnostics::Finding;
+use crate::diagnostics::{Finding, Item};
 use crate::options;
 
 use super::{Context, hops};
@@ -44,6 +44,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             ),
         )
         .at(hops::span(ctx, first))
+        .about(Item::Service(entry))
         .label(format!("{} attempts here", factors[0]))
         .services(services.iter().map(|&s| ctx.model.name(s).to_owned()))
         .help(format!(

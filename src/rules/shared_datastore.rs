@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostics::Finding;
+use crate::diagnostics::{Finding, Item};
 use crate::model::{DatastoreAccess, DatastoreId};
 
 use super::Context;
@@ -37,6 +37,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             ),
         )
         .at(store.span)
+        .about(Item::Datastore(id))
         .label("more than one writer")
         .services(services.iter().map(|s| (*s).to_owned()))
         .help(format!(

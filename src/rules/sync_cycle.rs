@@ -1,7 +1,7 @@
 //! CA101 sync-cycle: a strongly connected set of services in G_sync, or a service that calls
 //! itself. One finding per cycle, at its first hop, with one shortest loop and every member.
 
-use crate::diagnostics::Finding;
+use crate::diagnostics::{Finding, Item, Subject};
 
 use super::{Context, hops};
 use crate::diagnostics::catalog::SYNC_CYCLE;
@@ -24,8 +24,13 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                     cycle.members.len()
                 ));
             }
+            let mut members = cycle.members.clone();
+            members.sort_unstable();
             let mut finding = Finding::new(SYNC_CYCLE, message)
                 .at(hops::span(ctx, first))
+                .subject(Subject::Items(
+                    members.into_iter().map(Item::Service).collect(),
+                ))
                 .label("this call starts the loop")
                 .services(cycle.members.iter().map(|&s| ctx.model.name(s).to_owned()))
                 .help(

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostics::Finding;
+use crate::diagnostics::{Finding, Item};
 use crate::model::{ServiceId, ServiceKind};
 use crate::options;
 
@@ -61,6 +61,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             ),
         )
         .at(service.span)
+        .about(Item::Service(id))
         .label(format!("{n} sync callees; at most {max} are allowed"))
         .service(service.name.clone())
         .services(names)

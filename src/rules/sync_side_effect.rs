@@ -1,9 +1,9 @@
 //! CA301 sync-side-effect: a sync call between two services of the system whose answer the
 //! caller declares it does not need (`needs_response: false`). It belongs on a queue.
 
-use crate::diagnostics::Finding;
+use crate::diagnostics::{Finding, Item};
 use crate::model::operations;
-use crate::model::{Call, Model, Operation, OperationKind, ServiceKind};
+use crate::model::{Call, CallId, Model, Operation, OperationKind, ServiceKind};
 
 use super::Context;
 use crate::diagnostics::catalog::SYNC_SIDE_EFFECT;
@@ -11,19 +11,19 @@ use crate::diagnostics::catalog::SYNC_SIDE_EFFECT;
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let model = ctx.model;
     model
-        .calls
-        .iter()
-        .filter(|call| call.needs_response == Some(false))
-        .filter(|call| {
+        .call_ids()
+        .zip(&model.calls)
+        .filter(|(_, call)| call.needs_response == Some(false))
+        .filter(|(_, call)| {
             let application =
                 |id| !matches!(model.service(id).kind, ServiceKind::Client | ServiceKind::Infrastructure);
             application(call.from) && application(call.to)
         })
-        .map(|call| finding(model, call))
+        .map(|(id, call)| finding(model, id, call))
         .collect()
 }
 
-fn finding(model: &Model, call: &Call) -> Finding {
+fn finding(model: &Model, id: CallId, call: &Call) -> Finding {
     let (caller, callee) = (model.name(call.from), model.name(call.to));
     let what = match &call.operation {
         Some(op) => format!(" (`{}`)", op.name),
@@ -65,6 +65,7 @@ fn finding(model: &Model, call: &Call) -> Finding {
     }
     let mut finding = Finding::new(SYNC_SIDE_EFFECT, message)
         .at(call.span)
+        .about(Item::Call(id))
         .label("the answer is not needed")
         .services([caller, callee])
         .help(help);

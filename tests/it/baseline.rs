@@ -178,14 +178,27 @@ fn baseline_files_are_found_given_or_refused() {
     );
     std::fs::write(
         dir.join(".commaudit-baseline.json"),
-        "{\"version\": 2, \"entries\": []}",
+        "{\"version\": 3, \"entries\": []}",
     )
     .unwrap();
     let bad = commaudit_in(dir, &["scan"]);
     assert_eq!(bad.code, 2);
     assert_eq!(
         bad.stderr,
-        "error: .commaudit-baseline.json:1:13: the baseline must have `\"version\": 1`\n  help: regenerate it with `commaudit baseline`\n"
+        "error: .commaudit-baseline.json:1:13: the baseline must have `\"version\": 2`\n  help: regenerate it with `commaudit baseline`\n"
+    );
+    std::fs::write(
+        dir.join(".commaudit-baseline.json"),
+        "{\"version\": 1, \"entries\": []}",
+    )
+    .unwrap();
+    let old = commaudit_in(dir, &["scan"]);
+    assert_eq!(old.code, 2);
+    assert!(
+        old.stderr.contains("computed by an earlier commaudit")
+            && old.stderr.contains("regenerate it"),
+        "{}",
+        old.stderr
     );
     assert_eq!(commaudit_in(dir, &["scan", "--no-baseline"]).code, 1);
     let prune_nothing = commaudit_in(dir, &["baseline", "--prune", "--output", "ci/none.json"]);

@@ -131,7 +131,7 @@ fn sarif_is_valid_and_complete() {
                 "{key}: {result}"
             );
         }
-        let fp = result["partialFingerprints"]["commaudit/v1"]
+        let fp = result["partialFingerprints"]["commaudit/v2"]
             .as_str()
             .unwrap();
         assert!(

@@ -11,6 +11,7 @@ mod config;
 mod configuration;
 mod diff_base;
 mod examples;
+mod fingerprints;
 mod formats;
 mod hostile;
 mod imports;

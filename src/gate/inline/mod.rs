@@ -10,8 +10,8 @@ mod extension;
 
 use crate::config::date::Date;
 use crate::config::select::RulePattern;
-use crate::diagnostics::Finding;
 use crate::diagnostics::catalog::INVALID_INPUT;
+use crate::diagnostics::{Finding, Item};
 use crate::model::Model;
 use crate::source::{Sources, Span};
 
@@ -40,12 +40,12 @@ pub fn collect(sources: &Sources, model: &Model) -> (Vec<Suppression>, Vec<Findi
 
 /// A suppression that could not be read.
 fn problem(span: Span, message: impl Into<String>, help: impl Into<String>) -> Finding {
-    Finding::new(
-        INVALID_INPUT,
-        format!("invalid suppression: {}", message.into()),
-    )
-    .at(span)
-    .help(help.into())
+    let message = message.into();
+    Finding::new(INVALID_INPUT, format!("invalid suppression: {message}"))
+        .at(span)
+        .about(Item::File(span.source))
+        .about(Item::Key(format!("suppression: {message}")))
+        .help(help.into())
 }
 
 /// Rules, reason and expiry of one suppression, checked.

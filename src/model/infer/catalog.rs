@@ -2,8 +2,8 @@
 //! `consumesApis` becomes a call to the component that provides the API (or, for an AsyncAPI
 //! API, a subscription to its channels), and `dependsOn` a call or a datastore use.
 
-use crate::diagnostics::Finding;
 use crate::diagnostics::catalog::UNKNOWN_SERVICE;
+use crate::diagnostics::{Finding, Item};
 use crate::load::backstage::{Entity, parse_ref};
 use crate::load::imports::Imports;
 use crate::load::proto::ProtoService;
@@ -173,6 +173,9 @@ fn unknown<'a>(
             format!("`{from}` refers to `{reference}`, which the catalog does not define"),
         )
         .at(span)
+        .about(Item::Name(from.to_owned()))
+        .about(Item::Key(what.to_owned()))
+        .about(Item::Name(reference.to_owned()))
         .label("not in the catalog")
         .service(from.to_owned())
         .help(help),

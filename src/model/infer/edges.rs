@@ -6,8 +6,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::diagnostics::Finding;
 use crate::diagnostics::catalog::UNKNOWN_SERVICE;
+use crate::diagnostics::{Finding, Item};
 use crate::load::imports::Imports;
 use crate::load::kube::{self, Kube};
 use crate::load::proto::ProtoService;
@@ -246,6 +246,9 @@ pub fn add_address_setting(
                         format!("`{from}` refers to `{}` in `{key}`, but nothing the scan read is named `{host}`", addr.shown()),
                     )
                     .at(span)
+                    .about(Item::Name(from.to_owned()))
+                    .about(Item::Key(key.to_string()))
+                    .about(Item::Name(host.clone()))
                     .label("unknown host")
                     .services([from.to_owned(), host.clone()])
                     .help(help),

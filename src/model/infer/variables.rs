@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostics::Finding;
 use crate::diagnostics::catalog::UNRESOLVED_VARIABLE;
+use crate::diagnostics::{Finding, Item, Subject};
 use crate::load::interpolate::{self, Problem};
 use crate::source::Span;
 
@@ -118,6 +118,11 @@ pub fn report(unset: Unset, out: &mut Vec<Finding>) {
             ),
         )
         .at(*first)
+        // One unset variable, however many services use it.
+        .subject(Subject::group(
+            vec![Item::Name(format!("${name}"))],
+            services.iter().map(|s| Item::Name(s.clone())).collect(),
+        ))
         .label("no value")
         .services(services)
         .help(format!(
