@@ -36,7 +36,7 @@ pub struct RawService {
     pub env_files: Vec<Text>,
     pub ports: Vec<Text>,
     pub expose: Vec<Text>,
-    pub depends_on: Vec<String>,
+    pub depends_on: Vec<Text>,
     pub labels: BTreeMap<String, String>,
     /// Bind mounts: the host path as written (relative to the project folder).
     pub mounts: Vec<String>,
@@ -58,7 +58,8 @@ pub struct ComposeService {
     /// (published port on the host, port in the container).
     pub published: Vec<(u16, u16)>,
     pub container_ports: Vec<u16>,
-    pub depends_on: Vec<String>,
+    /// Services it waits for at start, each with the line that names it.
+    pub depends_on: Vec<(String, Span)>,
     pub labels: BTreeMap<String, String>,
     /// Files and folders of the host bind-mounted into the container, resolved against the
     /// project folder: what it runs besides its image (an nginx configuration).
@@ -161,12 +162,12 @@ pub fn read(source: SourceId, root: &Node) -> ComposeFile {
             }
         }
         raw.depends_on = match svc.get("depends_on") {
-            Some(d) if d.is_map() => d.entries().iter().map(|(k, _)| k.name.clone()).collect(),
-            Some(d) => d
-                .items()
+            Some(d) if d.is_map() => d
+                .entries()
                 .iter()
-                .filter_map(|i| i.scalar_text().map(|s| s.into_owned()))
+                .map(|(k, _)| (k.name.clone(), k.pos.span(source)))
                 .collect(),
+            Some(d) => d.items().iter().filter_map(|i| text(Some(i))).collect(),
             None => Vec::new(),
         };
         if let Some(labels) = svc.get("labels") {
@@ -250,7 +251,7 @@ pub fn merge(files: Vec<ComposeFile>) -> Vec<RawService> {
                 }
             }
             for d in svc.depends_on {
-                if !base.depends_on.contains(&d) {
+                if !base.depends_on.iter().any(|(name, _)| *name == d.0) {
                     base.depends_on.push(d);
                 }
             }

@@ -188,7 +188,13 @@ impl Resolver<'_> {
                 datastore,
                 access: crate::load::manifest::Access::ReadWrite,
                 span: a.span,
-                provenance: Provenance::imported(a.declared, a.evidence.clone()),
+                provenance: {
+                    let mut p = Provenance::imported(a.declared, a.evidence.clone());
+                    if a.possible {
+                        p.confidence = super::Confidence::Possible;
+                    }
+                    p
+                },
             });
         }
         for t in &inferred.topics {

@@ -1,17 +1,21 @@
 //! CA107 shared-datastore: two or more services write one datastore. One finding per
-//! datastore, at its declaration, with each writer's use as a related location.
+//! datastore, at its declaration, with each writer's use as a related location. Accesses that
+//! only a start order suggests (confidence `possible`) are not judged.
 
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{Finding, Item};
-use crate::model::{DatastoreAccess, DatastoreId};
+use crate::model::{Confidence, DatastoreAccess, DatastoreId};
 
 use super::Context;
 use crate::diagnostics::catalog::SHARED_DATASTORE;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let mut writers: BTreeMap<DatastoreId, Vec<&DatastoreAccess>> = BTreeMap::new();
-    for access in ctx.model.accesses.iter().filter(|a| a.writes()) {
+    let judged = |a: &&DatastoreAccess| {
+        a.writes() && a.provenance.confidence != Confidence::Possible
+    };
+    for access in ctx.model.accesses.iter().filter(judged) {
         writers.entry(access.datastore).or_default().push(access);
     }
     let mut findings = Vec::new();

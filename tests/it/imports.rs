@@ -41,13 +41,19 @@ fn graph_text(path: &str) -> String {
     for e in doc["edges"].as_array().unwrap() {
         writeln!(
             out,
-            "edge {} -> {} [{} {} {}] {} @ {} ({})",
+            "edge {} -> {} [{} {} {}] {}{} @ {} ({})",
             e["from"].as_str().unwrap(),
             e["to"].as_str().unwrap(),
             e["kind"].as_str().unwrap(),
             e["protocol"].as_str().unwrap(),
             if e["sync"] == true { "sync" } else { "async" },
             e["origin"].as_str().unwrap(),
+            // Only the exceptions: `likely` for inferences, `certain` for declarations.
+            if e["confidence"] == "possible" {
+                " possible"
+            } else {
+                ""
+            },
             place(e),
             e["evidence"].as_str().unwrap_or("declared"),
         )

@@ -51,6 +51,7 @@ impl Units {
                         build_context: None,
                         mounts: Vec::new(),
                         gateway: false,
+                        depends_on: Vec::new(),
                     });
                     self.units.len() - 1
                 }

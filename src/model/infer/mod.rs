@@ -8,6 +8,7 @@ mod classify;
 mod declared;
 mod directory;
 mod edges;
+mod start_order;
 mod units;
 mod usage;
 mod variables;
@@ -63,6 +64,8 @@ pub struct IAccess {
     pub span: Span,
     pub evidence: String,
     pub declared: bool,
+    /// Read from something that may mean it (a start-order dependency), not an address.
+    pub possible: bool,
 }
 
 /// A subject or topic a service publishes to or consumes from.
@@ -132,7 +135,22 @@ impl Inferred {
                 span,
                 evidence,
                 declared,
+                possible: false,
             });
+        }
+    }
+
+    /// Records a datastore access that only a start order shows (`depends_on: [mysql]`).
+    pub(super) fn add_possible_access(
+        &mut self,
+        (service, datastore): (&str, &str),
+        span: Span,
+        evidence: String,
+    ) {
+        let before = self.accesses.len();
+        self.add_access((service, datastore), span, evidence, false);
+        if let Some(access) = self.accesses.get_mut(before) {
+            access.possible = true;
         }
     }
 }
@@ -174,6 +192,7 @@ pub fn infer(imports: &Imports, declared: &BTreeSet<String>, protos: &[ProtoServ
     edges::from_environment(&units, protos, &mut out);
     edges::from_app_configs(imports, &units, declared, protos, &mut out);
     declared::from_routes(imports, &units, protos, &mut out);
+    start_order::from_depends_on(&units, &mut out);
     edges::from_network_policies(&imports.kube, &units, protos, &mut out);
     catalog::from_backstage(imports, protos, &mut out);
     mark_clients(&units, &mut out);

@@ -33,6 +33,8 @@ pub struct Unit {
     pub mounts: Vec<PathBuf>,
     /// A reverse proxy, ingress or API gateway declared by an importer.
     pub gateway: bool,
+    /// Compose `depends_on`: what it waits for at start, with the line that says so.
+    pub depends_on: Vec<(String, Span)>,
 }
 
 /// Where a host name leads.
@@ -143,6 +145,7 @@ impl Units {
                 build_context: None,
                 mounts: Vec::new(),
                 gateway: false,
+                depends_on: Vec::new(),
             });
             let container_ports: BTreeMap<String, u16> = w
                 .containers
@@ -227,6 +230,9 @@ impl Units {
                     // The same service deployed by Kubernetes and run by compose: one node.
                     Some(i) => {
                         self.units[i].env.extend(env);
+                        self.units[i]
+                            .depends_on
+                            .extend(svc.depends_on.iter().cloned());
                         i
                     }
                     None => {
@@ -242,6 +248,7 @@ impl Units {
                             build_context: svc.build_context.clone(),
                             mounts: svc.mounts.clone(),
                             gateway: false,
+                            depends_on: svc.depends_on.clone(),
                         });
                         self.units.len() - 1
                     }
