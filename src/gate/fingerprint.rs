@@ -177,6 +177,8 @@ mod tests {
                 span: Span::new(SourceId(0), 0, 0),
                 operation_span: None,
                 provenance: Provenance::manifest(),
+                paths: Vec::new(),
+                proxy: Default::default(),
             });
         }
         model

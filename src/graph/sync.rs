@@ -46,7 +46,11 @@ impl SyncGraph {
                 to: c.to,
                 via: Via::Call(CallId(i as u32)),
                 hard: !c.fallback,
-                retries: c.retries.unwrap_or(0),
+                // A proxy's retries stack on the caller's: every attempt of the caller is
+                // retried by the proxy.
+                retries: (1 + c.retries.unwrap_or(0))
+                    .saturating_mul(1 + c.proxy.retries.unwrap_or(0))
+                    - 1,
             })
             .collect();
         edges.extend(request_replies.iter().enumerate().map(|(i, rr)| SyncEdge {

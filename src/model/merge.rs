@@ -8,8 +8,8 @@ use crate::yaml::located::Located;
 
 use super::resolve::Resolver;
 use super::{
-    Broker, BrokerId, Call, Contracts, Datastore, DatastoreAccess, DatastoreId, Origin, Provenance,
-    Publication, Service, ServiceId, Subscription,
+    Broker, BrokerId, Call, Contracts, Datastore, DatastoreAccess, DatastoreId, LoadBalancer,
+    Origin, Provenance, Publication, Service, ServiceId, Subscription,
 };
 
 /// Fills what a declared service leaves out with what an import says about it.
@@ -132,6 +132,26 @@ impl Resolver<'_> {
         }
     }
 
+    /// A mesh's policy for a service governs every call into it, declared or inferred, and
+    /// says how it is balanced when nothing else did.
+    fn apply_policies(&mut self, inferred: &Inferred) {
+        for policy in &inferred.policies {
+            let Some(to) = self.model.service_named(&policy.service) else {
+                continue;
+            };
+            for call in self.model.calls.iter_mut().filter(|c| c.to == to) {
+                call.proxy.merge(&policy.proxy);
+            }
+            let service = &mut self.model.services[to.index()];
+            // A balancer a manifest declares wins.
+            if service.load_balancer_span.is_none()
+                && matches!(service.load_balancer, None | Some(LoadBalancer::L4))
+            {
+                service.load_balancer = policy.load_balancer.or(service.load_balancer);
+            }
+        }
+    }
+
     /// Calls, datastore uses and topics found in configuration, unless a manifest already
     /// declares the same dependency.
     pub(super) fn add_inferred_edges(&mut self, inferred: &Inferred) {
@@ -142,12 +162,19 @@ impl Resolver<'_> {
             ) else {
                 continue;
             };
-            if self
+            if let Some(known) = self
                 .model
                 .calls
-                .iter()
-                .any(|k| k.from == from && k.to == to)
+                .iter_mut()
+                .find(|k| k.from == from && k.to == to)
             {
+                // A manifest's call keeps its own facts; a route adds its paths and proxy.
+                for p in &c.paths {
+                    if !known.paths.contains(p) {
+                        known.paths.push(p.clone());
+                    }
+                }
+                known.proxy.merge(&c.proxy);
                 continue;
             }
             self.model.calls.push(Call {
@@ -166,8 +193,11 @@ impl Resolver<'_> {
                 span: c.span,
                 operation_span: None,
                 provenance: Provenance::imported(c.declared, c.evidence.clone()),
+                paths: c.paths.clone(),
+                proxy: c.proxy.clone(),
             });
         }
+        self.apply_policies(inferred);
         for a in &inferred.accesses {
             let (Some(service), Some(&datastore)) = (
                 self.model.service_named(&a.service),

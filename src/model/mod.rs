@@ -258,6 +258,41 @@ pub struct Call {
     /// A manifest, or the setting an inferred call was read from:
     /// `CART_SERVICE_ADDR=cartservice:7070`.
     pub provenance: Provenance,
+    /// The request paths a gateway or proxy route sends along this call (`/api/cart/`).
+    pub paths: Vec<String>,
+    /// What a proxy between the two does to the call, apart from the caller's own code.
+    pub proxy: ProxyPolicy,
+}
+
+/// Timeouts, retries and ejection that a proxy applies to a call (a mesh route, a gateway route,
+/// a destination's outlier detection): they stack on what the caller's code does, so a mesh
+/// retry multiplies an application retry.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProxyPolicy {
+    pub timeout_ms: Option<f64>,
+    pub retries: Option<u32>,
+    /// Outlier detection or a circuit breaker ejects a failing callee.
+    pub circuit_breaker: bool,
+    /// What declared it, in words: `Istio VirtualService reviews (retries 3)`.
+    pub evidence: Vec<String>,
+}
+
+impl ProxyPolicy {
+    pub fn is_empty(&self) -> bool {
+        self.timeout_ms.is_none() && self.retries.is_none() && !self.circuit_breaker
+    }
+
+    /// Adds what another declaration says; the first value declared for a setting wins.
+    pub fn merge(&mut self, other: &ProxyPolicy) {
+        self.timeout_ms = self.timeout_ms.or(other.timeout_ms);
+        self.retries = self.retries.or(other.retries);
+        self.circuit_breaker |= other.circuit_breaker;
+        for e in &other.evidence {
+            if !self.evidence.contains(e) {
+                self.evidence.push(e.clone());
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

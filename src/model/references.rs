@@ -123,6 +123,8 @@ impl Resolver<'_> {
                 span: call.span(source),
                 operation_span: call.operation.as_ref().map(|o| o.span(source)),
                 provenance: Provenance::manifest(),
+                paths: Vec::new(),
+                proxy: Default::default(),
             });
         }
     }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::audit::Audit;
-use crate::graph::{Graph, NodeRef};
+use crate::graph::{EdgeKind, Graph, NodeRef};
 use crate::model::{Confidence, Exposure};
 
 use super::json::{LocationOut, SCHEMA_VERSION};
@@ -46,8 +46,24 @@ struct EdgeOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     evidence: Option<String>,
     confidence: Confidence,
+    /// Request paths a gateway or proxy route sends along a call.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    paths: Vec<String>,
+    /// What a proxy does to a call apart from the caller's code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    proxy: Option<ProxyOut>,
     #[serde(flatten)]
     location: LocationOut,
+}
+
+#[derive(Serialize)]
+struct ProxyOut {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timeout_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retries: Option<u32>,
+    circuit_breaker: bool,
+    evidence: Vec<String>,
 }
 
 pub fn render(audit: &Audit) -> String {
@@ -95,17 +111,33 @@ pub fn render_graph(audit: &Audit, graph: &Graph) -> String {
     let edges = graph
         .edges
         .iter()
-        .map(|e| EdgeOut {
-            from: graph.nodes[e.from].name.clone(),
-            to: graph.nodes[e.to].name.clone(),
-            kind: e.kind.as_str(),
-            protocol: e.protocol.as_str().to_owned(),
-            sync: e.sync,
-            operation: e.operation.clone(),
-            origin: e.provenance.origin.as_str(),
-            evidence: e.provenance.evidence_text(),
-            confidence: e.provenance.confidence,
-            location: LocationOut::of(Some(e.span), &audit.sources),
+        .map(|e| {
+            let call = match e.kind {
+                EdgeKind::Call(id) => Some(model.call(id)),
+                _ => None,
+            };
+            EdgeOut {
+                from: graph.nodes[e.from].name.clone(),
+                to: graph.nodes[e.to].name.clone(),
+                kind: e.kind.as_str(),
+                protocol: e.protocol.as_str().to_owned(),
+                sync: e.sync,
+                operation: e.operation.clone(),
+                origin: e.provenance.origin.as_str(),
+                evidence: e.provenance.evidence_text(),
+                confidence: e.provenance.confidence,
+                paths: call.map(|c| c.paths.clone()).unwrap_or_default(),
+                proxy: call
+                    .map(|c| &c.proxy)
+                    .filter(|p| !p.is_empty())
+                    .map(|p| ProxyOut {
+                        timeout_ms: p.timeout_ms,
+                        retries: p.retries,
+                        circuit_breaker: p.circuit_breaker,
+                        evidence: p.evidence.clone(),
+                    }),
+                location: LocationOut::of(Some(e.span), &audit.sources),
+            }
         })
         .collect();
     let doc = Document {

@@ -1,6 +1,7 @@
 //! CA402 call-without-timeout: a sync call with neither a timeout nor a circuit breaker, or a
 //! publication that waits for its answer with no timeout. Either way the caller waits as long as
-//! the other side takes. One finding per call or publication, at its declaration.
+//! the other side takes. One finding per call or publication, at its declaration. A timeout or
+//! outlier detection that a proxy applies to the call (a mesh route, a gateway route) counts.
 
 use crate::diagnostics::{Finding, Item};
 use crate::model::{Call, CallId, Publication, PublicationId, ServiceKind};
@@ -15,6 +16,8 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     let calls = model.call_ids().zip(&model.calls).filter(|(_, c)| {
         c.timeout_ms.is_none()
             && !c.circuit_breaker
+            && c.proxy.timeout_ms.is_none()
+            && !c.proxy.circuit_breaker
             && c.provenance.is_manifest()
             && model.service(c.from).kind != ServiceKind::Client
     });

@@ -17,6 +17,7 @@ pub struct Declarations {
     pub env: Vec<EnvDecl>,
     pub policies: Vec<PolicyDecl>,
     pub channels: Vec<ChannelDecl>,
+    pub aliases: Vec<AliasDecl>,
     /// Things read but deliberately not used, said plainly in the summary.
     pub notes: Vec<String>,
     /// Problems in the file (CA001 for what cannot be parsed), reported as they are.
@@ -30,6 +31,7 @@ impl Declarations {
             && self.env.is_empty()
             && self.policies.is_empty()
             && self.channels.is_empty()
+            && self.aliases.is_empty()
     }
 
     /// Moves everything in `other` into `self`.
@@ -39,6 +41,7 @@ impl Declarations {
         self.env.append(&mut other.env);
         self.policies.append(&mut other.policies);
         self.channels.append(&mut other.channels);
+        self.aliases.append(&mut other.aliases);
         self.notes.append(&mut other.notes);
         self.findings.append(&mut other.findings);
     }
@@ -100,11 +103,51 @@ pub struct RouteDecl {
     pub protocol: Option<String>,
     /// What the route matches: `/api/cart/`, `Host: shop.example.com`.
     pub path: Option<String>,
+    /// The proxy's timeout and retries for this route, on top of the caller's own.
     pub timeout_ms: Option<f64>,
     pub retries: Option<u32>,
+    /// The proxy ejects failing targets (outlier detection, a circuit breaker).
+    pub circuit_breaker: bool,
     pub span: Span,
     /// In words: `nginx location /api/cart/ proxy_pass http://cart:8080/`.
     pub evidence: String,
+}
+
+impl RouteDecl {
+    /// A route with nothing but its owner, target, position and evidence; set the rest with
+    /// struct update syntax.
+    pub fn new(
+        from: Owner,
+        target: impl Into<String>,
+        span: Span,
+        evidence: impl Into<String>,
+    ) -> RouteDecl {
+        RouteDecl {
+            from,
+            target: target.into(),
+            namespace: None,
+            port: None,
+            protocol: None,
+            path: None,
+            timeout_ms: None,
+            retries: None,
+            circuit_breaker: false,
+            span,
+            evidence: evidence.into(),
+        }
+    }
+}
+
+/// A name that stands for one or more addresses in its owner's configuration (an nginx
+/// `upstream`, a proxy's named cluster): a route whose host is the name leads to every
+/// address, as written (`cart:8080`). Names are scoped to the owner, so two proxies may reuse
+/// one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AliasDecl {
+    pub owner: Owner,
+    pub name: String,
+    pub targets: Vec<String>,
+    pub span: Span,
 }
 
 /// Environment variables a file gives a workload (a Dockerfile's `ENV`): lower precedence than

@@ -25,7 +25,7 @@ use crate::yaml::Node;
 pub mod declarations;
 
 pub use declarations::{
-    ChannelDecl, Declarations, EnvDecl, NodeDecl, NodeRole, Owner, PolicyDecl, RouteDecl,
+    AliasDecl, ChannelDecl, Declarations, EnvDecl, NodeDecl, NodeRole, Owner, PolicyDecl, RouteDecl,
 };
 
 /// One file handed to an importer.

@@ -1,20 +1,17 @@
 //! What the registered importers declared (`load::importers`), resolved like everything else:
-//! their nodes join the units, their environment joins the owner's, and their routes become
-//! calls through the same host table and protocol rules as environment addresses.
+//! their nodes join the units, their environment joins the owner's, and the owner of a proxy's
+//! routes is a gateway (`routes` turns the routes into calls).
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::load::importers::{NodeRole, Owner, RouteDecl};
+use crate::load::importers::{NodeRole, Owner};
 use crate::load::imports::Imports;
 use crate::load::manifest::Exposure;
-use crate::load::proto::ProtoService;
-use crate::model::Protocol;
 
 use super::classify::Role;
-use super::edges;
+use super::routes;
 use super::units::{Target, Unit, Units};
-use super::{Inferred, variables};
 
 impl Units {
     /// Nodes and environment declared by importers.
@@ -81,6 +78,41 @@ impl Units {
                 }
             }
         }
+        self.add_route_owners(imports);
+    }
+
+    /// The owner of a proxy's routes is a gateway. A proxy configuration no workload runs
+    /// (no mount, build context or folder names one) is a gateway of its own, named after the
+    /// folder that holds it.
+    fn add_route_owners(&mut self, imports: &Imports) {
+        for owner in routes::route_owners(imports) {
+            let index = match (self.owner(owner), owner) {
+                (Some(i), _) => i,
+                (None, Owner::File(path)) => {
+                    let Some((name, span)) = gateway_name(path).zip(first_span(imports, owner))
+                    else {
+                        continue;
+                    };
+                    self.units.push(Unit {
+                        name: name.clone(),
+                        role: Role::Service,
+                        span,
+                        evidence: format!("proxy configuration {}", path.display()),
+                        env: Vec::new(),
+                        published: false,
+                        addressable: false,
+                        load_balancer: None,
+                        build_context: None,
+                        mounts: vec![path.clone()],
+                        gateway: true,
+                        depends_on: Vec::new(),
+                    });
+                    self.units.len() - 1
+                }
+                (None, Owner::Node(_)) => continue,
+            };
+            self.units[index].gateway = true;
+        }
     }
 
     /// The unit a declaration belongs to.
@@ -122,195 +154,63 @@ impl Units {
     }
 }
 
-/// Routes declared by importers become calls from their owner to what they lead to.
-pub fn from_routes(imports: &Imports, units: &Units, protos: &[ProtoService], out: &mut Inferred) {
-    for decl in &imports.declared {
-        for route in &decl.routes {
-            add_route(units, protos, route, out);
-        }
-    }
-}
+/// A folder name that says what the configuration is for, not whose it is.
+const GENERIC_FOLDERS: [&str; 14] = [
+    "conf",
+    "conf.d",
+    "config",
+    "configs",
+    "etc",
+    "templates",
+    "sites-enabled",
+    "sites-available",
+    "http.d",
+    "nginx",
+    "envoy",
+    "proxy",
+    "docker",
+    "deploy",
+];
 
-fn add_route(units: &Units, protos: &[ProtoService], route: &RouteDecl, out: &mut Inferred) {
-    let Some(owner) = units.owner(&route.from) else {
-        out.notes.push(format!(
-            "{} belongs to no workload the scan read; its route was not used",
-            route.evidence
-        ));
-        return;
-    };
-    let unit = &units.units[owner];
-    let env: BTreeMap<&str, &str> = unit
-        .env
-        .iter()
-        .map(|(k, v, _)| (k.as_str(), v.as_str()))
+/// The name of the gateway a proxy configuration nobody runs stands for: its nearest folder
+/// whose name is not generic, else the nearest folder, else the file's stem.
+fn gateway_name(path: &Path) -> Option<String> {
+    let folders: Vec<&str> = path
+        .ancestors()
+        .skip(1)
+        .filter_map(|a| a.file_name()?.to_str())
         .collect();
-    let target = variables::fill(
-        &route.target,
-        &|name| env.get(name).map(|v| (*v).to_owned()),
-        units,
-        &unit.name,
-        route.span,
-        out,
-    );
-    let mut value = target;
-    if let Some(port) = route.port
-        && !value.contains("://")
-        && !value.contains(':')
-    {
-        value = format!("{value}:{port}");
-    }
-    if let Some(ns) = &route.namespace {
-        value = qualify(&value, ns, units);
-    }
-    let protocol = route.protocol.as_deref().map(canonical_protocol);
-    let evidence = route.evidence.clone();
-    edges::add_address_setting(
-        units,
-        protos,
-        edges::Setting {
-            from: &unit.name,
-            self_unit: Some(owner),
-            key: "ROUTE_URL",
-            value: &value,
-            span: route.span,
-            evidence,
-            protocol,
-        },
-        out,
-    );
+    folders
+        .iter()
+        .find(|f| !GENERIC_FOLDERS.contains(&f.to_ascii_lowercase().as_str()))
+        .or(folders.first())
+        .map(|f| (*f).to_owned())
+        .or_else(|| Some(path.file_stem()?.to_str()?.to_owned()))
 }
 
-/// A bare Kubernetes Service name written in a namespaced object: `reviews` in namespace
-/// `shop` is `reviews.shop` when that host is known.
-fn qualify(value: &str, namespace: &str, units: &Units) -> String {
-    let (scheme, rest) = match value.split_once("://") {
-        Some((s, r)) => (format!("{s}://"), r),
-        None => (String::new(), value),
-    };
-    let end = rest.find([':', '/']).unwrap_or(rest.len());
-    let (host, tail) = rest.split_at(end);
-    if host.contains('.') {
-        return value.to_owned();
-    }
-    let namespaced = format!("{host}.{namespace}");
-    if units.hosts.contains_key(&namespaced) {
-        format!("{scheme}{namespaced}{tail}")
-    } else {
-        value.to_owned()
-    }
-}
-
-/// The protocol a canonical name (`docs/imports.md`) stands for.
-pub fn canonical_protocol(name: &str) -> Protocol {
-    match name.to_ascii_lowercase().as_str() {
-        "grpc" => Protocol::Grpc,
-        "http" | "https" | "http2" => Protocol::Http,
-        "graphql" => Protocol::Graphql,
-        "thrift" => Protocol::Thrift,
-        "websocket" => Protocol::Websocket,
-        "nats" => Protocol::Nats,
-        "kafka" => Protocol::Kafka,
-        "amqp" => Protocol::Amqp,
-        "redis" => Protocol::Redis,
-        "postgres" => Protocol::Postgres,
-        "mysql" => Protocol::Mysql,
-        "mongodb" => Protocol::Mongodb,
-        other => Protocol::Other(other.to_owned()),
-    }
+/// Where the first route of an owner is written.
+fn first_span(imports: &Imports, owner: &Owner) -> Option<crate::source::Span> {
+    imports
+        .declared
+        .iter()
+        .flat_map(|d| &d.routes)
+        .find(|r| &r.from == owner)
+        .map(|r| r.span)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::compose;
-    use crate::load::importers::{Declarations, NodeDecl};
-    use crate::source::{SourceId, Span};
-    use crate::yaml::parse_node;
-
-    fn imports(compose_text: &str, declared: Declarations) -> Imports {
-        let file = compose::read(SourceId(0), &parse_node(compose_text).unwrap());
-        let (project, _) = compose::resolve(
-            Path::new("/repo"),
-            vec![SourceId(0)],
-            compose::merge(vec![file]),
-            &BTreeMap::new(),
-            &BTreeMap::new(),
-        );
-        Imports {
-            compose: vec![project],
-            declared: vec![declared],
-            ..Imports::default()
-        }
-    }
-
-    fn route(from: Owner, target: &str) -> RouteDecl {
-        RouteDecl {
-            from,
-            target: target.into(),
-            namespace: None,
-            port: None,
-            protocol: None,
-            path: Some("/api/".into()),
-            timeout_ms: None,
-            retries: None,
-            span: Span::new(SourceId(1), 0, 1),
-            evidence: "route /api/".into(),
-        }
-    }
 
     #[test]
-    fn routes_resolve_owners_variables_and_hosts() {
-        let compose_text = "services:\n  web:\n    build: ./web\n    environment: [UPSTREAM_NAME=users]\n  cart: {image: cart}\n  users: {image: users}\n  edge: {image: envoy}\n";
-        let declared = Declarations {
-            routes: vec![
-                route(
-                    Owner::File("/repo/web/default.conf.template".into()),
-                    "http://${CART_HOST}:8080/",
-                ),
-                route(
-                    Owner::File("/repo/web/default.conf.template".into()),
-                    "http://${UPSTREAM_NAME}:8080/",
-                ),
-                route(Owner::Node("ingress".into()), "cart"),
-            ],
-            nodes: vec![NodeDecl {
-                name: "ingress".into(),
-                role: NodeRole::Gateway,
-                exposure: Some(Exposure::Public),
-                hosts: Vec::new(),
-                span: Span::new(SourceId(2), 0, 1),
-                evidence: "Ingress ingress".into(),
-            }],
-            ..Declarations::default()
-        };
-        let imports = imports(compose_text, declared);
-        let out = super::super::infer(&imports, &Default::default(), &[]);
-        let calls: Vec<(&str, &str, &str)> = out
-            .calls
-            .iter()
-            .map(|c| (c.from.as_str(), c.to.as_str(), c.protocol.as_str()))
-            .collect();
+    fn orphan_proxies_are_named_after_their_folder() {
+        let name = |p: &str| gateway_name(Path::new(p));
+        assert_eq!(name("/repo/edge/nginx.conf").as_deref(), Some("edge"));
         assert_eq!(
-            calls,
-            vec![
-                ("web", "cart", "http"),
-                ("web", "users", "http"),
-                ("ingress", "cart", "tcp")
-            ]
+            name("/repo/storefront/nginx/conf.d/default.conf").as_deref(),
+            Some("storefront")
         );
-        let unset: Vec<&str> = out
-            .findings
-            .iter()
-            .filter(|f| f.rule.0 == "CA006")
-            .map(|f| f.message.as_str())
-            .collect();
-        assert_eq!(
-            unset,
-            vec!["`web` uses `${CART_HOST}`, which nothing the scan read sets"]
-        );
-        let ingress = out.nodes.iter().find(|n| n.name == "ingress").unwrap();
-        assert_eq!(ingress.kind, crate::model::ServiceKind::Gateway);
-        assert_eq!(ingress.exposure, Exposure::Public);
+        assert_eq!(name("/nginx/nginx.conf").as_deref(), Some("nginx"));
+        assert_eq!(name("envoy.yaml").as_deref(), Some("envoy"));
     }
 }

@@ -143,6 +143,7 @@ fn add_setting(
         span,
         evidence: format!("{what} {key}"),
         protocol: None,
+        route: None,
     };
     add_address_setting(units, protos, setting, out)
 }
@@ -159,6 +160,17 @@ pub struct Setting<'a> {
     pub evidence: String,
     /// The protocol the declaration names, which beats every guess.
     pub protocol: Option<Protocol>,
+    /// For a gateway or proxy route: its path and policy, attached to the call it makes.
+    pub route: Option<RouteFacts<'a>>,
+}
+
+/// What a route adds to the call it becomes.
+#[derive(Clone, Copy)]
+pub struct RouteFacts<'a> {
+    pub path: Option<&'a str>,
+    pub proxy: &'a crate::model::ProxyPolicy,
+    /// The route names its target plainly (no guessed variable): a declaration.
+    pub declared: bool,
 }
 
 /// The addresses in a setting become calls, datastore uses or external dependencies.
@@ -207,7 +219,11 @@ pub fn add_address_setting(
                         let protocol = named.unwrap_or_else(|| {
                             protocol_for(&addr, &unit.name, port, port_protocol, protos)
                         });
-                        out.add_call((from, &unit.name), protocol, span, evidence, false);
+                        let declared = setting.route.is_some_and(|r| r.declared);
+                        out.add_call((from, &unit.name), protocol, span, evidence, declared);
+                        if let Some(r) = setting.route {
+                            out.attach((from, &unit.name), r.path, r.proxy);
+                        }
                     }
                 }
             }
@@ -228,7 +244,11 @@ pub fn add_address_setting(
                     });
                 }
                 let protocol = named.unwrap_or_else(|| protocol_for(&addr, &host, None, None, &[]));
-                out.add_call((from, &host), protocol, span, evidence, false);
+                let declared = setting.route.is_some_and(|r| r.declared);
+                out.add_call((from, &host), protocol, span, evidence, declared);
+                if let Some(r) = setting.route {
+                    out.attach((from, &host), r.path, r.proxy);
+                }
             }
             Lead::Unknown(host) => {
                 let names = units.hosts.keys().map(String::as_str);

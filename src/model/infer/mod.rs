@@ -8,6 +8,7 @@ mod classify;
 mod declared;
 mod directory;
 mod edges;
+mod routes;
 mod start_order;
 mod units;
 mod usage;
@@ -19,7 +20,7 @@ use std::path::PathBuf;
 use crate::diagnostics::Finding;
 use crate::load::imports::Imports;
 use crate::load::proto::ProtoService;
-use crate::model::{Exposure, LoadBalancer, Protocol, ServiceKind};
+use crate::model::{Exposure, LoadBalancer, Protocol, ProxyPolicy, ServiceKind};
 use crate::source::Span;
 
 pub use classify::Role;
@@ -54,6 +55,20 @@ pub struct ICall {
     pub span: Span,
     pub evidence: String,
     pub declared: bool,
+    /// Request paths a gateway route sends along it.
+    pub paths: Vec<String>,
+    /// What the proxy that routes it declares (a gateway route's timeout, a cluster's outlier
+    /// detection).
+    pub proxy: ProxyPolicy,
+}
+
+/// Traffic policy a mesh declares for every call into a service (an Istio `DestinationRule`,
+/// a mesh `VirtualService`): applied to declared and inferred calls alike.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IPolicy {
+    pub service: String,
+    pub proxy: ProxyPolicy,
+    pub load_balancer: Option<LoadBalancer>,
 }
 
 /// A datastore used by a service.
@@ -86,6 +101,7 @@ pub struct Inferred {
     pub calls: Vec<ICall>,
     pub accesses: Vec<IAccess>,
     pub topics: Vec<ITopic>,
+    pub policies: Vec<IPolicy>,
     pub findings: Vec<Finding>,
     pub notes: Vec<String>,
     /// Variables nothing sets, by name, with every place they are used (reported as CA006).
@@ -113,7 +129,33 @@ impl Inferred {
             span,
             evidence,
             declared,
+            paths: Vec::new(),
+            proxy: ProxyPolicy::default(),
         });
+    }
+
+    /// Adds a route's path and proxy policy to the call from `from` to `to` (the one just
+    /// recorded, or the one a setting or another route already gave).
+    pub(super) fn attach(
+        &mut self,
+        (from, to): (&str, &str),
+        path: Option<&str>,
+        proxy: &ProxyPolicy,
+    ) {
+        let Some(call) = self
+            .calls
+            .iter_mut()
+            .rev()
+            .find(|c| c.from == from && c.to == to)
+        else {
+            return;
+        };
+        if let Some(path) = path
+            && !call.paths.iter().any(|p| p == path)
+        {
+            call.paths.push(path.to_owned());
+        }
+        call.proxy.merge(proxy);
     }
 
     /// Records a datastore access unless the service already has one to that datastore.
@@ -191,7 +233,7 @@ pub fn infer(imports: &Imports, declared: &BTreeSet<String>, protos: &[ProtoServ
     }
     edges::from_environment(&units, protos, &mut out);
     edges::from_app_configs(imports, &units, declared, protos, &mut out);
-    declared::from_routes(imports, &units, protos, &mut out);
+    routes::from_routes(imports, &units, protos, &mut out);
     start_order::from_depends_on(&units, &mut out);
     edges::from_network_policies(&imports.kube, &units, protos, &mut out);
     catalog::from_backstage(imports, protos, &mut out);

@@ -1,0 +1,366 @@
+//! Routes and traffic policies declared by importers (`load::importers`): a route becomes a
+//! call from the proxy that owns it to what it leads to, through the same host table and
+//! protocol rules as environment addresses, carrying its path and the proxy's timeout, retries
+//! and outlier detection; a policy for a host governs every call into its service.
+
+use std::collections::BTreeMap;
+
+use crate::load::importers::{AliasDecl, Owner, PolicyDecl, RouteDecl};
+use crate::load::imports::Imports;
+use crate::load::proto::ProtoService;
+use crate::model::{Protocol, ProxyPolicy};
+
+use super::edges::{self, RouteFacts};
+use super::units::Units;
+use super::{IPolicy, Inferred, variables};
+
+/// Routes declared by importers become calls from their owner to what they lead to; policies
+/// are resolved to the services they govern.
+pub fn from_routes(imports: &Imports, units: &Units, protos: &[ProtoService], out: &mut Inferred) {
+    let aliases: Vec<(usize, &AliasDecl)> = imports
+        .declared
+        .iter()
+        .flat_map(|d| &d.aliases)
+        .filter_map(|a| Some((units.owner(&a.owner)?, a)))
+        .collect();
+    for decl in &imports.declared {
+        for route in &decl.routes {
+            add_route(units, protos, &aliases, route, out);
+        }
+    }
+    for policy in imports.declared.iter().flat_map(|d| &d.policies) {
+        add_policy(units, policy, out);
+    }
+}
+
+fn add_route(
+    units: &Units,
+    protos: &[ProtoService],
+    aliases: &[(usize, &AliasDecl)],
+    route: &RouteDecl,
+    out: &mut Inferred,
+) {
+    let Some(owner) = units.owner(&route.from) else {
+        out.notes.push(format!(
+            "{} belongs to no workload the scan read; its route was not used",
+            route.evidence
+        ));
+        return;
+    };
+    let unit = &units.units[owner];
+    let env: BTreeMap<&str, &str> = unit
+        .env
+        .iter()
+        .map(|(k, v, _)| (k.as_str(), v.as_str()))
+        .collect();
+    let unset_before: usize = out.unset.values().map(Vec::len).sum();
+    let target = variables::fill(
+        &route.target,
+        &|name| env.get(name).map(|v| (*v).to_owned()),
+        units,
+        &unit.name,
+        route.span,
+        out,
+    );
+    let guessed = out.unset.values().map(Vec::len).sum::<usize>() > unset_before;
+    let proxy = ProxyPolicy {
+        timeout_ms: route.timeout_ms,
+        retries: route.retries,
+        circuit_breaker: route.circuit_breaker,
+        evidence: if route.timeout_ms.is_some() || route.retries.is_some() || route.circuit_breaker
+        {
+            vec![route.evidence.clone()]
+        } else {
+            Vec::new()
+        },
+    };
+    let protocol = route.protocol.as_deref().map(canonical_protocol);
+    for mut value in expand_alias(&target, owner, aliases) {
+        if let Some(port) = route.port
+            && !value.contains("://")
+            && !value.contains(':')
+        {
+            value = format!("{value}:{port}");
+        }
+        if let Some(ns) = &route.namespace {
+            value = qualify(&value, ns, units);
+        }
+        edges::add_address_setting(
+            units,
+            protos,
+            edges::Setting {
+                from: &unit.name,
+                self_unit: Some(owner),
+                key: "ROUTE_URL",
+                value: &value,
+                span: route.span,
+                evidence: route.evidence.clone(),
+                protocol: protocol.clone(),
+                route: Some(RouteFacts {
+                    path: route.path.as_deref(),
+                    proxy: &proxy,
+                    declared: !guessed,
+                }),
+            },
+            out,
+        );
+    }
+}
+
+/// A target whose host is an alias of its owner (an nginx `upstream`) becomes one target per
+/// address the alias stands for, keeping the scheme and path: `http://backend/api` with
+/// `backend` = `cart:8080` is `http://cart:8080/api`.
+fn expand_alias(target: &str, owner: usize, aliases: &[(usize, &AliasDecl)]) -> Vec<String> {
+    let (scheme, rest) = match target.split_once("://") {
+        Some((s, r)) => (format!("{s}://"), r),
+        None => (String::new(), target),
+    };
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let host = authority.split(':').next().unwrap_or(authority);
+    let found = aliases
+        .iter()
+        .find(|(o, a)| *o == owner && a.name.eq_ignore_ascii_case(host));
+    match found {
+        Some((_, alias)) if !alias.targets.is_empty() => alias
+            .targets
+            .iter()
+            .map(|t| format!("{scheme}{t}{tail}"))
+            .collect(),
+        _ => vec![target.to_owned()],
+    }
+}
+
+/// A policy for a host governs every call into the service the host names.
+fn add_policy(units: &Units, policy: &PolicyDecl, out: &mut Inferred) {
+    let host = policy.host.to_ascii_lowercase();
+    let qualified = policy
+        .namespace
+        .as_ref()
+        .map(|ns| format!("{host}.{ns}"))
+        .filter(|q| !host.contains('.') && units.hosts.contains_key(q));
+    let target = units.hosts.get(qualified.as_deref().unwrap_or(&host));
+    let Some(index) = target.and_then(|t| t.unit) else {
+        if target.is_none() {
+            out.notes.push(format!(
+                "{} governs `{}`, which nothing the scan read serves; the policy was not used",
+                policy.evidence, policy.host
+            ));
+        }
+        return;
+    };
+    let proxy = ProxyPolicy {
+        timeout_ms: policy.timeout_ms,
+        retries: policy.retries,
+        circuit_breaker: policy.circuit_breaker,
+        evidence: vec![policy.evidence.clone()],
+    };
+    let service = units.units[index].name.clone();
+    match out.policies.iter_mut().find(|p| p.service == service) {
+        Some(known) => {
+            known.proxy.merge(&proxy);
+            known.load_balancer = known.load_balancer.or(policy.load_balancer);
+        }
+        None => out.policies.push(IPolicy {
+            service,
+            proxy,
+            load_balancer: policy.load_balancer,
+        }),
+    }
+}
+
+/// A bare Kubernetes Service name written in a namespaced object: `reviews` in namespace
+/// `shop` is `reviews.shop` when that host is known.
+fn qualify(value: &str, namespace: &str, units: &Units) -> String {
+    let (scheme, rest) = match value.split_once("://") {
+        Some((s, r)) => (format!("{s}://"), r),
+        None => (String::new(), value),
+    };
+    let end = rest.find([':', '/']).unwrap_or(rest.len());
+    let (host, tail) = rest.split_at(end);
+    if host.contains('.') {
+        return value.to_owned();
+    }
+    let namespaced = format!("{host}.{namespace}");
+    if units.hosts.contains_key(&namespaced) {
+        format!("{scheme}{namespaced}{tail}")
+    } else {
+        value.to_owned()
+    }
+}
+
+/// The protocol a canonical name (`docs/imports.md`) stands for.
+pub fn canonical_protocol(name: &str) -> Protocol {
+    match name.to_ascii_lowercase().as_str() {
+        "grpc" => Protocol::Grpc,
+        "http" | "https" | "http2" => Protocol::Http,
+        "graphql" => Protocol::Graphql,
+        "thrift" => Protocol::Thrift,
+        "websocket" => Protocol::Websocket,
+        "nats" => Protocol::Nats,
+        "kafka" => Protocol::Kafka,
+        "amqp" => Protocol::Amqp,
+        "redis" => Protocol::Redis,
+        "postgres" => Protocol::Postgres,
+        "mysql" => Protocol::Mysql,
+        "mongodb" => Protocol::Mongodb,
+        other => Protocol::Other(other.to_owned()),
+    }
+}
+
+/// Whose routes a file's owner holds: the owner of every route, marked a gateway.
+pub fn route_owners<'a>(imports: &'a Imports) -> impl Iterator<Item = &'a Owner> + 'a {
+    imports
+        .declared
+        .iter()
+        .flat_map(|d| &d.routes)
+        .map(|r| &r.from)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::load::compose;
+    use crate::load::importers::{Declarations, NodeDecl, NodeRole};
+    use crate::load::manifest::Exposure;
+    use crate::source::{SourceId, Span};
+    use crate::yaml::parse_node;
+
+    fn imports(compose_text: &str, declared: Declarations) -> Imports {
+        let file = compose::read(SourceId(0), &parse_node(compose_text).unwrap());
+        let (project, _) = compose::resolve(
+            Path::new("/repo"),
+            vec![SourceId(0)],
+            compose::merge(vec![file]),
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+        );
+        Imports {
+            compose: vec![project],
+            declared: vec![declared],
+            ..Imports::default()
+        }
+    }
+
+    fn route(from: Owner, target: &str) -> RouteDecl {
+        RouteDecl {
+            path: Some("/api/".into()),
+            ..RouteDecl::new(from, target, Span::new(SourceId(1), 0, 1), "route /api/")
+        }
+    }
+
+    fn calls(out: &Inferred) -> Vec<(&str, &str, &str)> {
+        out.calls
+            .iter()
+            .map(|c| (c.from.as_str(), c.to.as_str(), c.protocol.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn routes_resolve_owners_variables_and_hosts() {
+        let compose_text = "services:\n  web:\n    build: ./web\n    environment: [UPSTREAM_NAME=users]\n  cart: {image: cart}\n  users: {image: users}\n  edge: {image: envoy}\n";
+        let declared = Declarations {
+            routes: vec![
+                route(
+                    Owner::File("/repo/web/default.conf.template".into()),
+                    "http://${CART_HOST}:8080/",
+                ),
+                route(
+                    Owner::File("/repo/web/default.conf.template".into()),
+                    "http://${UPSTREAM_NAME}:8080/",
+                ),
+                route(Owner::Node("ingress".into()), "cart"),
+            ],
+            nodes: vec![NodeDecl {
+                name: "ingress".into(),
+                role: NodeRole::Gateway,
+                exposure: Some(Exposure::Public),
+                hosts: Vec::new(),
+                span: Span::new(SourceId(2), 0, 1),
+                evidence: "Ingress ingress".into(),
+            }],
+            ..Declarations::default()
+        };
+        let imports = imports(compose_text, declared);
+        let out = super::super::infer(&imports, &Default::default(), &[]);
+        assert_eq!(
+            calls(&out),
+            vec![
+                ("web", "cart", "http"),
+                ("web", "users", "http"),
+                ("ingress", "cart", "tcp")
+            ]
+        );
+        // A target guessed from a variable's name is inferred; a plain one is declared.
+        let declared: Vec<bool> = out.calls.iter().map(|c| c.declared).collect();
+        assert_eq!(declared, vec![false, true, true]);
+        let unset: Vec<&str> = out
+            .findings
+            .iter()
+            .filter(|f| f.rule.0 == "CA006")
+            .map(|f| f.message.as_str())
+            .collect();
+        assert_eq!(
+            unset,
+            vec!["`web` uses `${CART_HOST}`, which nothing the scan read sets"]
+        );
+        let ingress = out.nodes.iter().find(|n| n.name == "ingress").unwrap();
+        assert_eq!(ingress.kind, crate::model::ServiceKind::Gateway);
+        assert_eq!(ingress.exposure, Exposure::Public);
+    }
+
+    #[test]
+    fn aliases_paths_and_policies_reach_the_calls() {
+        let compose_text = "services:\n  proxy:\n    image: nginx\n    volumes: ['./proxy/nginx.conf:/etc/nginx/nginx.conf']\n  cart: {image: cart}\n  users: {image: users}\n";
+        let file = Owner::File("/repo/proxy/nginx.conf".into());
+        let declared = Declarations {
+            routes: vec![
+                route(file.clone(), "http://backend"),
+                RouteDecl {
+                    path: Some("/users/".into()),
+                    timeout_ms: Some(2000.0),
+                    ..route(file.clone(), "http://users:80/")
+                },
+                RouteDecl {
+                    path: Some("/v2/users/".into()),
+                    retries: Some(2),
+                    ..route(file.clone(), "users:80")
+                },
+            ],
+            aliases: vec![AliasDecl {
+                owner: file.clone(),
+                name: "backend".into(),
+                targets: vec!["cart:8080".into()],
+                span: Span::new(SourceId(1), 0, 1),
+            }],
+            policies: vec![PolicyDecl {
+                host: "cart".into(),
+                namespace: None,
+                timeout_ms: None,
+                retries: Some(3),
+                circuit_breaker: true,
+                load_balancer: None,
+                span: Span::new(SourceId(1), 0, 1),
+                evidence: "DestinationRule cart".into(),
+            }],
+            ..Declarations::default()
+        };
+        let imports = imports(compose_text, declared);
+        let out = super::super::infer(&imports, &Default::default(), &[]);
+        assert_eq!(
+            calls(&out),
+            vec![("proxy", "cart", "http"), ("proxy", "users", "http")]
+        );
+        let users = &out.calls[1];
+        assert_eq!(users.paths, vec!["/users/", "/v2/users/"]);
+        assert_eq!(users.proxy.timeout_ms, Some(2000.0));
+        assert_eq!(users.proxy.retries, Some(2));
+        let proxy = out.nodes.iter().find(|n| n.name == "proxy").unwrap();
+        assert_eq!(proxy.kind, crate::model::ServiceKind::Gateway);
+        assert_eq!(out.policies.len(), 1);
+        assert_eq!(out.policies[0].service, "cart");
+        assert_eq!(out.policies[0].proxy.retries, Some(3));
+    }
+}
