@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 /// layer do not use each other.
 const LAYERS: &[&[&str]] = &[
     // Leaf modules: shared infrastructure that knows no stage.
+    &["escape"],
     &["source", "suggest", "id"],
     &["yaml"],
     &["diagnostics", "options"],

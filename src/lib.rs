@@ -37,6 +37,7 @@ pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
+pub mod escape;
 pub mod gate;
 pub mod graph;
 pub mod id;

@@ -167,7 +167,8 @@ pub struct Location<'a> {
 }
 
 /// The name users see for a path: relative to the working directory when it lies below it,
-/// always with forward slashes, and without a leading `./`.
+/// always with forward slashes, without a leading `./`, and with unsafe characters escaped
+/// ([`crate::escape::line`]).
 pub fn display_name(path: &Path) -> String {
     let cwd = std::env::current_dir().ok();
     let shown = cwd
@@ -187,7 +188,11 @@ pub fn display_name(path: &Path) -> String {
             },
             Component::RootDir => parts.push(String::new()),
             Component::Prefix(p) => parts.push(p.as_os_str().to_string_lossy().into_owned()),
-            Component::Normal(n) => parts.push(n.to_string_lossy().into_owned()),
+            // A file name may hold anything but `/` and NUL: line breaks and escape
+            // sequences are written visibly, once, here.
+            Component::Normal(n) => {
+                parts.push(crate::escape::line(&n.to_string_lossy()).into_owned());
+            }
         }
     }
     let joined = parts.join("/");

@@ -52,8 +52,10 @@ pub fn run(command: &ConfigCommand) -> Exit {
     match args.format {
         ShowFormat::Yaml => print!("{}", yaml(&audit, baseline.as_deref())),
         ShowFormat::Json => {
-            let text = serde_json::to_string_pretty(&json(&audit, baseline.as_deref()))
-                .unwrap_or_default();
+            let text = crate::escape::json(
+                serde_json::to_string_pretty(&json(&audit, baseline.as_deref()))
+                    .unwrap_or_default(),
+            );
             println!("{text}");
         }
     }

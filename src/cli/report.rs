@@ -78,8 +78,9 @@ pub fn run(args: &ReportArgs) -> Exit {
 fn system_name(audit: &Audit) -> Option<String> {
     #[derive(Deserialize)]
     struct Named {
+        // Located, so a name holding a line break or control character is refused.
         #[serde(default)]
-        name: Option<String>,
+        name: Option<crate::yaml::Located<String>>,
     }
     const PROJECT_FILES: [&str; 3] = ["commaudit.yaml", "commaudit.yml", ".commaudit.yaml"];
     audit.sources.iter().find_map(|(_, file)| {
@@ -90,6 +91,7 @@ fn system_name(audit: &Audit) -> Option<String> {
         crate::yaml::parse_typed::<Named>(&file.text)
             .ok()?
             .name
+            .map(|n| n.value)
             .filter(|n| !n.trim().is_empty())
     })
 }

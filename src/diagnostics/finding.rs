@@ -9,6 +9,13 @@ use crate::source::{Sources, Span};
 
 use super::{Item, Subject};
 
+fn one_line(text: String) -> String {
+    match crate::escape::line(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(escaped) => escaped,
+    }
+}
+
 /// A stable rule ID such as `CA101`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
@@ -86,12 +93,14 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A finding with the rule's default severity from the catalogue.
+    /// A finding with the rule's default severity from the catalogue. Its texts (message,
+    /// label, help, related messages) are kept on one line with unsafe characters escaped,
+    /// whatever names from the inputs they quote, so every output format can trust them.
     pub fn new(rule: RuleId, message: impl Into<String>) -> Self {
         Self {
             rule,
             severity: super::catalog::default_severity(rule),
-            message: message.into(),
+            message: one_line(message.into()),
             span: None,
             label: None,
             related: Vec::new(),
@@ -108,12 +117,12 @@ impl Finding {
     }
 
     pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
+        self.label = Some(one_line(label.into()));
         self
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(one_line(help.into()));
         self
     }
 
@@ -156,7 +165,7 @@ impl Finding {
     pub fn related(mut self, span: Span, message: impl Into<String>) -> Self {
         self.related.push(Related {
             span,
-            message: message.into(),
+            message: one_line(message.into()),
         });
         self
     }

@@ -100,7 +100,7 @@ impl Baseline {
         };
         let mut text = serde_json::to_string_pretty(&out).unwrap_or_default();
         text.push('\n');
-        text
+        crate::escape::json(text)
     }
 
     /// Reads a baseline file's text, keeping each entry's position for CA903.

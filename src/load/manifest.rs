@@ -343,7 +343,7 @@ pub struct ProjectFile {
     pub version: Option<Located<u32>>,
     /// Name of the system, shown in reports.
     #[serde(default)]
-    pub name: Option<String>,
+    pub name: Option<Located<String>>,
     /// Import roots for .proto files, relative to this file. Defaults to the folder of each
     /// scanned path.
     #[serde(default)]

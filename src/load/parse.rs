@@ -61,6 +61,7 @@ pub(super) fn parse(id: SourceId, kind: Kind, text: &str, sources: &Sources) -> 
             Err(err) => yaml_problem("compose file", err),
         },
         Kind::Kube => match yaml::parse_documents(text) {
+            Ok(docs) if !bad_names(id, &docs).is_empty() => Parsed::Broken(bad_names(id, &docs)),
             Ok(docs) => {
                 let mut objects = kube::Kube::default();
                 kube::read(id, &docs, &mut objects);
@@ -70,6 +71,7 @@ pub(super) fn parse(id: SourceId, kind: Kind, text: &str, sources: &Sources) -> 
             Err(err) => yaml_problem("Kubernetes manifest", err),
         },
         Kind::Backstage => match yaml::parse_documents(text) {
+            Ok(docs) if !bad_names(id, &docs).is_empty() => Parsed::Broken(bad_names(id, &docs)),
             Ok(docs) => Parsed::Backstage(backstage::read(id, &docs)),
             Err(err) => yaml_problem("Backstage catalog file", err),
         },
@@ -89,6 +91,38 @@ pub(super) fn parse(id: SourceId, kind: Kind, text: &str, sources: &Sources) -> 
             },
         )),
     }
+}
+
+/// Objects whose `metadata.name` or `namespace` is not one line of plain text: their names
+/// would become service names.
+fn bad_names(id: SourceId, docs: &[yaml::Node]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&yaml::Node> = docs.iter().collect();
+    while let Some(doc) = stack.pop() {
+        stack.extend(doc.get("items").map(yaml::Node::items).unwrap_or_default());
+        let meta = doc.get("metadata");
+        for key in ["name", "namespace"] {
+            let Some(node) = meta.and_then(|m| m.get(key)) else {
+                continue;
+            };
+            let text = node.scalar_text().unwrap_or_default();
+            if let Some(problem) = crate::escape::name_problem(&text) {
+                out.push(
+                    Finding::new(
+                        INVALID_INPUT,
+                        format!(
+                            "invalid {key} `{}`: it holds {problem}",
+                            crate::escape::line(&text)
+                        ),
+                    )
+                    .at(node.pos.span(id))
+                    .help("names are plain text on one line: remove the character"),
+                );
+            }
+        }
+    }
+    out.sort_by_key(|f| f.span);
+    out
 }
 
 /// The name on a manifest's `service:` line and its offset, read from the text alone, for

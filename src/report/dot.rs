@@ -16,7 +16,10 @@ pub fn protocol_color(protocol: &str) -> &'static str {
     }
 }
 
+/// A DOT string: unsafe characters written visibly first, then backslashes and quotes
+/// escaped (so a written `\n` stays text, not a DOT line break).
 fn quote(text: &str) -> String {
+    let text = crate::escape::line(text);
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 

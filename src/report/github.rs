@@ -1,6 +1,7 @@
 //! `--format github`: GitHub Actions workflow commands, one annotation per finding, shown on
 //! the pull request's diff. Escaped as the Actions toolkit does: `%`, CR and LF in messages,
-//! and also `:` and `,` in properties.
+//! and also `:` and `,` in properties; every other unsafe character is written visibly, so no
+//! text from the inputs can start a line, and so a workflow command, of its own.
 
 use std::fmt::Write;
 
@@ -54,15 +55,27 @@ pub fn render(gated: &Gated, _: &Style) -> String {
             );
         }
     }
-    out.push_str(&super::summary::footer(gated));
+    for line in super::summary::footer(gated).lines() {
+        let _ = writeln!(out, "{}", crate::escape::line(line));
+    }
     out
 }
 
 /// Escapes a command's message.
 pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if crate::escape::is_unsafe(c) => {
+                out.push_str(&crate::escape::line(c.encode_utf8(&mut [0; 4])));
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escapes a command's property value.
@@ -78,5 +91,6 @@ mod tests {
     fn escaping_follows_the_toolkit() {
         assert_eq!(escape_data("50% a\r\nb: c, d"), "50%25 a%0D%0Ab: c, d");
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+        assert_eq!(escape_data("a\u{1b}[2J\u{85}"), "a\\u{1b}[2J\\u{85}");
     }
 }

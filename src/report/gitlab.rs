@@ -75,5 +75,5 @@ pub fn render(gated: &Gated, _: &Style) -> String {
         .collect();
     let mut text = serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".into());
     text.push('\n');
-    text
+    crate::escape::json(text)
 }

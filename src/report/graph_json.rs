@@ -148,5 +148,5 @@ pub fn render_graph(audit: &Audit, graph: &Graph) -> String {
     let mut text =
         serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
-    text
+    crate::escape::json(text)
 }

@@ -81,7 +81,12 @@ fn line(f: &Finding, gated: &Gated) -> String {
         || "<no file>".to_owned(),
         |s| {
             let loc = gated.audit.sources.locate(s);
-            format!("{}:{}:{}", gated.path(s.source), loc.line, loc.column)
+            format!(
+                "{}:{}:{}",
+                crate::escape::line(&gated.path(s.source)),
+                loc.line,
+                loc.column
+            )
         },
     );
     let mut text = format!("{place}: [{}] {}\n", f.severity, f.message);

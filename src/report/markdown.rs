@@ -98,14 +98,17 @@ fn unit(unit: &str) -> String {
     }
 }
 
-/// Escapes text for a Markdown table cell.
+/// Escapes text for a Markdown table cell: markup, pipes, and line breaks (as `<br>`); other
+/// unsafe characters are written visibly.
 pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
+    let text = text
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('|', "\\|")
         .replace("\r\n", "<br>")
-        .replace('\n', "<br>")
+        .replace('\n', "<br>");
+    crate::escape::line(&text).into_owned()
 }
 
 #[cfg(test)]

@@ -5,9 +5,12 @@ use std::fmt::Write;
 use crate::audit::Audit;
 use crate::graph::{Graph, NodeKind};
 
-/// Text safe inside a Mermaid label: quotes and brackets become HTML entities.
+/// Text safe inside a Mermaid label: quotes and brackets become HTML entities, line breaks
+/// and other unsafe characters are written visibly (a label cannot end its line, nor the
+/// Markdown code fence around it).
 pub fn escape(text: &str) -> String {
-    text.replace('"', "#quot;")
+    crate::escape::line(text)
+        .replace('"', "#quot;")
         .replace('<', "#lt;")
         .replace('>', "#gt;")
         .replace('{', "#123;")

@@ -53,7 +53,7 @@ pub fn table(audit: &Audit, recs: &[Recommendation]) -> String {
     for (key, value, what) in audit.config.assumptions.entries() {
         let _ = writeln!(out, "  {key} = {value}: {what}");
     }
-    out
+    crate::escape::lines(&out)
 }
 
 /// `depth 5 -> 3, ceiling 99.10% -> 99.30%` for edges that should leave the synchronous path,
@@ -129,5 +129,5 @@ pub fn json(audit: &Audit, recs: &[Recommendation]) -> String {
     };
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
-    text
+    crate::escape::json(text)
 }

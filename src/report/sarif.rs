@@ -51,7 +51,7 @@ pub fn render(gated: &Gated, _: &Style) -> String {
     });
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
-    text
+    crate::escape::json(text)
 }
 
 pub fn level(severity: Severity) -> &'static str {

@@ -75,7 +75,7 @@ pub fn notes(gated: &Gated) -> String {
         .audit
         .notes
         .iter()
-        .map(|n| format!("note: {n}\n"))
+        .map(|n| format!("note: {}\n", crate::escape::line(n)))
         .collect()
 }
 

@@ -1,7 +1,9 @@
 //! Text made safe for XML and HTML, shared by the SVG and HTML formats: in element content and
 //! in attribute values alike.
 
-/// Escapes `&`, `<`, `>`, `"` and `'`, and drops characters XML 1.0 cannot carry.
+/// Escapes `&`, `<`, `>`, `"` and `'`; line breaks and tabs are kept (they are text in XML,
+/// and the JUnit bodies are lines), other unsafe characters, which XML 1.0 cannot carry or
+/// which mislead a reader, are written visibly.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -12,7 +14,9 @@ pub fn escape(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c if crate::escape::is_unsafe(c) => {
+                out.push_str(&crate::escape::line(c.encode_utf8(&mut [0; 4])));
+            }
             c => out.push(c),
         }
     }
@@ -38,7 +42,7 @@ mod tests {
     fn markup_and_control_characters_cannot_escape() {
         assert_eq!(
             super::escape("<a href=\"x\">&'\u{1}"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;\\u{1}"
         );
         assert_eq!(super::ident("#2b7bb9"), "_2b7bb9");
     }

@@ -171,6 +171,21 @@ fn describe(err: &Error) -> (String, Option<String>) {
             ),
             Some("remove the repeated aliases, or exclude this file from the scan".into()),
         ),
+        Error::DuplicateMappingKey { key, .. } => (
+            match key {
+                Some(k) => format!(
+                    "the key `{}` is written twice in this mapping",
+                    crate::escape::line(k)
+                ),
+                None => "a key is written twice in this mapping".into(),
+            },
+            Some("keep one of the two; YAML and JSON allow each key once per mapping".into()),
+        ),
+        // Our own refusals (a name holding a control character) say what is wrong already.
+        Error::Message { msg, .. } if msg.ends_with("plain text on one line") => (
+            msg.clone(),
+            Some("remove the character: write it as plain text on one line".into()),
+        ),
         Error::InvalidBooleanStrict { .. } => (
             serde_saphyr::DefaultMessageFormatter
                 .format_message(err)

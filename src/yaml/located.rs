@@ -30,9 +30,19 @@ impl<T> std::ops::Deref for Located<T> {
     }
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
+/// Every located text of a typed file is a name, a path, a subject or an operation: one line
+/// of plain text. A line break or control character in one is refused here, for every field
+/// at once, so that no output can be broken by it.
+impl<'de, T: Deserialize<'de> + 'static> Deserialize<'de> for Located<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let spanned = Spanned::<T>::deserialize(deserializer)?;
+        let text = (&spanned.value as &dyn std::any::Any).downcast_ref::<String>();
+        if let Some(problem) = text.and_then(|t| crate::escape::name_problem(t)) {
+            return Err(de::Error::custom(format!(
+                "`{}` holds {problem}; names, paths, subjects and operations are plain text on one line",
+                crate::escape::line(text.map_or("", String::as_str))
+            )));
+        }
         let pos = Pos {
             offset: spanned
                 .referenced
@@ -89,10 +99,10 @@ impl<T> OneOrMany<T> {
 /// The items as written, before the single form gets its position.
 struct Items<T>(Vec<Located<T>>);
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Items<T> {
+impl<'de, T: Deserialize<'de> + 'static> Deserialize<'de> for Items<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct ItemsVisitor<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for ItemsVisitor<T> {
+        impl<'de, T: Deserialize<'de> + 'static> Visitor<'de> for ItemsVisitor<T> {
             type Value = Items<T>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a mapping or a list of mappings")
@@ -115,7 +125,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Items<T> {
     }
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+impl<'de, T: Deserialize<'de> + 'static> Deserialize<'de> for OneOrMany<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let items = Located::<Items<T>>::deserialize(deserializer)?;
         let pos = items.pos;

@@ -248,11 +248,18 @@ impl<'de> Deserialize<'de> for KeyText {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a scalar mapping key")
             }
-            fn visit_str<E>(self, v: &str) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_owned()))
+            // Keys are names (services, paths, channels): one line of plain text.
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<KeyText, E> {
+                self.visit_string(v.to_owned())
             }
-            fn visit_string<E>(self, v: String) -> Result<KeyText, E> {
-                Ok(KeyText(v))
+            fn visit_string<E: de::Error>(self, v: String) -> Result<KeyText, E> {
+                match crate::escape::name_problem(&v) {
+                    Some(problem) => Err(E::custom(format!(
+                        "the key `{}` holds {problem}; keys are plain text on one line",
+                        crate::escape::line(&v)
+                    ))),
+                    None => Ok(KeyText(v)),
+                }
             }
             fn visit_i64<E>(self, v: i64) -> Result<KeyText, E> {
                 Ok(KeyText(v.to_string()))

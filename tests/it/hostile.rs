@@ -506,3 +506,92 @@ fn init_does_not_follow_a_linked_configuration() {
         "version: 1\n"
     );
 }
+
+/// Whether a line of output could do harm: a raw control, separator or bidirectional
+/// character, or a GitHub workflow command that commaudit did not write itself.
+fn harmful(what: &str, line: &str) -> bool {
+    let raw = line.chars().any(|c| {
+        c != '\t'
+            && (c.is_control()
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+    });
+    let ours = what == "scan github"
+        && [
+            "::error file=",
+            "::warning file=",
+            "::notice file=",
+            "::warning title=",
+        ]
+        .iter()
+        .any(|p| line.starts_with(p));
+    raw || (line.trim_start().starts_with("::") && !ours)
+}
+
+#[cfg(unix)]
+#[test]
+fn control_characters_in_names_reach_no_output_raw() {
+    let c = Checkout::new();
+    c.write(
+        "commaudit.yaml",
+        "version: 1\nname: shop\nbrokers:\n  - { name: nats, kind: nats-jetstream }\n",
+    );
+    // A file name is anything but `/` and NUL.
+    c.write(
+        "svc\n::error file=x::pwned\u{1b}[2J\u{202e}.yaml",
+        "service: orders\nexposure: public\ncalls:\n  - { to: payments, protocol: rest, operation: GET /b }\n",
+    );
+    c.write(
+        "payments.yaml",
+        "service: payments\nsubscribes:\n  - { subject: \"orders.done\\n::error::subj\\u2028x\", broker: nats }\ndatastores:\n  - { name: \"db\\u0085\\u202e\", access: write }\n",
+    );
+    c.write(
+        "bad.yaml",
+        "service: \"bad\\n::set-output name=x::y\\e]0;title\\a\"\ncalls:\n  - { to: \"pay\\nments\", operation: \"GET /a\\n::error::op\" }\n",
+    );
+    c.write(
+        "compose.yaml",
+        "services:\n  \"web\\n::error::x\":\n    image: web\n  api:\n    image: api\n    environment:\n      \"K\\e[2J\": \"v\"\n",
+    );
+    c.write(
+        "k8s.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: \"kube\\n::error::k\\e[31m\" }\nspec:\n  template:\n    spec:\n      containers: [{ name: c, image: x }]\n",
+    );
+    let outputs = every_output(&c.root, ".");
+    for (what, text) in &outputs {
+        for line in text.lines() {
+            assert!(!harmful(what, line), "{what}: {line:?}");
+        }
+    }
+    let concise = &outputs.iter().find(|(w, _)| w == "scan concise").unwrap().1;
+    for expected in [
+        "svc\\n::error file=x::pwned\\u{1b}[2J\\u{202e}.yaml:1:10: CA303",
+        "payments.yaml:3:16: CA001 [error] invalid service manifest: `orders.done\\n::error::subj\\u{2028}x` holds a line break",
+        "bad.yaml:1:10: CA001 [error] invalid service manifest: `service`: `bad\\n::set-output name=x::y\\u{1b}]0;title\\u{7}` holds a line break",
+        "compose.yaml:2:3: CA001 [error] invalid compose file: the key `web\\n::error::x` holds a line break",
+        "k8s.yaml:3:19: CA001 [error] invalid name `kube\\n::error::k\\u{1b}[31m`: it holds a line break",
+    ] {
+        assert!(
+            concise.contains(expected),
+            "missing {expected:?} in:\n{concise}"
+        );
+    }
+}
+
+#[test]
+fn human_output_never_echoes_huge_lines() {
+    let c = Checkout::new();
+    let huge = format!(
+        "service: orders\ndescription: [{}\n",
+        "item, ".repeat(500_000)
+    );
+    c.write("orders.yaml", &huge);
+    let out = run(&c.root, &["scan", ".", "--format", "human"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert!(out.stdout.contains("CA001"), "{}", out.stdout);
+    assert!(
+        out.stdout.len() < 4_000,
+        "{} bytes of human output for one finding",
+        out.stdout.len()
+    );
+    assert!(out.stdout.contains('…'), "{}", out.stdout);
+}

@@ -417,7 +417,12 @@ fn add_topics(
         if publish == consume || value.contains("://") || value.trim().is_empty() {
             continue;
         }
-        for subject in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        // A subject is a name: one that holds a control character is no subject.
+        let subjects = value
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty() && crate::escape::name_problem(s).is_none());
+        for subject in subjects {
             out.topics.push(ITopic {
                 service: service.to_owned(),
                 broker: broker.to_owned(),

@@ -180,5 +180,5 @@ pub fn render(r: &Report) -> String {
     let mut text =
         serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
-    text
+    crate::escape::json(text)
 }

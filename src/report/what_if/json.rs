@@ -148,7 +148,7 @@ pub fn render(v: &View) -> String {
     let mut text =
         serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
-    text
+    crate::escape::json(text)
 }
 
 fn snapshot(v: &View, s: &Snapshot) -> SnapshotOut {

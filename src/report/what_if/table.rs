@@ -47,7 +47,7 @@ pub fn render(v: &View) -> String {
         }
         out.push_str(&slow_section(v, slow, &on));
     }
-    out
+    crate::escape::lines(&out)
 }
 
 fn compare(v: &View, b: &Snapshot, a: &Snapshot) -> String {

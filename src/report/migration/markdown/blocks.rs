@@ -97,11 +97,13 @@ pub fn table(out: &mut String, t: &Table) {
     }
 }
 
-/// A table cell: no pipes, line breaks or tags.
+/// A table cell: no pipes, line breaks, tags or other unsafe characters.
 fn escape(text: &str) -> String {
-    text.replace('|', "\\|")
+    let text = text
+        .replace('|', "\\|")
         .replace('<', "&lt;")
-        .replace('\n', " ")
+        .replace('\n', " ");
+    crate::escape::line(&text).into_owned()
 }
 
 fn inline(cell: &Cell) -> String {

@@ -1,12 +1,14 @@
 //! Human output: each finding as a miette diagnostic with the source line it points at, the
-//! related locations, and the help text.
+//! related locations, and the help text. Source lines are shown through [`excerpt`], so a
+//! hostile file can neither drive the terminal nor flood it.
+
+mod excerpt;
 
 use std::fmt;
-use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
+
+use excerpt::Excerpt;
 
 use crate::diagnostics::catalog;
 use crate::diagnostics::{Finding, Severity};
@@ -54,7 +56,7 @@ struct Diag {
     code: Option<String>,
     severity: miette::Severity,
     help: Option<String>,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<Excerpt>,
     labels: Vec<LabeledSpan>,
     related: Vec<Diag>,
 }
@@ -62,35 +64,35 @@ struct Diag {
 impl Diag {
     fn of(finding: &Finding, sources: &Sources) -> Diag {
         let primary = finding.span.map(|s| s.source);
-        let mut labels = Vec::new();
+        // Labels on the primary file: the finding's span, then related spans in that file.
+        let mut own: Vec<(Span, Option<String>, bool)> = Vec::new();
         let mut related = Vec::new();
         if let Some(span) = finding.span {
-            labels.push(LabeledSpan::new_primary_with_span(
-                finding.label.clone(),
-                source_span(span, sources),
-            ));
+            own.push((span, finding.label.clone(), true));
         }
         for r in &finding.related {
             if Some(r.span.source) == primary {
-                labels.push(LabeledSpan::new_with_span(
-                    Some(r.message.clone()),
-                    source_span(r.span, sources),
-                ));
+                own.push((r.span, Some(r.message.clone()), false));
             } else {
+                let (source, labels) = excerpt_of(r.span.source, &[(r.span, None, true)], sources);
                 related.push(Diag {
                     message: r.message.clone(),
                     code: None,
                     severity: miette::Severity::Advice,
                     help: None,
-                    source: Some(named(r.span.source, sources)),
-                    labels: vec![LabeledSpan::new_primary_with_span(
-                        None,
-                        source_span(r.span, sources),
-                    )],
+                    source: Some(source),
+                    labels,
                     related: Vec::new(),
                 });
             }
         }
+        let (source, labels) = match primary {
+            Some(id) => {
+                let (source, labels) = excerpt_of(id, &own, sources);
+                (Some(source), labels)
+            }
+            None => (None, Vec::new()),
+        };
         Diag {
             message: finding.message.clone(),
             code: Some(format!(
@@ -104,24 +106,37 @@ impl Diag {
                 Severity::Note => miette::Severity::Advice,
             },
             help: finding.help.clone(),
-            source: primary.map(|id| named(id, sources)),
+            source,
             labels,
             related,
         }
     }
 }
 
-fn named(id: SourceId, sources: &Sources) -> NamedSource<Arc<str>> {
+/// The excerpt of one file around `spans`, and the labels pointing into it.
+fn excerpt_of(
+    id: SourceId,
+    spans: &[(Span, Option<String>, bool)],
+    sources: &Sources,
+) -> (Excerpt, Vec<LabeledSpan>) {
     let file = sources.get(id);
-    NamedSource::new(file.name.clone(), Arc::clone(&file.text))
-}
-
-/// A span clamped to its file, so a stale offset can never make rendering fail.
-fn source_span(span: Span, sources: &Sources) -> SourceSpan {
-    let len = sources.get(span.source).text.len();
-    let start = (span.offset as usize).min(len);
-    let end = (start + span.len as usize).min(len);
-    SourceSpan::new(start.into(), end - start)
+    let ranges: Vec<(usize, usize)> = spans
+        .iter()
+        .map(|(s, _, _)| (s.offset as usize, s.len as usize))
+        .collect();
+    let (excerpt, mapped) = Excerpt::new(file, &ranges);
+    let labels = spans
+        .iter()
+        .zip(mapped)
+        .map(|((_, label, primary), span)| {
+            if *primary {
+                LabeledSpan::new_primary_with_span(label.clone(), span)
+            } else {
+                LabeledSpan::new_with_span(label.clone(), span)
+            }
+        })
+        .collect();
+    (excerpt, labels)
 }
 
 impl fmt::Display for Diag {

@@ -1,0 +1,252 @@
+//! The part of a source file a human diagnostic shows. Only the lines from its first span to
+//! its last are kept (those before are left empty, so line numbers hold); every unsafe
+//! character is drawn as
+//! one visible glyph ([`crate::escape::glyph`]), so a file cannot drive the terminal; a line
+//! longer than [`MAX_LINE`] characters is cut around the spans, with `…`, so a minified or
+//! hostile file cannot flood it. The header keeps the file's own line and column.
+
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+
+use crate::escape::glyph;
+use crate::source::SourceFile;
+
+/// Characters of one source line shown at most.
+pub const MAX_LINE: usize = 160;
+/// Lines shown around a span, as miette shows them.
+const CONTEXT: usize = 1;
+/// Lines of one span shown at most.
+const MAX_SPAN_LINES: usize = 8;
+
+#[derive(Debug)]
+pub struct Excerpt {
+    name: String,
+    text: String,
+    /// For each span start in `text`: the file's own 0-based line and byte column.
+    starts: Vec<(usize, usize, usize)>,
+}
+
+/// A point in the file: its line (0-based) and byte offset within that line.
+#[derive(Clone, Copy)]
+struct Point {
+    line: usize,
+    column: usize,
+}
+
+impl Excerpt {
+    /// The excerpt of `file` around `spans` (byte offsets and lengths), and each span mapped
+    /// into it.
+    pub fn new(file: &SourceFile, spans: &[(usize, usize)]) -> (Excerpt, Vec<SourceSpan>) {
+        let text: &str = &file.text;
+        let point = |offset: usize| {
+            let (line, _) = file.line_col(offset as u32);
+            let line = line as usize - 1;
+            let start = file.offset_of(line as u32 + 1, 1) as usize;
+            Point {
+                line,
+                column: offset.saturating_sub(start),
+            }
+        };
+        let mut ends: Vec<(Point, Point)> = Vec::new();
+        for &(offset, len) in spans {
+            let start = floor(text, offset.min(text.len()));
+            let end = floor(text, (start + len).min(text.len()));
+            let (a, mut b) = (point(start), point(end));
+            if b.line >= a.line + MAX_SPAN_LINES {
+                b = Point {
+                    line: a.line + MAX_SPAN_LINES - 1,
+                    column: usize::MAX,
+                };
+            }
+            ends.push((a, b));
+        }
+        // miette shows every line between the first and the last span of a file.
+        let first = ends.iter().map(|(a, _)| a.line).min().unwrap_or(0);
+        let last_line = file.line_count().saturating_sub(1) as usize;
+        let last = ends
+            .iter()
+            .map(|(_, b)| b.line + CONTEXT)
+            .max()
+            .unwrap_or(0);
+        let last = last.min(last_line);
+        let kept = |line: usize| line + CONTEXT >= first;
+        let mut out = String::new();
+        // Mapped offsets of every span endpoint, filled line by line.
+        let mut mapped: Vec<(Option<usize>, Option<usize>)> = vec![(None, None); ends.len()];
+        for line in 0..=last {
+            if line > 0 {
+                out.push('\n');
+            }
+            if !kept(line) {
+                continue;
+            }
+            let source = file.line_text(line as u32 + 1);
+            let points: Vec<usize> = ends
+                .iter()
+                .flat_map(|(a, b)| {
+                    [
+                        (a.line == line).then_some(a.column),
+                        (b.line == line).then_some(b.column),
+                    ]
+                })
+                .flatten()
+                .map(|c| c.min(source.len()))
+                .collect();
+            let shown = Shown::of(source, &points);
+            for (i, (a, b)) in ends.iter().enumerate() {
+                if a.line == line {
+                    mapped[i].0 = Some(out.len() + shown.map(a.column.min(source.len())));
+                }
+                if b.line == line {
+                    mapped[i].1 = Some(out.len() + shown.map(b.column.min(source.len())));
+                }
+            }
+            out.push_str(&shown.text);
+        }
+        if last < last_line {
+            // The last shown line ends as it does in the file.
+            out.push('\n');
+        }
+        let mut starts = Vec::new();
+        let spans = ends
+            .iter()
+            .zip(&mapped)
+            .map(|((a, _), &(start, end))| {
+                let start = start.unwrap_or(0);
+                let end = end.unwrap_or(start).max(start);
+                starts.push((start, a.line, a.column));
+                SourceSpan::new(start.into(), end - start)
+            })
+            .collect();
+        let excerpt = Excerpt {
+            name: file.name.clone(),
+            text: out,
+            starts,
+        };
+        (excerpt, spans)
+    }
+}
+
+/// The largest char boundary at or before `offset`.
+fn floor(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// One line as shown: glyphs for unsafe characters, cut to [`MAX_LINE`] characters.
+struct Shown {
+    text: String,
+    /// Byte offset in the line where the kept part starts, and where it starts in `text`.
+    from: usize,
+    to: usize,
+    /// Byte offset in the line where the kept part ends.
+    until: usize,
+    source: String,
+}
+
+impl Shown {
+    fn of(line: &str, points: &[usize]) -> Shown {
+        let chars = line.chars().count();
+        let (first, count) = if chars <= MAX_LINE {
+            (0, chars)
+        } else {
+            // Start a little before the first point of interest.
+            let focus = points
+                .iter()
+                .min()
+                .map_or(0, |&b| line[..floor(line, b)].chars().count());
+            let first = focus.saturating_sub(MAX_LINE / 4).min(chars - MAX_LINE);
+            (first, MAX_LINE)
+        };
+        let byte_at = |n: usize| line.char_indices().nth(n).map_or(line.len(), |(i, _)| i);
+        let from = byte_at(first);
+        let until = byte_at(first + count);
+        let mut text = String::new();
+        if from > 0 {
+            text.push('…');
+        }
+        let to = text.len();
+        text.extend(line[from..until].chars().map(glyph));
+        if until < line.len() {
+            text.push('…');
+        }
+        Shown {
+            text,
+            from,
+            to,
+            until,
+            source: line[from..until].to_owned(),
+        }
+    }
+
+    /// Where byte `offset` of the line lands in the shown text (clamped to the kept part).
+    fn map(&self, offset: usize) -> usize {
+        let offset = offset.clamp(self.from, self.until) - self.from;
+        let before: usize = self.source[..floor(&self.source, offset)]
+            .chars()
+            .map(|c| glyph(c).len_utf8())
+            .sum();
+        self.to + before
+    }
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.as_str().read_span(span, before, after)?;
+        // The header names the file's own line and column, whatever was cut or replaced.
+        let (line, column) = match self.starts.iter().find(|s| s.0 == span.offset()) {
+            Some(&(_, line, column)) if before == 0 && after == 0 => (line, column),
+            _ => (inner.line(), inner.column()),
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            line,
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn excerpt(text: &str, spans: &[(usize, usize)]) -> (String, Vec<SourceSpan>) {
+        let file = SourceFile::new("f".into(), "f".into(), text.into());
+        let (e, spans) = Excerpt::new(&file, spans);
+        (e.text, spans)
+    }
+
+    #[test]
+    fn far_lines_are_left_empty_and_spans_still_point_at_their_text() {
+        let text = "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\n";
+        let (shown, spans) = excerpt(text, &[(15, 1)]);
+        assert_eq!(shown, "\n\nc: 3\nd: 4\ne: 5\n");
+        assert_eq!(&shown[spans[0].offset()..][..1], "d");
+    }
+
+    #[test]
+    fn control_characters_become_glyphs() {
+        let (shown, spans) = excerpt("k: \u{1b}[2Jx\u{202e}y\n", &[(7, 1)]);
+        assert_eq!(shown, "k: \u{241b}[2Jx\u{fffd}y\n");
+        assert_eq!(&shown[spans[0].offset()..][..1], "x");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_span() {
+        let line = format!("{}TARGET{}", "a".repeat(5000), "b".repeat(5000));
+        let (shown, spans) = excerpt(&line, &[(5000, 6)]);
+        assert!(shown.chars().count() <= MAX_LINE + 2, "{}", shown.len());
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        let at = spans[0].offset();
+        assert_eq!(&shown[at..at + spans[0].len()], "TARGET");
+    }
+}
