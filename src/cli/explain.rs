@@ -54,7 +54,11 @@ pub fn render(rule: &RuleMeta) -> String {
         severity_name(rule)
     );
     let _ = writeln!(out, "{}\n", rule.summary);
-    let _ = writeln!(out, "Message:\n  {}\n", rule.message);
+    let _ = writeln!(out, "Message:");
+    for template in &rule.message.0 {
+        let _ = writeln!(out, "  {template}");
+    }
+    out.push('\n');
     let _ = writeln!(out, "Why it matters:\n{}", indent(&rule.why));
     let _ = writeln!(out, "How to fix it:\n{}", indent(&rule.fix));
     let declared = crate::rules::declared_options(&rule.id);

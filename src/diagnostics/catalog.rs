@@ -10,6 +10,8 @@ use serde::Deserialize;
 
 use crate::diagnostics::{RuleId, Severity};
 
+use super::template::Templates;
+
 /// Every rule, one line each, in ID order: its ID, the name of its ID constant, and where its
 /// findings come from: `loading` (while reading files or resolving names), `gate` (from the CI
 /// gate, about its own inputs), or `check(module)`, the file under `src/rules/` whose `check`
@@ -86,8 +88,9 @@ pub struct RuleMeta {
     pub severity: SeverityName,
     /// One line: what the rule finds.
     pub summary: String,
-    /// The message a finding carries, with `{placeholders}` for what varies.
-    pub message: String,
+    /// What its findings say: a template, or one per case, with `{placeholders}` for what
+    /// varies and `[...]` around what only some findings say.
+    pub message: Templates,
     /// Why it matters.
     pub why: String,
     /// How to fix it.
@@ -149,6 +152,18 @@ pub fn all() -> &'static [RuleMeta] {
             )
             .collect()
     })
+}
+
+/// The families, in the order their first rule comes, each with its rules in ID order.
+pub fn families() -> Vec<(&'static str, Vec<&'static RuleMeta>)> {
+    let mut out: Vec<(&'static str, Vec<&'static RuleMeta>)> = Vec::new();
+    for rule in all() {
+        match out.iter_mut().find(|(family, _)| *family == rule.family) {
+            Some((_, rules)) => rules.push(rule),
+            None => out.push((rule.family.as_str(), vec![rule])),
+        }
+    }
+    out
 }
 
 /// A rule by ID (`CA201`) or name (`request-reply-over-queue`), case-insensitively.

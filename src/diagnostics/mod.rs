@@ -6,6 +6,7 @@
 pub mod catalog;
 mod finding;
 mod subject;
+pub mod template;
 
 pub use finding::{Finding, Related, RuleId, Severity, Tally, order_key, sort_findings};
 pub use subject::{Item, Subject};

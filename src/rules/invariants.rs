@@ -78,9 +78,10 @@ fn ids_and_names_are_unique_and_well_formed() {
 #[test]
 fn every_rule_is_documented() {
     for rule in catalog::all() {
+        let message = rule.message.to_string();
         for (what, text) in [
             ("summary", &rule.summary),
-            ("message", &rule.message),
+            ("message", &message),
             ("why", &rule.why),
             ("fix", &rule.fix),
             ("example.bad", &rule.example.bad),
