@@ -58,6 +58,14 @@ fn graph_text(path: &str) -> String {
             e["evidence"].as_str().unwrap_or("declared"),
         )
         .unwrap();
+        // What a gateway route adds: its paths and the proxy's policy.
+        if let Some(paths) = e["paths"].as_array() {
+            let paths: Vec<&str> = paths.iter().filter_map(|p| p.as_str()).collect();
+            writeln!(out, "  paths {}", paths.join(" ")).unwrap();
+        }
+        if !e["proxy"].is_null() {
+            writeln!(out, "  proxy {}", e["proxy"]).unwrap();
+        }
     }
     out
 }
@@ -87,6 +95,7 @@ fixture! {
     dockerfile_env_defaults => "dockerfile-env";
     addresses_in_every_shape => "addresses";
     every_node_classified => "classification";
+    nginx_routes_upstreams_and_templates => "nginx";
 }
 
 #[test]

@@ -93,6 +93,7 @@ macro_rules! registry {
 
 registry! {
     dockerfile::Dockerfile,
+    nginx::Nginx,
 }
 
 /// Whether any importer wants discovery to look at a file of this name.

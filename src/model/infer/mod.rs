@@ -231,9 +231,11 @@ pub fn infer(imports: &Imports, declared: &BTreeSet<String>, protos: &[ProtoServ
             contract_sources: Vec::new(),
         });
     }
+    // A proxy's route says more than an address in its environment (the path, the protocol,
+    // the port), so routes come first and the environment adds only what they leave out.
+    routes::from_routes(imports, &units, protos, &mut out);
     edges::from_environment(&units, protos, &mut out);
     edges::from_app_configs(imports, &units, declared, protos, &mut out);
-    routes::from_routes(imports, &units, protos, &mut out);
     start_order::from_depends_on(&units, &mut out);
     edges::from_network_policies(&imports.kube, &units, protos, &mut out);
     catalog::from_backstage(imports, protos, &mut out);

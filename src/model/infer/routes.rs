@@ -53,16 +53,6 @@ fn add_route(
         .iter()
         .map(|(k, v, _)| (k.as_str(), v.as_str()))
         .collect();
-    let unset_before: usize = out.unset.values().map(Vec::len).sum();
-    let target = variables::fill(
-        &route.target,
-        &|name| env.get(name).map(|v| (*v).to_owned()),
-        units,
-        &unit.name,
-        route.span,
-        out,
-    );
-    let guessed = out.unset.values().map(Vec::len).sum::<usize>() > unset_before;
     let proxy = ProxyPolicy {
         timeout_ms: route.timeout_ms,
         retries: route.retries,
@@ -75,7 +65,17 @@ fn add_route(
         },
     };
     let protocol = route.protocol.as_deref().map(canonical_protocol);
-    for mut value in expand_alias(&target, owner, aliases) {
+    for written in expand_alias(&route.target, owner, aliases) {
+        let unset_before: usize = out.unset.values().map(Vec::len).sum();
+        let mut value = variables::fill(
+            &written,
+            &|name| env.get(name).map(|v| (*v).to_owned()),
+            units,
+            &unit.name,
+            route.span,
+            out,
+        );
+        let guessed = out.unset.values().map(Vec::len).sum::<usize>() > unset_before;
         if let Some(port) = route.port
             && !value.contains("://")
             && !value.contains(':')
@@ -108,7 +108,7 @@ fn add_route(
 }
 
 /// A target whose host is an alias of its owner (an nginx `upstream`) becomes one target per
-/// address the alias stands for, keeping the scheme and path: `http://backend/api` with
+/// address the alias stands for (each filled from the owner's environment afterwards), keeping the scheme and path: `http://backend/api` with
 /// `backend` = `cart:8080` is `http://cart:8080/api`.
 fn expand_alias(target: &str, owner: usize, aliases: &[(usize, &AliasDecl)]) -> Vec<String> {
     let (scheme, rest) = match target.split_once("://") {
