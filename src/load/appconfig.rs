@@ -1,19 +1,38 @@
 //! Application configuration files (Spring-style `application.yml`, `application-*.yml`,
-//! `bootstrap.yml`, `application.properties`): every setting flattened to a dotted key, so the
-//! addresses in them (JDBC URLs, broker URLs, service URLs) become edges of the service that
-//! owns the file.
+//! `bootstrap.yml`, `application.properties`, and the `<app>.yml` files of a configuration
+//! server's repository): every setting flattened to a dotted key, document by document, with
+//! the profile each document is for, so the model can apply them the way Spring does.
 
 use crate::source::{SourceId, Span};
 
 use crate::yaml::Node;
 
+/// A setting: dotted key, value, position.
+pub type Setting = (String, String, Span);
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppConfig {
     pub source: SourceId,
-    /// `spring.application.name` (or `app.name`), when the file names its service.
+    /// `spring.application.name` (or `app.name`) of the file's profile-free documents.
     pub name: Option<(String, Span)>,
-    /// Every scalar setting: dotted key, value, position.
-    pub values: Vec<(String, String, Span)>,
+    /// The documents in order (`---` in YAML, `#---` in properties).
+    pub documents: Vec<ConfigDocument>,
+}
+
+/// One document of a configuration file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConfigDocument {
+    /// `spring.config.activate.on-profile` (or the older `spring.profiles`): the profile
+    /// expression that activates the document; `None`: always active.
+    pub on_profile: Option<String>,
+    pub values: Vec<Setting>,
+}
+
+impl AppConfig {
+    /// Every setting of every document, in order.
+    pub fn values(&self) -> impl Iterator<Item = &Setting> {
+        self.documents.iter().flat_map(|d| d.values.iter())
+    }
 }
 
 /// Whether a file name is an application configuration file.
@@ -25,23 +44,32 @@ pub fn is_app_config_name(file_name: &str) -> bool {
     stem.is_some_and(|s| s == "application" || s == "bootstrap" || s.starts_with("application-"))
 }
 
-/// Reads a YAML configuration (all documents: Spring profiles).
+/// Reads a YAML configuration, one document per profile section.
 pub fn read_yaml(source: SourceId, docs: &[Node]) -> AppConfig {
-    let mut values = Vec::new();
-    for doc in docs {
-        flatten(source, doc, String::new(), &mut values);
-    }
-    finish(source, values)
+    let documents = docs
+        .iter()
+        .map(|doc| {
+            let mut values = Vec::new();
+            flatten(source, doc, String::new(), &mut values);
+            document(values)
+        })
+        .collect();
+    finish(source, documents)
 }
 
-/// Reads `key=value` (or `key: value`) lines.
+/// Reads `key=value` (or `key: value`) lines; `#---` or `!---` starts a new document.
 pub fn read_properties(source: SourceId, text: &str) -> AppConfig {
+    let mut documents = Vec::new();
     let mut values = Vec::new();
     let mut offset = 0usize;
     for line in text.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
         let trimmed = line.trim();
+        if trimmed == "#---" || trimmed == "!---" {
+            documents.push(document(std::mem::take(&mut values)));
+            continue;
+        }
         if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('!') {
             continue;
         }
@@ -57,12 +85,23 @@ pub fn read_properties(source: SourceId, text: &str) -> AppConfig {
             Span::new(source, at as u32, value.len() as u32),
         ));
     }
-    finish(source, values)
+    documents.push(document(values));
+    finish(source, documents)
 }
 
-fn finish(source: SourceId, values: Vec<(String, String, Span)>) -> AppConfig {
-    let name = values
+fn document(values: Vec<Setting>) -> ConfigDocument {
+    let on_profile = values
         .iter()
+        .find(|(k, _, _)| k == "spring.config.activate.on-profile" || k == "spring.profiles")
+        .map(|(_, v, _)| v.clone());
+    ConfigDocument { on_profile, values }
+}
+
+fn finish(source: SourceId, documents: Vec<ConfigDocument>) -> AppConfig {
+    let name = documents
+        .iter()
+        .filter(|d| d.on_profile.is_none())
+        .flat_map(|d| d.values.iter())
         .find(|(k, _, _)| {
             k == "spring.application.name" || k == "app.name" || k == "application.name"
         })
@@ -70,11 +109,11 @@ fn finish(source: SourceId, values: Vec<(String, String, Span)>) -> AppConfig {
     AppConfig {
         source,
         name,
-        values,
+        documents,
     }
 }
 
-fn flatten(source: SourceId, node: &Node, prefix: String, out: &mut Vec<(String, String, Span)>) {
+fn flatten(source: SourceId, node: &Node, prefix: String, out: &mut Vec<Setting>) {
     if node.is_map() {
         for (k, v) in node.entries() {
             let key = if prefix.is_empty() {
@@ -99,14 +138,16 @@ mod tests {
     use crate::yaml::parse_documents;
 
     #[test]
-    fn yaml_settings_are_flattened() {
-        let docs = parse_documents("spring:\n  application:\n    name: orders\n  datasource:\n    url: jdbc:postgresql://orders-db:5432/orders\n").unwrap();
+    fn yaml_settings_are_flattened_by_document() {
+        let docs = parse_documents("spring:\n  application:\n    name: orders\n  datasource:\n    url: jdbc:postgresql://localhost/orders\n---\nspring.config.activate.on-profile: docker\nspring.datasource.url: jdbc:postgresql://orders-db/orders\n").unwrap();
         let cfg = read_yaml(SourceId(0), &docs);
         assert_eq!(cfg.name.as_ref().map(|(n, _)| n.as_str()), Some("orders"));
+        assert_eq!(cfg.documents.len(), 2);
+        assert_eq!(cfg.documents[0].on_profile, None);
+        assert_eq!(cfg.documents[1].on_profile.as_deref(), Some("docker"));
         assert!(
-            cfg.values
-                .iter()
-                .any(|(k, v, _)| k == "spring.datasource.url" && v.starts_with("jdbc:"))
+            cfg.values()
+                .any(|(k, v, _)| k == "spring.datasource.url" && v.contains("orders-db"))
         );
     }
 
@@ -114,10 +155,11 @@ mod tests {
     fn properties_are_read() {
         let cfg = read_properties(
             SourceId(0),
-            "# c\nspring.application.name=billing\nbroker.url = nats://nats:4222\n",
+            "# c\nspring.application.name=billing\nbroker.url = nats://nats:4222\n#---\nspring.profiles=prod\nbroker.url=nats://prod:4222\n",
         );
         assert_eq!(cfg.name.as_ref().map(|(n, _)| n.as_str()), Some("billing"));
-        assert_eq!(cfg.values[1].1, "nats://nats:4222");
+        assert_eq!(cfg.documents[0].values[1].1, "nats://nats:4222");
+        assert_eq!(cfg.documents[1].on_profile.as_deref(), Some("prod"));
         assert!(is_app_config_name("application-prod.yml") && !is_app_config_name("app.yml"));
     }
 }

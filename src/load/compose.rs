@@ -40,6 +40,8 @@ pub struct RawService {
     pub labels: BTreeMap<String, String>,
     /// Bind mounts: the host path as written (relative to the project folder).
     pub mounts: Vec<String>,
+    /// `network_mode: host`: `localhost` is the host, not the container.
+    pub host_network: bool,
 }
 
 /// A compose service after merging and interpolation.
@@ -64,6 +66,8 @@ pub struct ComposeService {
     /// Files and folders of the host bind-mounted into the container, resolved against the
     /// project folder: what it runs besides its image (an nginx configuration).
     pub mounts: Vec<PathBuf>,
+    /// `network_mode: host`: `localhost` is the host, not the container.
+    pub host_network: bool,
 }
 
 /// The services of one compose project (the files merged, in order).
@@ -186,6 +190,10 @@ pub fn read(source: SourceId, root: &Node) -> ComposeFile {
                 }
             }
         }
+        raw.host_network = svc
+            .get("network_mode")
+            .and_then(Node::as_str)
+            .is_some_and(|m| m == "host");
         for volume in svc.get("volumes").map(Node::items).unwrap_or_default() {
             let host = match volume.get("source") {
                 Some(source) => source.scalar_text().map(|s| s.into_owned()),
@@ -258,6 +266,7 @@ pub fn merge(files: Vec<ComposeFile>) -> Vec<RawService> {
             base.labels.extend(svc.labels);
             base.aliases.extend(svc.aliases);
             base.mounts.extend(svc.mounts);
+            base.host_network |= svc.host_network;
         }
     }
     merged
@@ -363,6 +372,7 @@ pub fn resolve(
             depends_on: svc.depends_on.clone(),
             labels: svc.labels.clone(),
             mounts,
+            host_network: svc.host_network,
         });
     }
     services.sort_by(|a, b| a.name.cmp(&b.name));

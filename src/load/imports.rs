@@ -23,6 +23,9 @@ pub struct Imports {
     pub compose: Vec<ComposeProject>,
     pub backstage: Vec<BackstageFile>,
     pub app_configs: Vec<AppConfigFile>,
+    /// Folders a configuration server serves (`config-repo/`), canonical: their files apply to
+    /// the applications they are named after.
+    pub config_repositories: Vec<PathBuf>,
     /// What the registered importers read (`importers::IMPORTERS`), one entry per file.
     pub declared: Vec<super::importers::Declarations>,
     /// Things read but deliberately not used, said plainly in the summary.
@@ -63,6 +66,8 @@ pub struct BackstageFile {
 pub struct AppConfigFile {
     /// The folder of the file, for finding the service that owns it.
     pub dir: PathBuf,
+    /// The file itself: its name says which profile or application it is for.
+    pub path: PathBuf,
     pub config: appconfig::AppConfig,
 }
 
@@ -103,7 +108,7 @@ impl Loader {
                     .collect()
             };
             let sources: Vec<SourceId> = order.iter().map(|&i| group[i].0).collect();
-            let vars = match self.loaded.reader.read_text(&dir.join(".env")) {
+            let mut vars = match self.loaded.reader.read_text(&dir.join(".env")) {
                 Ok(text) => interpolate::parse_dotenv(&text),
                 Err(ReadProblem::NotFound) => Default::default(),
                 Err(problem) => {
@@ -126,6 +131,10 @@ impl Loader {
                     Default::default()
                 }
             };
+            // Compose runs in the project's folder: `$PWD` is that folder unless `.env` says
+            // otherwise (the shell's environment is not read, so scans are reproducible).
+            vars.entry("PWD".to_owned())
+                .or_insert_with(|| canonical(&dir).display().to_string());
             let mut picked: Vec<Option<compose::ComposeFile>> = group
                 .iter_mut()
                 .map(|(_, _, f)| Some(std::mem::take(f)))

@@ -7,6 +7,7 @@ pub mod appconfig;
 pub mod asyncapi;
 pub mod backstage;
 pub mod compose;
+mod config_repo;
 pub mod discover;
 pub mod importers;
 pub mod imports;
@@ -148,7 +149,9 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     let mut rest: Vec<Candidate> = others;
     rest.append(&mut extra);
     rest.retain(|c| !loader.excludes.matches(&canonical(&c.path)));
+    let all = rest.clone();
     loader.read_batch(rest, None);
+    loader.load_config_repositories(&all);
     loader.report_unreadable();
     loader.load_references();
     let mut compose_files = options.compose_files.clone();
@@ -462,11 +465,16 @@ impl Loader {
                     definitions: BTreeMap::new(),
                 })
             }
-            Parsed::AppConfig(config) => self
-                .loaded
-                .imports
-                .app_configs
-                .push(imports::AppConfigFile { dir, config }),
+            Parsed::AppConfig(config) => {
+                self.loaded
+                    .imports
+                    .app_configs
+                    .push(imports::AppConfigFile {
+                        dir,
+                        path: candidate.path.clone(),
+                        config,
+                    })
+            }
             Parsed::Proto => self.proto_inputs.push(proto::ProtoInput {
                 source: id,
                 path: candidate.path,

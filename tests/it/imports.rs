@@ -96,6 +96,7 @@ fixture! {
     addresses_in_every_shape => "addresses";
     every_node_classified => "classification";
     nginx_routes_upstreams_and_templates => "nginx";
+    spring_configuration_server => "spring-config-server";
 }
 
 #[test]

@@ -5,8 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::load::importers::{NodeRole, Owner};
-use crate::load::imports::Imports;
+use crate::load::importers::{Declarations, NodeRole, Owner};
 use crate::load::manifest::Exposure;
 
 use super::classify::Role;
@@ -15,8 +14,8 @@ use super::units::{Target, Unit, Units};
 
 impl Units {
     /// Nodes and environment declared by importers.
-    pub(super) fn add_declared(&mut self, imports: &Imports) {
-        for node in imports.declared.iter().flat_map(|d| &d.nodes) {
+    pub(super) fn add_declared(&mut self, declared: &[Declarations]) {
+        for node in declared.iter().flat_map(|d| &d.nodes) {
             if let NodeRole::External = node.role {
                 for host in std::iter::once(&node.name).chain(&node.hosts) {
                     self.hosts
@@ -32,23 +31,14 @@ impl Units {
             let index = match self.index_of(&node.name) {
                 Some(i) => i,
                 None => {
+                    let role = match &node.role {
+                        NodeRole::Datastore(kind) => Role::Datastore(kind.clone()),
+                        NodeRole::Broker(kind) => Role::Broker(*kind),
+                        _ => Role::Service,
+                    };
                     self.units.push(Unit {
-                        name: node.name.clone(),
-                        role: match &node.role {
-                            NodeRole::Datastore(kind) => Role::Datastore(kind.clone()),
-                            NodeRole::Broker(kind) => Role::Broker(*kind),
-                            _ => Role::Service,
-                        },
-                        span: node.span,
-                        evidence: node.evidence.clone(),
-                        env: Vec::new(),
-                        published: false,
                         addressable: true,
-                        load_balancer: None,
-                        build_context: None,
-                        mounts: Vec::new(),
-                        gateway: false,
-                        depends_on: Vec::new(),
+                        ..Unit::new(node.name.clone(), role, node.span, node.evidence.clone())
                     });
                     self.units.len() - 1
                 }
@@ -66,7 +56,7 @@ impl Units {
                     });
             }
         }
-        for decl in imports.declared.iter().flat_map(|d| &d.env) {
+        for decl in declared.iter().flat_map(|d| &d.env) {
             let Some(index) = self.owner(&decl.owner) else {
                 continue;
             };
@@ -78,34 +68,30 @@ impl Units {
                 }
             }
         }
-        self.add_route_owners(imports);
+        self.add_route_owners(declared);
     }
 
     /// The owner of a proxy's routes is a gateway. A proxy configuration no workload runs
     /// (no mount, build context or folder names one) is a gateway of its own, named after the
     /// folder that holds it.
-    fn add_route_owners(&mut self, imports: &Imports) {
-        for owner in routes::route_owners(imports) {
+    fn add_route_owners(&mut self, declared: &[Declarations]) {
+        for owner in routes::route_owners(declared) {
             let index = match (self.owner(owner), owner) {
                 (Some(i), _) => i,
                 (None, Owner::File(path)) => {
-                    let Some((name, span)) = gateway_name(path).zip(first_span(imports, owner))
+                    let Some((name, span)) = gateway_name(path).zip(first_span(declared, owner))
                     else {
                         continue;
                     };
                     self.units.push(Unit {
-                        name: name.clone(),
-                        role: Role::Service,
-                        span,
-                        evidence: format!("proxy configuration {}", path.display()),
-                        env: Vec::new(),
-                        published: false,
-                        addressable: false,
-                        load_balancer: None,
-                        build_context: None,
                         mounts: vec![path.clone()],
                         gateway: true,
-                        depends_on: Vec::new(),
+                        ..Unit::new(
+                            name.clone(),
+                            Role::Service,
+                            span,
+                            format!("proxy configuration {}", path.display()),
+                        )
                     });
                     self.units.len() - 1
                 }
@@ -126,6 +112,12 @@ impl Units {
     /// The workload that runs a file: the one that mounts it (or a folder holding it), else the
     /// one whose build context holds it (the deepest), else one named like its folders.
     pub fn owner_of_file(&self, path: &Path) -> Option<usize> {
+        self.owner_by_context(path)
+            .or_else(|| self.owner_by_folder(path))
+    }
+
+    /// The workload that mounts a file or builds from a folder holding it (the deepest).
+    pub fn owner_by_context(&self, path: &Path) -> Option<usize> {
         let file = crate::load::canonical(path);
         let deepest = |paths: &dyn Fn(&Unit) -> Vec<std::path::PathBuf>| {
             self.units
@@ -145,12 +137,15 @@ impl Units {
         };
         deepest(&|u| u.mounts.clone())
             .or_else(|| deepest(&|u| u.build_context.iter().cloned().collect()))
-            .or_else(|| {
-                file.ancestors()
-                    .skip(1)
-                    .filter_map(|a| a.file_name().and_then(|n| n.to_str()))
-                    .find_map(|n| self.index_of(n))
-            })
+    }
+
+    /// The workload named like one of a file's folders, the nearest first.
+    pub fn owner_by_folder(&self, path: &Path) -> Option<usize> {
+        crate::load::canonical(path)
+            .ancestors()
+            .skip(1)
+            .filter_map(|a| a.file_name().and_then(|n| n.to_str()))
+            .find_map(|n| self.index_of(n))
     }
 }
 
@@ -189,9 +184,8 @@ fn gateway_name(path: &Path) -> Option<String> {
 }
 
 /// Where the first route of an owner is written.
-fn first_span(imports: &Imports, owner: &Owner) -> Option<crate::source::Span> {
-    imports
-        .declared
+fn first_span(declared: &[Declarations], owner: &Owner) -> Option<crate::source::Span> {
+    declared
         .iter()
         .flat_map(|d| &d.routes)
         .find(|r| &r.from == owner)

@@ -3,12 +3,8 @@
 //! scheme, then the target's kind, a matching gRPC service, the port's name, and finally the
 //! well-known port. Telemetry and health checks are left out; unknown hosts are reported.
 
-use std::collections::BTreeSet;
-use std::path::Path;
-
 use crate::diagnostics::catalog::UNKNOWN_SERVICE;
 use crate::diagnostics::{Finding, Item};
-use crate::load::imports::Imports;
 use crate::load::kube::{self, Kube};
 use crate::load::proto::ProtoService;
 use crate::model::Protocol;
@@ -64,58 +60,28 @@ pub fn from_environment(units: &Units, protos: &[ProtoService], out: &mut Inferr
     }
 }
 
-/// Settings in application configuration files (`spring.datasource.url`, ...), for the
-/// service that owns each file: the one it names, or the one whose folder holds it.
-pub fn from_app_configs(
-    imports: &Imports,
-    units: &Units,
-    declared: &BTreeSet<String>,
-    protos: &[ProtoService],
-    out: &mut Inferred,
-) {
-    for file in &imports.app_configs {
-        let owner: Option<String> = match &file.config.name {
-            Some((n, _)) => Some(n.clone()),
-            None => owner_by_folder(&file.dir, units, declared),
-        };
-        let Some(owner) = owner else {
-            out.notes.push(
-                "an application configuration file names no service (`spring.application.name`) and sits in no service's folder; its settings were not read"
-                    .into(),
-            );
+/// Application settings (`spring.datasource.url`, ...) after Spring's resolution, for the
+/// service that runs them.
+pub fn from_settings(units: &Units, protos: &[ProtoService], out: &mut Inferred) {
+    for (i, unit) in units.units.iter().enumerate() {
+        if unit.role != Role::Service || unit.settings.is_empty() {
             continue;
-        };
-        let self_unit = units.units.iter().position(|u| u.name == owner);
-        for (key, value, span) in &file.config.values {
+        }
+        for (key, value, span) in &unit.settings {
             add_setting(
-                units, protos, &owner, self_unit, "setting", key, value, *span, out,
+                units,
+                protos,
+                &unit.name,
+                Some(i),
+                "setting",
+                key,
+                value,
+                *span,
+                out,
             );
         }
-        add_topics(units, &owner, &file.config.values, out);
+        add_topics(units, &unit.name, &unit.settings, out);
     }
-}
-
-fn owner_by_folder(dir: &Path, units: &Units, declared: &BTreeSet<String>) -> Option<String> {
-    let canonical = crate::load::canonical(dir);
-    if let Some(unit) = units
-        .units
-        .iter()
-        .filter(|u| {
-            u.build_context
-                .as_ref()
-                .is_some_and(|b| canonical.starts_with(crate::load::canonical(b)))
-        })
-        .max_by_key(|u| {
-            u.build_context
-                .as_ref()
-                .map_or(0, |b| b.components().count())
-        })
-    {
-        return Some(unit.name.clone());
-    }
-    dir.ancestors()
-        .filter_map(|a| a.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .find(|n| declared.contains(n) || units.units.iter().any(|u| u.name == *n))
 }
 
 /// One setting: its addresses become calls, datastore uses or external dependencies.
@@ -251,6 +217,29 @@ pub fn add_address_setting(
                 }
             }
             Lead::Unknown(host) => {
+                // A setting shared by several services (a configuration server's
+                // `application.yml`) is one problem, reported once with every service.
+                if let Some(known) = out.findings.iter_mut().find(|f| {
+                    f.rule == UNKNOWN_SERVICE
+                        && f.span == Some(span)
+                        && f.services.last() == Some(&host)
+                }) {
+                    if !known.services.contains(&from.to_owned()) {
+                        let at = known.services.len() - 1;
+                        known.services.insert(at, from.to_owned());
+                        let callers = &known.services[..known.services.len() - 1];
+                        known.message = format!(
+                            "{} refer to `{}` in `{key}`, but nothing the scan read is named `{host}`",
+                            callers
+                                .iter()
+                                .map(|c| format!("`{c}`"))
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            addr.shown()
+                        );
+                    }
+                    continue;
+                }
                 let names = units.hosts.keys().map(String::as_str);
                 let help = match suggest::closest(&host, names) {
                     Some(s) => format!(
@@ -281,10 +270,12 @@ pub fn add_address_setting(
 
 fn lead(units: &Units, addr: &Address, self_unit: Option<usize>) -> Lead {
     let host = addr.host.as_str();
-    if matches!(
-        host,
-        "localhost" | "127.0.0.1" | "0.0.0.0" | "::1" | "host.docker.internal"
-    ) {
+    let loopback = matches!(host, "localhost" | "127.0.0.1" | "0.0.0.0" | "::1");
+    // Inside a container `localhost` is the container itself.
+    if loopback && self_unit.is_some_and(|u| units.units[u].container) {
+        return Lead::Nowhere;
+    }
+    if loopback || host == "host.docker.internal" {
         return match addr.port.and_then(|p| units.localhost.get(&p)) {
             Some(&unit) if Some(unit) != self_unit => Lead::Unit(unit, addr.port, None),
             _ => Lead::Nowhere,

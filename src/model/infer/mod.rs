@@ -9,6 +9,7 @@ mod declared;
 mod directory;
 mod edges;
 mod routes;
+mod spring;
 mod start_order;
 mod units;
 mod usage;
@@ -200,11 +201,18 @@ impl Inferred {
 /// Infers what `imports` say. `declared` are the services the manifests name (application
 /// configuration files may belong to them); `protos` are the scan's gRPC services.
 pub fn infer(imports: &Imports, declared: &BTreeSet<String>, protos: &[ProtoService]) -> Inferred {
-    let units = units::Units::build(imports);
+    let units = units::Units::build(imports, declared);
     let mut out = Inferred {
         notes: units.notes.clone(),
         ..Inferred::default()
     };
+    out.notes.extend(units.spring.notes.iter().cloned());
+    for (name, service, span) in &units.spring.unset {
+        out.unset
+            .entry(name.clone())
+            .or_default()
+            .push((service.clone(), *span));
+    }
     for unit in &units.units {
         out.nodes.push(INode {
             name: unit.name.clone(),
@@ -235,7 +243,7 @@ pub fn infer(imports: &Imports, declared: &BTreeSet<String>, protos: &[ProtoServ
     // the port), so routes come first and the environment adds only what they leave out.
     routes::from_routes(imports, &units, protos, &mut out);
     edges::from_environment(&units, protos, &mut out);
-    edges::from_app_configs(imports, &units, declared, protos, &mut out);
+    edges::from_settings(&units, protos, &mut out);
     start_order::from_depends_on(&units, &mut out);
     edges::from_network_policies(&imports.kube, &units, protos, &mut out);
     catalog::from_backstage(imports, protos, &mut out);

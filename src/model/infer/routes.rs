@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::load::importers::{AliasDecl, Owner, PolicyDecl, RouteDecl};
+use crate::load::importers::{AliasDecl, Declarations, Owner, PolicyDecl, RouteDecl};
 use crate::load::imports::Imports;
 use crate::load::proto::ProtoService;
 use crate::model::{Protocol, ProxyPolicy};
@@ -17,18 +17,18 @@ use super::{IPolicy, Inferred, variables};
 /// Routes declared by importers become calls from their owner to what they lead to; policies
 /// are resolved to the services they govern.
 pub fn from_routes(imports: &Imports, units: &Units, protos: &[ProtoService], out: &mut Inferred) {
-    let aliases: Vec<(usize, &AliasDecl)> = imports
-        .declared
-        .iter()
+    // What files declared, then what importers read from services' resolved settings.
+    let declared = || imports.declared.iter().chain(&units.from_settings);
+    let aliases: Vec<(usize, &AliasDecl)> = declared()
         .flat_map(|d| &d.aliases)
         .filter_map(|a| Some((units.owner(&a.owner)?, a)))
         .collect();
-    for decl in &imports.declared {
+    for decl in declared() {
         for route in &decl.routes {
             add_route(units, protos, &aliases, route, out);
         }
     }
-    for policy in imports.declared.iter().flat_map(|d| &d.policies) {
+    for policy in declared().flat_map(|d| &d.policies) {
         add_policy(units, policy, out);
     }
 }
@@ -209,12 +209,8 @@ pub fn canonical_protocol(name: &str) -> Protocol {
 }
 
 /// Whose routes a file's owner holds: the owner of every route, marked a gateway.
-pub fn route_owners<'a>(imports: &'a Imports) -> impl Iterator<Item = &'a Owner> + 'a {
-    imports
-        .declared
-        .iter()
-        .flat_map(|d| &d.routes)
-        .map(|r| &r.from)
+pub fn route_owners(declared: &[Declarations]) -> impl Iterator<Item = &Owner> {
+    declared.iter().flat_map(|d| &d.routes).map(|r| &r.from)
 }
 
 #[cfg(test)]

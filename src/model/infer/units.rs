@@ -3,7 +3,7 @@
 //! (`svc`, `svc.ns`, `svc.ns.svc.cluster.local`), compose service names, aliases and published
 //! ports on `localhost`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use crate::load::imports::Imports;
@@ -11,7 +11,10 @@ use crate::load::kube::{self, KubeService};
 use crate::model::{LoadBalancer, Protocol};
 use crate::source::Span;
 
+use crate::load::importers::{self, Declarations};
+
 use super::classify::{self, Role};
+use super::spring;
 
 /// A workload that runs: a Kubernetes Deployment (and friends) or a compose service.
 #[derive(Debug, Clone)]
@@ -35,6 +38,33 @@ pub struct Unit {
     pub gateway: bool,
     /// Compose `depends_on`: what it waits for at start, with the line that says so.
     pub depends_on: Vec<(String, Span)>,
+    /// Its application settings after Spring's resolution (profiles, configuration server,
+    /// placeholders): dotted key, value, position.
+    pub settings: Vec<(String, String, Span)>,
+    /// It runs in a container or pod, where `localhost` is itself.
+    pub container: bool,
+}
+
+impl Unit {
+    /// A workload known by name and role, with nothing else said yet.
+    pub fn new(name: String, role: Role, span: Span, evidence: String) -> Unit {
+        Unit {
+            name,
+            role,
+            span,
+            evidence,
+            env: Vec::new(),
+            published: false,
+            addressable: false,
+            load_balancer: None,
+            build_context: None,
+            mounts: Vec::new(),
+            gateway: false,
+            depends_on: Vec::new(),
+            settings: Vec::new(),
+            container: true,
+        }
+    }
 }
 
 /// Where a host name leads.
@@ -54,14 +84,34 @@ pub struct Units {
     /// `localhost` ports published by compose services: port -> unit.
     pub localhost: BTreeMap<u16, usize>,
     pub notes: Vec<String>,
+    /// What Spring's resolution found besides the settings.
+    pub spring: spring::Resolution,
+    /// What importers read from the services' resolved settings (`read_settings`).
+    pub from_settings: Vec<Declarations>,
 }
 
 impl Units {
-    pub fn build(imports: &Imports) -> Units {
+    /// `declared`: the services the manifests name, which configuration files may belong to.
+    pub fn build(imports: &Imports, declared: &BTreeSet<String>) -> Units {
         let mut out = Units::default();
         out.add_kube(&imports.kube);
         out.add_compose(imports);
-        out.add_declared(imports);
+        out.add_declared(&imports.declared);
+        out.spring = spring::resolve(imports, &mut out, declared);
+        let from_settings: Vec<Declarations> = out
+            .units
+            .iter()
+            .filter(|u| !u.settings.is_empty())
+            .map(|u| {
+                importers::read_settings(importers::SettingsInput {
+                    service: &u.name,
+                    settings: &u.settings,
+                })
+            })
+            .filter(|d| !d.is_empty())
+            .collect();
+        out.add_declared(&from_settings);
+        out.from_settings = from_settings;
         out.classify_by_use();
         out
     }
@@ -134,18 +184,16 @@ impl Units {
                 });
             let index = self.units.len();
             self.units.push(Unit {
-                name: w.name.clone(),
-                role: image_role,
-                span: w.span,
-                evidence: format!("Kubernetes {} {}", w.kind, w.name),
                 env,
                 published,
                 addressable: !selecting.is_empty(),
                 load_balancer,
-                build_context: None,
-                mounts: Vec::new(),
-                gateway: false,
-                depends_on: Vec::new(),
+                ..Unit::new(
+                    w.name.clone(),
+                    image_role,
+                    w.span,
+                    format!("Kubernetes {} {}", w.kind, w.name),
+                )
             });
             let container_ports: BTreeMap<String, u16> = w
                 .containers
@@ -237,18 +285,19 @@ impl Units {
                     }
                     None => {
                         self.units.push(Unit {
-                            name: svc.name.clone(),
-                            role,
-                            span: svc.span,
-                            evidence: format!("compose service {}", svc.name),
                             env,
                             published: !svc.published.is_empty(),
                             addressable: !svc.container_ports.is_empty(),
-                            load_balancer: None,
                             build_context: svc.build_context.clone(),
                             mounts: svc.mounts.clone(),
-                            gateway: false,
                             depends_on: svc.depends_on.clone(),
+                            container: !svc.host_network,
+                            ..Unit::new(
+                                svc.name.clone(),
+                                role,
+                                svc.span,
+                                format!("compose service {}", svc.name),
+                            )
                         });
                         self.units.len() - 1
                     }

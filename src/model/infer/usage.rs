@@ -14,7 +14,7 @@ impl Units {
     pub(super) fn classify_by_use(&mut self) {
         let mut found: Vec<(usize, Role)> = Vec::new();
         for (holder, unit) in self.units.iter().enumerate() {
-            for (key, value, _) in &unit.env {
+            for (key, value, _) in unit.env.iter().chain(&unit.settings) {
                 for addr in address::parse(key, value) {
                     let Some(target) = self.hosts.get(&addr.host).and_then(|t| t.unit) else {
                         continue;

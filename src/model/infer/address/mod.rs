@@ -55,11 +55,18 @@ pub fn parse(key: &str, value: &str) -> Vec<Address> {
             out.extend(url(token));
         } else {
             for part in token.split(',').filter(|p| !p.is_empty()) {
-                out.extend(one(key, part, single));
+                // In a sentence (`URL TO CONTACT`) only words with a port are addresses.
+                let found = one(key, part, single);
+                out.extend(found.filter(|a| a.port.is_some() || tokens_are_one(value)));
             }
         }
     }
     out
+}
+
+/// Whether a value is one token (no spaces): a bare word in it may be a host.
+fn tokens_are_one(value: &str) -> bool {
+    !value.trim().contains(char::is_whitespace)
 }
 
 /// A URL, whose authority may list several hosts (`mongodb://a:27017,b:27017/db`).
@@ -68,8 +75,9 @@ fn url(text: &str) -> Vec<Address> {
     let Some((scheme, rest)) = text.split_once("://") else {
         return Vec::new();
     };
-    // jdbc:postgresql://host/db names its dialect after `jdbc:`.
-    let scheme = scheme.strip_prefix("jdbc:").unwrap_or(scheme);
+    // jdbc:postgresql://host/db names its dialect after `jdbc:`; Spring's
+    // `optional:configserver:http://config:8888` names the scheme last.
+    let scheme = scheme.rsplit(':').next().unwrap_or(scheme);
     let valid_scheme = !scheme.is_empty()
         && scheme
             .chars()
@@ -115,6 +123,11 @@ fn one(key: &str, text: &str, single: bool) -> Option<Address> {
         return None;
     }
     let keyed = key_names_a_host(key);
+    // `NAME=host:port` is an address only in a list of them, or under a key that holds
+    // addresses; alone it is a predicate or an option (`Host=shop.example.com:8080`).
+    if named && !keyed && single {
+        return None;
+    }
     let confirmed = port.is_some() || (keyed && !named);
     if !confirmed && (named || !single) {
         return None;
@@ -236,6 +249,16 @@ pub fn key_names_a_host(key: &str) -> bool {
         "BROKERS",
         "BOOTSTRAP_SERVERS",
         "SERVICE",
+        "HOSTS",
+        "ADDRS",
+        "ADDRESSES",
+        "SERVERS",
+        "ENDPOINTS",
+        "URLS",
+        "SERVICES",
+        "PEERS",
+        "UPSTREAMS",
+        "BACKENDS",
     ]
     .iter()
     .any(|w| upper == *w || upper.ends_with(&format!("_{w}")))
