@@ -179,7 +179,13 @@ fn parse_slow(text: &str) -> Result<(&str, f64), String> {
             "`{text}` does not slow anything down\n  help: give a positive amount, like `inventory=+40ms`"
         ));
     }
-    Ok((name.trim(), value * scale))
+    let ms = value * scale;
+    if ms > crate::load::numbers::MAX_MS {
+        return Err(format!(
+            "`{text}` is more than a day\n  help: give at most 86400000 ms (one day), like `inventory=+40ms`"
+        ));
+    }
+    Ok((name.trim(), ms))
 }
 
 #[cfg(test)]
@@ -192,6 +198,7 @@ mod tests {
         assert_eq!(parse_slow("inventory = 40"), Ok(("inventory", 40.0)));
         assert_eq!(parse_slow("inventory=+0.5s"), Ok(("inventory", 500.0)));
         assert!(parse_slow("inventory").is_err());
+        assert!(parse_slow("inventory=1e308").is_err());
         assert!(parse_slow("inventory=fast").is_err());
         assert!(parse_slow("inventory=-5ms").is_err());
         assert!(parse_slow("inventory=+0ms").is_err());

@@ -144,10 +144,27 @@ impl Config {
             }
             out
         };
+        let mut empty_selection = None;
         if !overrides.select.is_empty() {
-            self.select = Some(patterns("--select", &overrides.select));
+            let selected = patterns("--select", &overrides.select);
+            // `--select ''` (an unset CI variable) would run no rule and pass every gate.
+            let named = overrides
+                .select
+                .iter()
+                .any(|v| split_list(v).next().is_some());
+            if !named {
+                empty_selection = Some(ConfigError {
+                    message: "--select names no rule".into(),
+                    span: None,
+                    help: Some(
+                        "give rule IDs, prefixes or names (`--select CA1,CA402`), or leave --select out to run every rule".into(),
+                    ),
+                });
+            }
+            self.select = Some(selected);
         }
         self.deselect = patterns("--ignore", &overrides.ignore);
+        errors.extend(empty_selection);
         for setting in &overrides.severity {
             let Some((rule, level)) = setting.split_once('=') else {
                 errors.push(ConfigError {
@@ -271,6 +288,19 @@ mod tests {
         assert!(!c.enabled(RuleId("CA103")), "turned off");
         assert!(!c.enabled(RuleId("CA201")), "not selected");
         assert_eq!(c.effective_severity(RuleId("CA102")), Severity::Error);
+    }
+
+    #[test]
+    fn an_empty_selection_is_an_error_not_a_silent_pass() {
+        for select in ["", " , "] {
+            let errors = with(Overrides {
+                select: vec![select.into()],
+                ignore: vec![],
+                severity: vec![],
+            })
+            .unwrap_err();
+            assert_eq!(errors[0].message, "--select names no rule");
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod imports;
 pub mod interpolate;
 pub mod kube;
 pub mod manifest;
+pub mod numbers;
 pub mod openapi;
 mod parse;
 mod projects;
@@ -439,16 +440,26 @@ impl Loader {
             .unwrap_or(Path::new(""))
             .to_path_buf();
         match parsed {
-            Parsed::Project(file) => self.loaded.projects.push(ProjectInput {
-                source: id,
-                dir,
-                file: *file,
-            }),
-            Parsed::Manifest(manifest) => self.loaded.manifests.push(ManifestInput {
-                source: id,
-                dir,
-                manifest: *manifest,
-            }),
+            Parsed::Project(mut file) => {
+                for service in &mut file.services {
+                    let found = numbers::bound(&mut service.value, id);
+                    self.loaded.findings.extend(found);
+                }
+                self.loaded.projects.push(ProjectInput {
+                    source: id,
+                    dir,
+                    file: *file,
+                });
+            }
+            Parsed::Manifest(mut manifest) => {
+                let found = numbers::bound(&mut manifest, id);
+                self.loaded.findings.extend(found);
+                self.loaded.manifests.push(ManifestInput {
+                    source: id,
+                    dir,
+                    manifest: *manifest,
+                });
+            }
             Parsed::OpenApi(doc) => self.loaded.openapi.push(doc),
             Parsed::AsyncApi(doc) => self.loaded.asyncapi.push(doc),
             Parsed::Compose(file) => self.compose_files.push((id, candidate.path, file)),

@@ -1,7 +1,7 @@
 //! Resolving what a manifest names: the services its calls go to (CA002), the operations they
 //! invoke against the provider's contract (CA003), and the datastores it uses.
 
-use crate::diagnostics::catalog::{INVALID_INPUT, UNKNOWN_OPERATION, UNKNOWN_SERVICE};
+use crate::diagnostics::catalog::{UNKNOWN_OPERATION, UNKNOWN_SERVICE};
 use crate::diagnostics::{Finding, Item};
 use crate::load::ManifestInput;
 use crate::load::manifest::{self, CallProtocol};
@@ -74,29 +74,7 @@ impl Resolver<'_> {
             let Some(to) = self.service_ref(&from_name, &call.to, source, "calls") else {
                 continue;
             };
-            for (name, value) in [
-                ("timeout_ms", call.timeout_ms.as_ref()),
-                ("rps", call.rps.as_ref()),
-                ("payload_bytes", call.payload_bytes.as_ref()),
-                ("poll_interval_ms", call.poll_interval_ms.as_ref()),
-            ] {
-                if let Some(v) = value.filter(|v| !(v.value >= 0.0 && v.value.is_finite())) {
-                    self.findings.push(
-                        Finding::new(
-                            INVALID_INPUT,
-                            format!("`{name}` must be zero or more, found {}", v.value),
-                        )
-                        .at(v.span(source))
-                        .about(Item::Service(from))
-                        .about(Item::Key(format!(
-                            "call to {} {} {name}",
-                            call.to.value,
-                            call.operation.as_ref().map_or("", |o| o.value.as_str())
-                        )))
-                        .help(format!("set `{name}` to a number of zero or more")),
-                    );
-                }
-            }
+            // Numbers were checked against their ranges when the manifest was read.
             let protocol = self.protocol_of(call, to);
             let operation = call
                 .operation

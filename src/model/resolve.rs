@@ -273,26 +273,6 @@ impl Resolver<'_> {
                 None
             }
         });
-        for (name, value) in [
-            ("processing_ms", m.processing_ms.as_ref()),
-            (
-                "latency_p99_ms",
-                slo.and_then(|s| s.latency_p99_ms.as_ref()),
-            ),
-        ] {
-            if let Some(v) = value.filter(|v| !(v.value >= 0.0 && v.value.is_finite())) {
-                self.findings.push(
-                    Finding::new(
-                        INVALID_INPUT,
-                        format!("`{name}` must be zero or more, found {}", v.value),
-                    )
-                    .at(v.span(source))
-                    .about(Item::Name(m.service.value.clone()))
-                    .about(Item::Key(name.to_owned()))
-                    .help(format!("write `{name}` in milliseconds")),
-                );
-            }
-        }
         Service {
             name: m.service.value.clone(),
             kind,

@@ -595,3 +595,259 @@ fn human_output_never_echoes_huge_lines() {
     );
     assert!(out.stdout.contains('…'), "{}", out.stdout);
 }
+
+/// A small deterministic generator of hostile strings: every kind of character a baseline
+/// entry could hold (controls, DEL, C1, separators, bidirectional controls, noncharacters,
+/// characters outside the Basic Multilingual Plane, JSON and YAML syntax).
+struct Strings(u64);
+
+impl Strings {
+    fn next(&mut self) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn char(&mut self) -> char {
+        const SPECIAL: &[char] = &[
+            '"',
+            '\\',
+            '\'',
+            ':',
+            '#',
+            '&',
+            '*',
+            '!',
+            '%',
+            '@',
+            '`',
+            '|',
+            '>',
+            '-',
+            '?',
+            '{',
+            '}',
+            '[',
+            ']',
+            ',',
+            ' ',
+            '\u{7f}',
+            '\u{85}',
+            '\u{a0}',
+            '\u{2028}',
+            '\u{2029}',
+            '\u{202e}',
+            '\u{2066}',
+            '\u{200f}',
+            '\u{feff}',
+            '\u{fffe}',
+            '\u{ffff}',
+            '\u{fdd0}',
+            '\u{1fffe}',
+            '\u{10ffff}',
+            '\u{1f600}',
+            'é',
+            '日',
+        ];
+        let n = self.next();
+        match n % 4 {
+            0 => char::from_u32((n >> 8) as u32 % 0x20).unwrap(),
+            1 => char::from_u32(0x80 + (n >> 8) as u32 % 0x20).unwrap(),
+            2 => SPECIAL[(n >> 8) as usize % SPECIAL.len()],
+            _ => char::from_u32((n >> 8) as u32 % 0x11_0000).unwrap_or('x'),
+        }
+    }
+
+    fn string(&mut self) -> String {
+        let len = self.next() % 24;
+        (0..len).map(|_| self.char()).collect()
+    }
+}
+
+#[test]
+fn a_baseline_reads_back_whatever_it_holds() {
+    use commaudit::gate::baseline::{Baseline, Entry};
+    use commaudit::source::SourceId;
+    let mut strings = Strings(0x9E37_79B9_7F4A_7C15);
+    for round in 0..300 {
+        let entries: Vec<Entry> = (0..8)
+            .map(|_| Entry {
+                fingerprint: strings.string(),
+                rule: strings.string(),
+                services: (0..strings.next() % 3).map(|_| strings.string()).collect(),
+                operation: strings.next().is_multiple_of(2).then(|| strings.string()),
+                message: strings.string(),
+                span: None,
+            })
+            .collect();
+        let mut written = Baseline {
+            entries,
+            source: None,
+        };
+        written.entries.sort_by(|a, b| {
+            (&a.rule, &a.services, &a.operation, &a.fingerprint).cmp(&(
+                &b.rule,
+                &b.services,
+                &b.operation,
+                &b.fingerprint,
+            ))
+        });
+        let text = written.render();
+        let read = Baseline::parse(&text, SourceId(0))
+            .unwrap_or_else(|e| panic!("round {round}: {}\n{text}", e.message));
+        let strip = |b: &Baseline| -> Vec<Entry> {
+            let mut entries: Vec<Entry> = b
+                .entries
+                .iter()
+                .cloned()
+                .map(|mut e| {
+                    e.span = None;
+                    e
+                })
+                .collect();
+            entries.sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint).then(a.rule.cmp(&b.rule)));
+            entries
+        };
+        assert_eq!(strip(&read), strip(&written), "round {round}:\n{text}");
+        assert!(
+            !text
+                .chars()
+                .any(|c| c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c)),
+            "raw controls in:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn configuration_above_the_scanned_folder_is_ignored_outside_a_repository() {
+    let c = Checkout::new();
+    // Planted above the scanned folder (like /tmp/commaudit.yaml): it would turn every rule off.
+    std::fs::write(
+        c.root.parent().unwrap().join("commaudit.yaml"),
+        "version: 1\nrules:\n  CA402: { severity: off }\n",
+    )
+    .unwrap();
+    c.write(
+        "orders.yaml",
+        "service: orders\ncalls:\n  - { to: payments, protocol: grpc, needs_response: true }\n",
+    );
+    c.write("payments.yaml", "service: payments\n");
+    let out = run(&c.root, &["scan", ".", "--format", "concise"]);
+    assert!(out.stdout.contains("CA402"), "{}", out.transcript());
+    let shown = run(&c.root, &["config", "show", "."]);
+    assert!(
+        shown
+            .stdout
+            .contains("# configuration file: none (defaults)"),
+        "{}",
+        shown.stdout
+    );
+    // Inside a repository, discovery goes up to the repository's root and no further.
+    c.write(".git/HEAD", "ref: refs/heads/main\n");
+    c.write("sub/commaudit.yaml", "version: 1\n");
+    std::fs::rename(c.root.join("orders.yaml"), c.root.join("sub/orders.yaml")).unwrap();
+    let out = run(&c.root, &["scan", "sub", "--format", "concise"]);
+    assert!(!out.stderr.contains("error"), "{}", out.transcript());
+}
+
+#[test]
+fn utf16_files_are_named_as_such() {
+    let c = Checkout::new();
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in "service: orders\n".encode_utf16() {
+        bytes.extend(unit.to_le_bytes());
+    }
+    std::fs::write(c.root.join("orders.yaml"), bytes).unwrap();
+    let out = run(&c.root, &["scan", ".", "--format", "concise"]);
+    assert!(
+        out.stdout.contains(
+            "orders.yaml:1:1: CA001 [error] the file is UTF-16 text; commaudit reads UTF-8"
+        ),
+        "{}",
+        out.transcript()
+    );
+    let human = run(&c.root, &["scan", "."]);
+    assert!(
+        human.stdout.contains("re-save the file as UTF-8"),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
+fn deep_proto_options_and_climbing_imports_are_refused_before_compiling() {
+    let c = Checkout::new();
+    let depth = 10_000;
+    c.write(
+        "deep.proto",
+        &format!(
+            "syntax = \"proto3\";\npackage x;\nimport \"google/protobuf/descriptor.proto\";\nmessage M {{ M a = 1; }}\nextend google.protobuf.FileOptions {{ M m = 50000; }}\noption (m) = {}{};\nservice S {{ rpc A(M) returns (M); }}\n",
+            "{ a: ".repeat(depth),
+            " }".repeat(depth)
+        ),
+    );
+    c.write(
+        "up.proto",
+        "syntax = \"proto3\";\npackage y;\nimport \"../outside/x.proto\";\nmessage N {}\n",
+    );
+    c.write(
+        "uses.proto",
+        "syntax = \"proto3\";\npackage z;\nimport \"deep.proto\";\nmessage O { x.M m = 1; }\n",
+    );
+    let out = run(&c.root, &["scan", ".", "--format", "concise"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    for expected in [
+        "deep.proto:6:334: CA001 [error] invalid .proto: the file nests braces more than 64 levels deep",
+        "up.proto:3:9: CA001 [error] invalid .proto: import `../outside/x.proto` leaves its import root",
+        "uses.proto:3:8: CA001 [error] invalid .proto: import `deep.proto` was not compiled",
+    ] {
+        assert!(
+            out.stdout.contains(expected),
+            "missing {expected:?}:\n{}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn numbers_out_of_range_say_the_allowed_range() {
+    let c = Checkout::new();
+    c.write(
+        "orders.yaml",
+        "service: orders\nexposure: public\nprocessing_ms: 1e308\ncalls:\n  - { to: payments, protocol: grpc, needs_response: true, timeout_ms: 1e308, retries: 4000000000, rps: -5 }\n",
+    );
+    c.write("payments.yaml", "service: payments\nprocessing_ms: .nan\n");
+    let out = run(&c.root, &["scan", ".", "--format", "concise"]);
+    for expected in [
+        "orders.yaml:3:16: CA001 [error] `processing_ms` is 1e308, outside the allowed range 0 to 86400000 (one day, in milliseconds)",
+        "CA001 [error] `timeout_ms` is 1e308, outside the allowed range 0 to 86400000",
+        "CA001 [error] `retries` is 4000000000, outside the allowed range 0 to 100",
+        "CA001 [error] `rps` is -5, outside the allowed range 0 to 10000000 per second",
+        "payments.yaml:2:16: CA001 [error] `processing_ms` is NaN, outside the allowed range",
+    ] {
+        assert!(
+            out.stdout.contains(expected),
+            "missing {expected:?}:\n{}",
+            out.stdout
+        );
+    }
+    let what_if = run(&c.root, &["what-if", ".", "--down", "payments"]);
+    assert!(!what_if.stdout.contains("inf"), "{}", what_if.stdout);
+    let slow = run(&c.root, &["what-if", ".", "--slow", "payments=1e308"]);
+    assert_eq!(slow.code, 2, "{}", slow.transcript());
+}
+
+#[test]
+fn an_empty_selection_is_a_usage_error() {
+    let c = Checkout::new();
+    c.write("orders.yaml", "service: orders\n");
+    let out = run(&c.root, &["scan", ".", "--select", ""]);
+    assert_eq!(out.code, 2, "{}", out.transcript());
+    assert!(
+        out.stderr.contains("--select names no rule"),
+        "{}",
+        out.stderr
+    );
+}

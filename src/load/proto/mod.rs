@@ -6,12 +6,15 @@
 //! `google/api/*` annotations. Each file gets one canonical import name, so a file opened by the
 //! scan and imported by another is compiled once.
 
+mod bounds;
+mod errors;
+mod google_api;
+
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use miette::Diagnostic;
 use protox::file::{File, FileResolver, GoogleFileResolver};
 
 use crate::diagnostics::catalog::INVALID_INPUT;
@@ -71,6 +74,8 @@ pub fn compile(
     let imports = collect_imports(inputs, sources);
     let mut by_name: BTreeMap<String, SourceId> = BTreeMap::new();
     let mut names: Vec<(String, SourceId)> = Vec::new();
+    // Files refused before compiling: an import of one fails, without reading it.
+    let mut refused: BTreeSet<String> = BTreeSet::new();
     for input in inputs {
         let name = canonical_name(input, roots, &imports, sources);
         if let Some(&first) = by_name.get(&name) {
@@ -91,6 +96,24 @@ pub fn compile(
             continue;
         }
         by_name.insert(name.clone(), input.source);
+        if let Some(refusal) = bounds::check(&sources.get(input.source).text) {
+            findings.push(
+                Finding::new(
+                    INVALID_INPUT,
+                    format!("invalid .proto: {}", refusal.message),
+                )
+                .at(Span::new(
+                    input.source,
+                    refusal.offset as u32,
+                    refusal.len as u32,
+                ))
+                .about(Item::File(input.source))
+                .label("refused")
+                .help(refusal.help),
+            );
+            refused.insert(name);
+            continue;
+        }
         names.push((name, input.source));
     }
 
@@ -100,6 +123,7 @@ pub fn compile(
             .map(|(n, &id)| (n.clone(), (id, sources.get(id).text.to_string())))
             .collect(),
         roots: roots.to_vec(),
+        refused,
         reader: reader.clone(),
         read_from_roots: Vec::new(),
     }));
@@ -117,7 +141,7 @@ pub fn compile(
                 let shown = crate::source::display_name(&path);
                 sources.add(shown, path, text.into());
             }
-            let finding = proto_error(&err, *source, sources, &state.borrow());
+            let finding = errors::proto_error(&err, *source, sources, &state.borrow());
             let key = (
                 finding
                     .span
@@ -273,6 +297,8 @@ struct ResolverState {
     /// Discovered files by canonical name: their source and text.
     files: BTreeMap<String, (SourceId, String)>,
     roots: Vec<PathBuf>,
+    /// Import names of discovered files [`bounds::check`] refused.
+    refused: BTreeSet<String>,
     reader: Reader,
     /// Files read from `proto_roots` during compilation, to add to the sources.
     read_from_roots: Vec<(PathBuf, String)>,
@@ -285,6 +311,12 @@ struct Resolver {
 
 impl FileResolver for Resolver {
     fn open_file(&self, name: &str) -> Result<File, protox::Error> {
+        if self.state.borrow().refused.contains(name) {
+            return Err(protox::Error::new(format!(
+                "import `{}` was not compiled: it was refused (see its own finding)",
+                crate::escape::line(name)
+            )));
+        }
         if let Some((_, text)) = self.state.borrow().files.get(name) {
             return File::from_source(name, text);
         }
@@ -296,6 +328,13 @@ impl FileResolver for Resolver {
             let path = root.join(name);
             match reader.read_text(&path) {
                 Ok(text) => {
+                    if let Some(refusal) = bounds::check(&text) {
+                        return Err(protox::Error::new(format!(
+                            "import `{}` was not compiled: {}",
+                            crate::escape::line(name),
+                            refusal.message
+                        )));
+                    }
                     let file = File::from_source(name, &text)?;
                     self.state.borrow_mut().read_from_roots.push((path, text));
                     return Ok(file);
@@ -311,110 +350,10 @@ impl FileResolver for Resolver {
         }
         match self.google.open_file(name) {
             Ok(file) => Ok(file),
-            Err(_) if name.starts_with("google/api/") => File::from_source(name, google_api_stub()),
+            Err(_) if name.starts_with("google/api/") => File::from_source(name, google_api::STUB),
             Err(err) => Err(err),
         }
     }
-}
-
-/// Stand-in for `google/api/*.proto`: declares the HTTP annotation so that files using
-/// `option (google.api.http)` compile without the googleapis repository.
-fn google_api_stub() -> &'static str {
-    r#"syntax = "proto3";
-package google.api;
-import "google/protobuf/descriptor.proto";
-message HttpRule {
-  string selector = 1;
-  string get = 2;
-  string put = 3;
-  string post = 4;
-  string delete = 5;
-  string patch = 6;
-  CustomHttpPattern custom = 8;
-  string body = 7;
-  string response_body = 12;
-  repeated HttpRule additional_bindings = 11;
-}
-message CustomHttpPattern {
-  string kind = 1;
-  string path = 2;
-}
-extend google.protobuf.MethodOptions {
-  HttpRule http = 72295728;
-}
-extend google.protobuf.ServiceOptions {
-  string default_host = 1049;
-  string oauth_scopes = 1050;
-}
-extend google.protobuf.MethodOptions {
-  repeated string method_signature = 1051;
-}
-enum FieldBehavior {
-  FIELD_BEHAVIOR_UNSPECIFIED = 0;
-  OPTIONAL = 1;
-  REQUIRED = 2;
-  OUTPUT_ONLY = 3;
-  INPUT_ONLY = 4;
-  IMMUTABLE = 5;
-  UNORDERED_LIST = 6;
-  NON_EMPTY_DEFAULT = 7;
-  IDENTIFIER = 8;
-}
-extend google.protobuf.FieldOptions {
-  repeated FieldBehavior field_behavior = 1052;
-}
-"#
-}
-
-/// Turns a protox error into a CA001 finding at the line it names.
-fn proto_error(
-    err: &protox::Error,
-    opened: SourceId,
-    sources: &Sources,
-    state: &ResolverState,
-) -> Finding {
-    let source = err
-        .file()
-        .and_then(|name| {
-            state.files.get(name).map(|(id, _)| *id).or_else(|| {
-                sources
-                    .iter()
-                    .find(|(_, f)| f.name.ends_with(name))
-                    .map(|(id, _)| id)
-            })
-        })
-        .unwrap_or(opened);
-    let label = err.labels().and_then(|mut labels| labels.next());
-    let span = label.as_ref().map_or(Span::file_start(source), |l| {
-        Span::new(source, l.offset() as u32, l.len() as u32)
-    });
-    let mut message = err.to_string();
-    let mut help = err.help().map(|h| h.to_string());
-    if help.is_none() && err.is_parse() {
-        help = Some(
-            "fix the .proto syntax at this line; the problem can start on a line above".into(),
-        );
-    }
-    if message.contains("edition") {
-        message = format!("{message} (protobuf editions are not supported yet)");
-        help = Some("use `syntax = \"proto3\";` for this file, or exclude it from the scan".into());
-    } else if message.starts_with("import '") && message.ends_with("not found") {
-        help = Some(
-            "add the folder that contains it to `proto_roots` in commaudit.yaml, or scan it too"
-                .into(),
-        );
-    }
-    let mut finding = Finding::new(INVALID_INPUT, format!("invalid .proto: {message}"))
-        .at(span)
-        .about(Item::File(source))
-        .about(Item::Key("invalid .proto".into()));
-    if let Some(label) = label.and_then(|l| l.label().map(str::to_owned)) {
-        finding = finding.label(label);
-    }
-    if let Some(help) = help {
-        finding = finding.help(help);
-    }
-    finding
 }
 
 #[cfg(test)]
