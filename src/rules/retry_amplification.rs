@@ -6,6 +6,7 @@ use crate::diagnostics::{Finding, Item};
 use crate::options;
 
 use super::{Context, hops};
+use crate::graph::sync::{SyncEdge, Via};
 use crate::diagnostics::catalog::RETRY_AMPLIFICATION;
 
 options::declare! {
@@ -45,7 +46,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         )
         .at(hops::span(ctx, first))
         .about(Item::Service(entry))
-        .label(format!("{} attempts here", factors[0]))
+        .label(format!("{} attempts here{}", factors[0], by_proxy(ctx, first)))
         .services(services.iter().map(|&s| ctx.model.name(s).to_owned()))
         .help(format!(
             "retry at one layer only (the edge), with a budget and backoff with jitter; let inner hops fail fast with tight timeouts, so one request stays under {max:.0} calls"
@@ -55,13 +56,30 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             finding = finding.related(
                 hops::span(ctx, edge),
                 format!(
-                    "{} attempts: {}",
+                    "{} attempts: {}{}",
                     1 + edge.retries,
-                    hops::describe(ctx, edge)
+                    hops::describe(ctx, edge),
+                    by_proxy(ctx, edge)
                 ),
             );
         }
         findings.push(finding);
     }
     findings
+}
+
+/// Where a proxy's retries stack on the caller's: `, 4 of them by Istio VirtualService orders`.
+fn by_proxy(ctx: &Context, edge: &SyncEdge) -> String {
+    let Via::Call(id) = edge.via else {
+        return String::new();
+    };
+    let proxy = &ctx.model.call(id).proxy;
+    match proxy.retries {
+        Some(r) if r > 0 => format!(
+            " ({} per attempt of the caller from {})",
+            1 + r,
+            proxy.evidence.join(", ")
+        ),
+        _ => String::new(),
+    }
 }

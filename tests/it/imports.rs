@@ -97,6 +97,8 @@ fixture! {
     every_node_classified => "classification";
     nginx_routes_upstreams_and_templates => "nginx";
     spring_configuration_server => "spring-config-server";
+    ingress_and_gateway_api_routes => "kubernetes-gateways";
+    istio_gateways_routes_and_policies => "istio";
 }
 
 #[test]

@@ -101,8 +101,8 @@ pub struct RouteDecl {
     pub port: Option<u16>,
     /// The protocol the file names (canonical name, see `docs/imports.md`), when it names one.
     pub protocol: Option<String>,
-    /// What the route matches: `/api/cart/`, `Host: shop.example.com`.
-    pub path: Option<String>,
+    /// The request paths the route matches (`/api/cart/`, `/login`); empty: every path.
+    pub paths: Vec<String>,
     /// The proxy's timeout and retries for this route, on top of the caller's own.
     pub timeout_ms: Option<f64>,
     pub retries: Option<u32>,
@@ -128,7 +128,7 @@ impl RouteDecl {
             namespace: None,
             port: None,
             protocol: None,
-            path: None,
+            paths: Vec::new(),
             timeout_ms: None,
             retries: None,
             circuit_breaker: false,

@@ -23,6 +23,8 @@ use crate::source::SourceId;
 use crate::yaml::Node;
 
 pub mod declarations;
+mod duration;
+mod object;
 
 pub use declarations::{
     AliasDecl, ChannelDecl, Declarations, EnvDecl, NodeDecl, NodeRole, Owner, PolicyDecl, RouteDecl,
@@ -94,6 +96,9 @@ macro_rules! registry {
 registry! {
     dockerfile::Dockerfile,
     nginx::Nginx,
+    ingress::Ingress,
+    gateway_api::GatewayApi,
+    istio::Istio,
 }
 
 /// Whether any importer wants discovery to look at a file of this name.

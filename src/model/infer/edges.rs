@@ -133,7 +133,7 @@ pub struct Setting<'a> {
 /// What a route adds to the call it becomes.
 #[derive(Clone, Copy)]
 pub struct RouteFacts<'a> {
-    pub path: Option<&'a str>,
+    pub paths: &'a [String],
     pub proxy: &'a crate::model::ProxyPolicy,
     /// The route names its target plainly (no guessed variable): a declaration.
     pub declared: bool,
@@ -188,7 +188,7 @@ pub fn add_address_setting(
                         let declared = setting.route.is_some_and(|r| r.declared);
                         out.add_call((from, &unit.name), protocol, span, evidence, declared);
                         if let Some(r) = setting.route {
-                            out.attach((from, &unit.name), r.path, r.proxy);
+                            out.attach((from, &unit.name), r.paths, r.proxy);
                         }
                     }
                 }
@@ -213,7 +213,7 @@ pub fn add_address_setting(
                 let declared = setting.route.is_some_and(|r| r.declared);
                 out.add_call((from, &host), protocol, span, evidence, declared);
                 if let Some(r) = setting.route {
-                    out.attach((from, &host), r.path, r.proxy);
+                    out.attach((from, &host), r.paths, r.proxy);
                 }
             }
             Lead::Unknown(host) => {
@@ -305,6 +305,15 @@ fn lead(units: &Units, addr: &Address, self_unit: Option<usize>) -> Lead {
         || host.ends_with(".cluster.local");
     if !host.contains('.') || cluster_local {
         let short = host.split('.').next().unwrap_or(host).to_owned();
+        // A cluster name in a namespace the scan did not see, for a service it knows by its
+        // short name (the compose service, the Service of another namespace): that service.
+        if cluster_local && units.hosts.contains_key(&short) {
+            let addr = Address {
+                host: short,
+                ..addr.clone()
+            };
+            return lead(units, &addr, self_unit);
+        }
         return Lead::Unknown(short);
     }
     Lead::External(host.to_owned())

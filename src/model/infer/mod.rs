@@ -135,12 +135,12 @@ impl Inferred {
         });
     }
 
-    /// Adds a route's path and proxy policy to the call from `from` to `to` (the one just
+    /// Adds a route's paths and proxy policy to the call from `from` to `to` (the one just
     /// recorded, or the one a setting or another route already gave).
     pub(super) fn attach(
         &mut self,
         (from, to): (&str, &str),
-        path: Option<&str>,
+        paths: &[String],
         proxy: &ProxyPolicy,
     ) {
         let Some(call) = self
@@ -151,10 +151,10 @@ impl Inferred {
         else {
             return;
         };
-        if let Some(path) = path
-            && !call.paths.iter().any(|p| p == path)
-        {
-            call.paths.push(path.to_owned());
+        for path in paths {
+            if !call.paths.contains(path) {
+                call.paths.push(path.clone());
+            }
         }
         call.proxy.merge(proxy);
     }
@@ -241,7 +241,7 @@ pub fn infer(imports: &Imports, declared: &BTreeSet<String>, protos: &[ProtoServ
     }
     // A proxy's route says more than an address in its environment (the path, the protocol,
     // the port), so routes come first and the environment adds only what they leave out.
-    routes::from_routes(imports, &units, protos, &mut out);
+    routes::from_routes(imports, &units, declared, protos, &mut out);
     edges::from_environment(&units, protos, &mut out);
     edges::from_settings(&units, protos, &mut out);
     start_order::from_depends_on(&units, &mut out);

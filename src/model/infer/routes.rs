@@ -3,7 +3,7 @@
 //! protocol rules as environment addresses, carrying its path and the proxy's timeout, retries
 //! and outlier detection; a policy for a host governs every call into its service.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::load::importers::{AliasDecl, Declarations, Owner, PolicyDecl, RouteDecl};
 use crate::load::imports::Imports;
@@ -16,20 +16,26 @@ use super::{IPolicy, Inferred, variables};
 
 /// Routes declared by importers become calls from their owner to what they lead to; policies
 /// are resolved to the services they govern.
-pub fn from_routes(imports: &Imports, units: &Units, protos: &[ProtoService], out: &mut Inferred) {
+pub fn from_routes(
+    imports: &Imports,
+    units: &Units,
+    declared: &BTreeSet<String>,
+    protos: &[ProtoService],
+    out: &mut Inferred,
+) {
     // What files declared, then what importers read from services' resolved settings.
-    let declared = || imports.declared.iter().chain(&units.from_settings);
-    let aliases: Vec<(usize, &AliasDecl)> = declared()
+    let imported = || imports.declared.iter().chain(&units.from_settings);
+    let aliases: Vec<(usize, &AliasDecl)> = imported()
         .flat_map(|d| &d.aliases)
         .filter_map(|a| Some((units.owner(&a.owner)?, a)))
         .collect();
-    for decl in declared() {
+    for decl in imported() {
         for route in &decl.routes {
             add_route(units, protos, &aliases, route, out);
         }
     }
-    for policy in declared().flat_map(|d| &d.policies) {
-        add_policy(units, policy, out);
+    for policy in imported().flat_map(|d| &d.policies) {
+        add_policy(units, declared, policy, out);
     }
 }
 
@@ -97,7 +103,7 @@ fn add_route(
                 evidence: route.evidence.clone(),
                 protocol: protocol.clone(),
                 route: Some(RouteFacts {
-                    path: route.path.as_deref(),
+                    paths: &route.paths,
                     proxy: &proxy,
                     declared: !guessed,
                 }),
@@ -131,31 +137,48 @@ fn expand_alias(target: &str, owner: usize, aliases: &[(usize, &AliasDecl)]) -> 
     }
 }
 
-/// A policy for a host governs every call into the service the host names.
-fn add_policy(units: &Units, policy: &PolicyDecl, out: &mut Inferred) {
+/// A policy for a host governs every call into the service the host names: a workload the
+/// scan found, or a service a manifest declares.
+fn add_policy(units: &Units, declared: &BTreeSet<String>, policy: &PolicyDecl, out: &mut Inferred) {
     let host = policy.host.to_ascii_lowercase();
     let qualified = policy
         .namespace
         .as_ref()
         .map(|ns| format!("{host}.{ns}"))
         .filter(|q| !host.contains('.') && units.hosts.contains_key(q));
-    let target = units.hosts.get(qualified.as_deref().unwrap_or(&host));
-    let Some(index) = target.and_then(|t| t.unit) else {
-        if target.is_none() {
+    // `reviews.shop.svc.cluster.local` for a `reviews` the scan knows in no namespace.
+    let short = host.split('.').next().unwrap_or(&host);
+    let cluster_local = host.ends_with(".svc") || host.contains(".svc.");
+    let target = units
+        .hosts
+        .get(qualified.as_deref().unwrap_or(&host))
+        .or_else(|| cluster_local.then(|| units.hosts.get(short)).flatten());
+    let service = match target {
+        Some(t) => match t.unit {
+            Some(index) => units.units[index].name.clone(),
+            // An external host: its calls are the proxy's business, not the system's.
+            None => return,
+        },
+        None if (cluster_local || !host.contains('.')) && declared.contains(short) => {
+            short.to_owned()
+        }
+        None => {
             out.notes.push(format!(
                 "{} governs `{}`, which nothing the scan read serves; the policy was not used",
                 policy.evidence, policy.host
             ));
+            return;
         }
-        return;
     };
-    let proxy = ProxyPolicy {
+    let mut proxy = ProxyPolicy {
         timeout_ms: policy.timeout_ms,
         retries: policy.retries,
         circuit_breaker: policy.circuit_breaker,
-        evidence: vec![policy.evidence.clone()],
+        evidence: Vec::new(),
     };
-    let service = units.units[index].name.clone();
+    if !proxy.is_empty() {
+        proxy.evidence.push(policy.evidence.clone());
+    }
     match out.policies.iter_mut().find(|p| p.service == service) {
         Some(known) => {
             known.proxy.merge(&proxy);
@@ -242,7 +265,7 @@ mod tests {
 
     fn route(from: Owner, target: &str) -> RouteDecl {
         RouteDecl {
-            path: Some("/api/".into()),
+            paths: vec!["/api/".into()],
             ..RouteDecl::new(from, target, Span::new(SourceId(1), 0, 1), "route /api/")
         }
     }
@@ -315,12 +338,12 @@ mod tests {
             routes: vec![
                 route(file.clone(), "http://backend"),
                 RouteDecl {
-                    path: Some("/users/".into()),
+                    paths: vec!["/users/".into()],
                     timeout_ms: Some(2000.0),
                     ..route(file.clone(), "http://users:80/")
                 },
                 RouteDecl {
-                    path: Some("/v2/users/".into()),
+                    paths: vec!["/v2/users/".into()],
                     retries: Some(2),
                     ..route(file.clone(), "users:80")
                 },

@@ -233,7 +233,7 @@ impl Reader<'_> {
         };
         self.out.routes.push(RouteDecl {
             protocol: protocol.map(str::to_owned),
-            path: ctx.location.clone(),
+            paths: ctx.location.iter().cloned().collect(),
             timeout_ms: timeout,
             retries: ctx.tries.map(|t| t - 1),
             circuit_breaker: ejects,
@@ -320,35 +320,9 @@ fn host_of(value: &str) -> &str {
     authority.split(':').next().unwrap_or(authority)
 }
 
-/// nginx times: `30s`, `1m`, `500ms`, `1h`, `60` (seconds), `1m30s`.
+/// nginx times: `30s`, `1m`, `500ms`, `1m30s`, and a bare number of seconds.
 fn duration_ms(text: &str) -> Option<f64> {
-    let mut total = 0.0;
-    let mut number = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c.is_ascii_digit() {
-            number.push(c);
-            continue;
-        }
-        let value: f64 = number.parse().ok()?;
-        number.clear();
-        let unit = match (c, chars.peek()) {
-            ('m', Some('s')) => {
-                chars.next();
-                1.0
-            }
-            ('s', _) => 1000.0,
-            ('m', _) => 60_000.0,
-            ('h', _) => 3_600_000.0,
-            ('d', _) => 86_400_000.0,
-            _ => return None,
-        };
-        total += value * unit;
-    }
-    if !number.is_empty() {
-        total += number.parse::<f64>().ok()? * 1000.0;
-    }
-    Some(total)
+    super::duration::millis(text, 1000.0)
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ fn routes(out: &Declarations) -> Vec<String> {
         .map(|r| {
             format!(
                 "{} -> {} [{} {:?} {:?} {}]",
-                r.path.as_deref().unwrap_or("-"),
+                r.paths.first().map_or("-", String::as_str),
                 r.target,
                 r.protocol.as_deref().unwrap_or("-"),
                 r.timeout_ms,
