@@ -104,8 +104,19 @@ pub struct NetworkPolicy {
     pub span: Span,
     /// Pods the policy protects.
     pub pod_selector: BTreeMap<String, String>,
-    /// Pods allowed in, one label set per `from` entry with a `podSelector`.
-    pub allowed_from: Vec<BTreeMap<String, String>>,
+    /// The `podSelector` line.
+    pub selector_span: Span,
+    /// Pods allowed in: one per `from` entry with a `podSelector`.
+    pub allowed_from: Vec<Allowed>,
+}
+
+/// Pods a NetworkPolicy lets in, and the ports of the rule that lets them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Allowed {
+    pub pods: BTreeMap<String, String>,
+    pub span: Span,
+    /// `ports[].port` of the rule, numbers or port names; empty: every port.
+    pub ports: Vec<String>,
 }
 
 const WORKLOADS: [&str; 7] = [
@@ -183,13 +194,36 @@ pub fn read(source: SourceId, docs: &[Node], kube: &mut Kube) {
                     .and_then(|s| s.get("podSelector"))
                     .map(match_labels)
                     .unwrap_or_default(),
+                selector_span: spec
+                    .and_then(|s| s.get("podSelector"))
+                    .map_or(span, |n| n.pos.span(source)),
                 allowed_from: spec
                     .and_then(|s| s.get("ingress"))
                     .map(Node::items)
                     .unwrap_or_default()
                     .iter()
-                    .flat_map(|rule| rule.get("from").map(Node::items).unwrap_or_default())
-                    .filter_map(|from| from.get("podSelector").map(match_labels))
+                    .flat_map(|rule| {
+                        let ports: Vec<String> = rule
+                            .get("ports")
+                            .map(Node::items)
+                            .unwrap_or_default()
+                            .iter()
+                            .filter_map(|p| p.get("port")?.scalar_text().map(|t| t.into_owned()))
+                            .collect();
+                        rule.get("from")
+                            .map(Node::items)
+                            .unwrap_or_default()
+                            .iter()
+                            .filter_map(move |from| {
+                                let selector = from.get("podSelector")?;
+                                Some(Allowed {
+                                    pods: match_labels(selector),
+                                    span: selector.pos.span(source),
+                                    ports: ports.clone(),
+                                })
+                            })
+                            .collect::<Vec<_>>()
+                    })
                     .collect(),
             }),
             "Ingress" => {
@@ -472,6 +506,7 @@ spec:
         assert!(selects(&s.selector, &w.labels));
         assert_eq!(
             kube.policies[0].allowed_from[0]
+                .pods
                 .get("app")
                 .map(String::as_str),
             Some("web")

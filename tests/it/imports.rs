@@ -99,6 +99,7 @@ fixture! {
     spring_configuration_server => "spring-config-server";
     ingress_and_gateway_api_routes => "kubernetes-gateways";
     istio_gateways_routes_and_policies => "istio";
+    kubernetes_nodes_named_after_services => "kubernetes-services";
 }
 
 #[test]

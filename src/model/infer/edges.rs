@@ -5,7 +5,7 @@
 
 use crate::diagnostics::catalog::UNKNOWN_SERVICE;
 use crate::diagnostics::{Finding, Item};
-use crate::load::kube::{self, Kube};
+
 use crate::load::proto::ProtoService;
 use crate::model::Protocol;
 use crate::source::Span;
@@ -431,78 +431,6 @@ fn add_topics(
                 span: *span,
                 evidence: format!("{key}={subject}"),
             });
-        }
-    }
-}
-
-/// NetworkPolicies: each allowed pair is evidence of a call; a pair no setting explains becomes
-/// a call of its own, with the protocol of the target's first port.
-pub fn from_network_policies(
-    kube: &Kube,
-    units: &Units,
-    protos: &[ProtoService],
-    out: &mut Inferred,
-) {
-    for policy in &kube.policies {
-        let targets: Vec<&str> = kube
-            .workloads
-            .iter()
-            .filter(|w| {
-                w.namespace == policy.namespace && kube::selects(&policy.pod_selector, &w.labels)
-            })
-            .map(|w| w.name.as_str())
-            .collect();
-        for from in &policy.allowed_from {
-            let sources = kube
-                .workloads
-                .iter()
-                .filter(|w| w.namespace == policy.namespace && kube::selects(from, &w.labels));
-            for source in sources {
-                for &target in &targets {
-                    if source.name == target {
-                        continue;
-                    }
-                    let why = format!("NetworkPolicy {} allows it", policy.name);
-                    if let Some(c) = out
-                        .calls
-                        .iter_mut()
-                        .find(|c| c.from == source.name && c.to == target)
-                    {
-                        c.evidence = format!("{}; {why}", c.evidence);
-                        continue;
-                    }
-                    if let Some(a) = out
-                        .accesses
-                        .iter_mut()
-                        .find(|a| a.service == source.name && a.datastore == target)
-                    {
-                        a.evidence = format!("{}; {why}", a.evidence);
-                        continue;
-                    }
-                    let Some(unit) = units.units.iter().position(|u| u.name == target) else {
-                        continue;
-                    };
-                    match units.units[unit].role {
-                        Role::Datastore(_) => {
-                            out.add_access((&source.name, target), policy.span, why, false)
-                        }
-                        Role::Service | Role::Infrastructure(_) => {
-                            let named = units
-                                .hosts
-                                .values()
-                                .filter(|t| t.unit == Some(unit))
-                                .find_map(|t| t.ports.values().find_map(|(_, p)| p.clone()));
-                            let protocol = if super::matching_protos(target, protos).is_empty() {
-                                named.unwrap_or_else(|| Protocol::Other("tcp".into()))
-                            } else {
-                                Protocol::Grpc
-                            };
-                            out.add_call((&source.name, target), protocol, policy.span, why, false);
-                        }
-                        Role::Broker(_) | Role::Telemetry => {}
-                    }
-                }
-            }
         }
     }
 }

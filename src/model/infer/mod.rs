@@ -8,6 +8,7 @@ mod classify;
 mod declared;
 mod directory;
 mod edges;
+mod policies;
 mod routes;
 mod spring;
 mod start_order;
@@ -245,7 +246,7 @@ pub fn infer(imports: &Imports, declared: &BTreeSet<String>, protos: &[ProtoServ
     edges::from_environment(&units, protos, &mut out);
     edges::from_settings(&units, protos, &mut out);
     start_order::from_depends_on(&units, &mut out);
-    edges::from_network_policies(&imports.kube, &units, protos, &mut out);
+    policies::from_network_policies(&imports.kube, &units, protos, &mut out);
     catalog::from_backstage(imports, protos, &mut out);
     mark_clients(&units, &mut out);
     let telemetry = out

@@ -43,6 +43,8 @@ pub struct Unit {
     pub settings: Vec<(String, String, Span)>,
     /// It runs in a container or pod, where `localhost` is itself.
     pub container: bool,
+    /// Ports it serves, with the protocol their names say (`grpc`, `http-web`, `appProtocol`).
+    pub ports: BTreeMap<u16, Option<Protocol>>,
 }
 
 impl Unit {
@@ -63,6 +65,7 @@ impl Unit {
             depends_on: Vec::new(),
             settings: Vec::new(),
             container: true,
+            ports: BTreeMap::new(),
         }
     }
 }
@@ -88,6 +91,8 @@ pub struct Units {
     pub spring: spring::Resolution,
     /// What importers read from the services' resolved settings (`read_settings`).
     pub from_settings: Vec<Declarations>,
+    /// Kubernetes workloads by (namespace, name): the unit each one is part of.
+    pub workloads: BTreeMap<(String, String), usize>,
 }
 
 impl Units {
@@ -117,6 +122,7 @@ impl Units {
     }
 
     pub fn index_of(&self, name: &str) -> Option<usize> {
+        // Workloads are few (hundreds); a linear search keeps the table simple.
         self.units.iter().position(|u| u.name == name)
     }
 
@@ -182,25 +188,50 @@ impl Units {
                 || k.ingress_backends.iter().any(|(ns, name)| {
                     *ns == w.namespace && selecting.iter().any(|s| s.name == *name)
                 });
-            let index = self.units.len();
-            self.units.push(Unit {
-                env,
-                published,
-                addressable: !selecting.is_empty(),
-                load_balancer,
-                ..Unit::new(
-                    w.name.clone(),
-                    image_role,
-                    w.span,
-                    format!("Kubernetes {} {}", w.kind, w.name),
-                )
-            });
+            let name = node_name(w, &selecting);
+            let index = match self.index_of(&name) {
+                // Versions of one application (reviews-v1, reviews-v2) behind one Service are
+                // one node, named after the Service callers dial.
+                Some(i) => {
+                    let unit = &mut self.units[i];
+                    unit.env.extend(env);
+                    unit.published |= published;
+                    unit.addressable |= !selecting.is_empty();
+                    unit.load_balancer = unit.load_balancer.or(load_balancer);
+                    if unit.role == Role::Service {
+                        unit.role = image_role;
+                    }
+                    i
+                }
+                None => {
+                    self.units.push(Unit {
+                        env,
+                        published,
+                        addressable: !selecting.is_empty(),
+                        load_balancer,
+                        ..Unit::new(
+                            name.clone(),
+                            image_role,
+                            w.span,
+                            format!("Kubernetes {} {}", w.kind, w.name),
+                        )
+                    });
+                    self.units.len() - 1
+                }
+            };
+            self.workloads
+                .insert((w.namespace.clone(), w.name.clone()), index);
             let container_ports: BTreeMap<String, u16> = w
                 .containers
                 .iter()
                 .flat_map(|c| c.ports.iter())
                 .filter_map(|p| Some((p.name.clone()?, p.port)))
                 .collect();
+            for p in w.containers.iter().flat_map(|c| c.ports.iter()) {
+                let named = p.name.as_deref().and_then(classify::protocol_of_port_name);
+                let slot = self.units[index].ports.entry(p.port).or_default();
+                *slot = slot.clone().or(named);
+            }
             for s in selecting {
                 let ports = s
                     .ports
@@ -218,10 +249,15 @@ impl Units {
                             .app_protocol
                             .as_deref()
                             .or(p.name.as_deref())
-                            .and_then(classify::protocol_of_port_name);
+                            .and_then(classify::protocol_of_port_name)
+                            .or_else(|| self.units[index].ports.get(&target).cloned().flatten());
                         (p.port, (target, named))
                     })
-                    .collect();
+                    .collect::<BTreeMap<u16, (u16, Option<Protocol>)>>();
+                for (target, named) in ports.values() {
+                    let slot = self.units[index].ports.entry(*target).or_default();
+                    *slot = slot.clone().or(named.clone());
+                }
                 self.add_kube_host(s, Some(index), None, ports);
             }
         }
@@ -292,6 +328,7 @@ impl Units {
                             mounts: svc.mounts.clone(),
                             depends_on: svc.depends_on.clone(),
                             container: !svc.host_network,
+                            ports: svc.container_ports.iter().map(|&p| (p, None)).collect(),
                             ..Unit::new(
                                 svc.name.clone(),
                                 role,
@@ -322,4 +359,24 @@ impl Units {
             }
         }
     }
+}
+
+/// The name callers know a workload by: the most general Service that selects it (fewest
+/// selector labels; its own name first), else its application label, else its own name.
+fn node_name(w: &kube::Workload, selecting: &[&KubeService]) -> String {
+    if let Some(s) = selecting.iter().min_by_key(|s| {
+        (
+            s.selector.len(),
+            s.name != w.name,
+            s.name.len(),
+            s.name.clone(),
+        )
+    }) {
+        return s.name.clone();
+    }
+    ["app.kubernetes.io/name", "app", "service", "k8s-app"]
+        .iter()
+        .find_map(|k| w.labels.get(*k))
+        .cloned()
+        .unwrap_or_else(|| w.name.clone())
 }
