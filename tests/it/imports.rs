@@ -100,6 +100,7 @@ fixture! {
     ingress_and_gateway_api_routes => "kubernetes-gateways";
     istio_gateways_routes_and_policies => "istio";
     kubernetes_nodes_named_after_services => "kubernetes-services";
+    spring_cloud_gateway_routes => "spring-cloud-gateway";
 }
 
 #[test]

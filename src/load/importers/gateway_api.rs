@@ -120,7 +120,7 @@ fn rule_routes(source: SourceId, meta: &Meta<'_>, gateway: &str, rule: &Node, ou
                 name,
                 name_node.pos.span(source),
                 format!(
-                    "{} (parent {gateway}){shown} -> {name}{weighted}",
+                    "{} (parent {gateway}){shown}{weighted}",
                     meta.describe("Gateway API")
                 ),
             )

@@ -96,10 +96,7 @@ fn route(
             Owner::Node(meta.name.to_owned()),
             name,
             name_node.pos.span(source),
-            format!(
-                "{} path {shown_path}{on_host} -> {name}",
-                meta.describe("Kubernetes")
-            ),
+            format!("{} path {shown_path}{on_host}", meta.describe("Kubernetes")),
         )
     });
 }
@@ -166,7 +163,7 @@ mod tests {
         );
         assert_eq!(
             out.routes[1].evidence,
-            "Kubernetes Ingress shop path /api on shop.example.com -> api"
+            "Kubernetes Ingress shop path /api on shop.example.com"
         );
     }
 

@@ -152,7 +152,7 @@ fn gateway_routes(
                 host,
                 host_node.pos.span(source),
                 format!(
-                    "{} (gateway {gateway}){shown} -> {host}{subset}",
+                    "{} (gateway {gateway}){shown}{subset}",
                     meta.describe("Istio")
                 ),
             )

@@ -99,6 +99,7 @@ registry! {
     ingress::Ingress,
     gateway_api::GatewayApi,
     istio::Istio,
+    spring_gateway::SpringGateway,
 }
 
 /// Whether any importer wants discovery to look at a file of this name.

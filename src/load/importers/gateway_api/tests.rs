@@ -85,7 +85,7 @@ spec:
     );
     assert_eq!(
         out.routes[1].evidence,
-        "Gateway API HTTPRoute shop (parent public) /api, /login -> api-canary (weight 10)"
+        "Gateway API HTTPRoute shop (parent public) /api, /login (weight 10)"
     );
     assert!(out.policies.is_empty());
 }

@@ -62,7 +62,7 @@ spec:
     );
     assert_eq!(
         out.routes[0].evidence,
-        "Istio VirtualService shop (gateway shop-gateway) /api, /login -> api subset v1"
+        "Istio VirtualService shop (gateway shop-gateway) /api, /login subset v1"
     );
     assert!(out.policies.is_empty());
 }
