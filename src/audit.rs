@@ -5,6 +5,7 @@ use crate::config::{Config, ConfigError, Settings};
 use crate::diagnostics::{Finding, sort_findings};
 use crate::graph::Graph;
 use crate::graph::analysis::Analysis;
+use crate::graph::facts::{Defaults, Facts};
 use crate::load::read::Reader;
 use crate::load::{self, LoadError, LoadOptions};
 use crate::model::{self, Model};
@@ -18,6 +19,8 @@ pub struct Audit {
     pub model: Model,
     pub graph: Graph,
     pub analysis: Analysis,
+    /// Every measure of the graph as declared, computed once (see `docs/measures.md`).
+    pub facts: Facts,
     pub config: Config,
     /// Sorted, without repeats, with the configuration's severities applied.
     pub findings: Vec<Finding>,
@@ -53,11 +56,18 @@ pub fn run_with(options: &LoadOptions, settings: &Settings) -> Result<Audit, Aud
     let resolved = model::build(loaded);
     let graph = Graph::build(&resolved.model);
     let analysis = Analysis::build(&resolved.model);
+    let facts = Facts::of(
+        &resolved.model,
+        &analysis.sync,
+        &analysis.entrypoints,
+        Defaults::of(&config.assumptions),
+    );
     let mut findings = resolved.findings;
     let context = rules::Context {
         model: &resolved.model,
         graph: &graph,
         analysis: &analysis,
+        facts: &facts,
         rule_options: &config.options,
         assumptions: &config.assumptions,
     };
@@ -75,6 +85,7 @@ pub fn run_with(options: &LoadOptions, settings: &Settings) -> Result<Audit, Aud
         model: resolved.model,
         graph,
         analysis,
+        facts,
         config,
         findings,
         notes: resolved.notes,

@@ -6,10 +6,9 @@ use clap::ValueEnum;
 
 use crate::audit::Audit;
 use crate::graph::what_if::slow::Slowdown;
-use crate::graph::what_if::{self, Change, ChangeKind, Defaults, Questions};
+use crate::graph::what_if::{self, Change, ChangeKind, Questions};
 use crate::model::ServiceId;
 use crate::report::what_if::{View, json, table};
-use crate::rules::{availability_ceiling, deep_sync_chain};
 
 use super::Exit;
 use super::input::{InputArgs, warn_if_incomplete};
@@ -58,17 +57,7 @@ pub fn run(args: &WhatIfArgs) -> Exit {
         Ok(q) => q,
         Err(message) => return usage(&message),
     };
-    let defaults = Defaults {
-        availability: audit
-            .config
-            .rule_options::<availability_ceiling::Options>()
-            .default_availability
-            / 100.0,
-        processing_ms: audit
-            .config
-            .rule_options::<deep_sync_chain::Options>()
-            .default_processing_ms,
-    };
+    let defaults = audit.facts.defaults;
     let answers = match what_if::answer(
         &audit.model,
         &audit.graph,

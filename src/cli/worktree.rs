@@ -10,7 +10,7 @@ use std::process::Command;
 use crate::audit::AuditError;
 use crate::config::{Choice, Settings};
 use crate::gate::diff;
-use crate::graph::measures::Summary;
+use crate::graph::facts::Summary;
 use crate::load::{LoadError, LoadOptions, canonical};
 
 use super::Exit;

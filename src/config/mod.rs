@@ -238,10 +238,11 @@ mod tests {
         let c = config("rules:\n  CA102: { max-depth: 5 }\nrecommend: { protobuf-saving: 0.3 }\n")
             .unwrap();
         let chain = c.rule_options::<crate::rules::deep_sync_chain::Options>();
-        assert_eq!((chain.max_depth, chain.default_processing_ms), (5, 10.0));
+        assert_eq!(chain.max_depth, 5);
+        assert_eq!(c.assumptions.default_processing_ms, 10.0);
         assert_eq!(c.assumptions.protobuf_saving, 0.3);
         assert_eq!(c.set_at("CA102", "max-depth").map(|s| s.offset), Some(18));
-        assert!(c.set_at("CA102", "default-availability").is_none());
+        assert!(c.set_at("recommend", "default-availability").is_none());
     }
 
     #[test]

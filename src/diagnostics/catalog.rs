@@ -33,7 +33,7 @@ macro_rules! for_each_rule {
             CA101 SYNC_CYCLE check(sync_cycle);
             CA102 DEEP_SYNC_CHAIN check(deep_sync_chain, Options);
             CA103 SYNC_FAN_OUT check(sync_fan_out, Options);
-            CA104 AVAILABILITY_CEILING check(availability_ceiling, Options);
+            CA104 AVAILABILITY_CEILING check(availability_ceiling);
             CA105 BLAST_RADIUS check(blast_radius, Options);
             CA106 RETRY_AMPLIFICATION check(retry_amplification, Options);
             CA107 SHARED_DATASTORE check(shared_datastore);

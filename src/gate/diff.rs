@@ -6,8 +6,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::audit::Audit;
-use crate::graph::measures::{Measures, Summary};
-use crate::rules::availability_ceiling;
+use crate::graph::facts::Summary;
 
 use super::Gated;
 
@@ -34,18 +33,7 @@ pub struct MeasureChange {
 
 /// The headline measures of an audit's sync graph.
 pub fn measures(audit: &Audit) -> Summary {
-    let default_availability = audit
-        .config
-        .rule_options::<availability_ceiling::Options>()
-        .default_availability
-        / 100.0;
-    Measures::of(
-        &audit.model,
-        &audit.analysis.sync,
-        &audit.analysis.entrypoints,
-        default_availability,
-    )
-    .summary()
+    audit.facts.summary()
 }
 
 /// Keeps the findings whose fingerprint the base does not have; returns how many it dropped.

@@ -1,12 +1,22 @@
-//! The assumptions behind estimates (CPU saved by gRPC, when a log beats a queue): figures
-//! used where the inputs are silent, each with a default and an allowed range, overridable under
-//! `recommend:` in commaudit.yaml and printed with every estimate that used them.
+//! The assumptions behind measures and estimates (availability and processing time of what
+//! declares none, CPU saved by gRPC, when a log beats a queue): figures used where the inputs are
+//! silent, each with a default and an allowed range, overridable under `recommend:` in
+//! commaudit.yaml and printed with every estimate that used them. The rules, the recommender
+//! and what-if all read the same values (see [`super::facts::Defaults`]).
 
 use crate::options::{self, Options};
 
 options::declare! {
     /// The figures estimates assume; one typed field per assumption.
     pub struct Assumptions {
+        "default-availability" default_availability: f64 = 99.9, 0..=100,
+            "availability in percent assumed for a service without an SLO";
+        "default-processing-ms" default_processing_ms: f64 = 10.0, 0..=3_600_000,
+            "per-service processing time assumed when a manifest declares no processing_ms";
+        "datastore-availability" datastore_availability: f64 = 99.95, 0..=100,
+            "availability in percent assumed for a datastore";
+        "broker-availability" broker_availability: f64 = 99.95, 0..=100,
+            "availability in percent assumed for a message broker";
         "json-us-per-kb" json_us_per_kb: f64 = 12.0, 0..=1_000_000,
             "CPU microseconds to encode or to decode 1 KB of JSON";
         "protobuf-saving" protobuf_saving: f64 = 0.4, 0..=1,
@@ -46,6 +56,6 @@ mod tests {
         );
         let a = Assumptions::default();
         assert_eq!((a.default_rps, a.protobuf_saving), (10.0, 0.4));
-        assert_eq!(a.entries().count(), 7);
+        assert_eq!(a.entries().count(), 11);
     }
 }

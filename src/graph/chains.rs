@@ -163,6 +163,8 @@ pub(crate) mod tests {
                 via: Via::Call(CallId(i as u32)),
                 hard: true,
                 retries: r,
+                timeout_ms: None,
+                rps: None,
             })
             .collect();
         SyncGraph::from_edges(n, edges)

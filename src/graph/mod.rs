@@ -11,7 +11,7 @@ pub mod assumptions;
 pub mod chains;
 pub mod cost;
 pub mod cycles;
-pub mod measures;
+pub mod facts;
 pub mod reach;
 pub mod request_reply;
 pub mod sync;

@@ -18,6 +18,11 @@ pub struct SyncEdge {
     pub hard: bool,
     /// Retries after a failed attempt; each attempt is a request to the callee.
     pub retries: u32,
+    /// How long the caller waits for one attempt: the tighter of the caller's and its proxy's
+    /// timeouts, or the publication's for a reply.
+    pub timeout_ms: Option<f64>,
+    /// Requests per second at peak, as declared on the call (or the publication).
+    pub rps: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -51,6 +56,11 @@ impl SyncGraph {
                 retries: (1 + c.retries.unwrap_or(0))
                     .saturating_mul(1 + c.proxy.retries.unwrap_or(0))
                     - 1,
+                timeout_ms: match (c.timeout_ms, c.proxy.timeout_ms) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                },
+                rps: c.rps,
             })
             .collect();
         edges.extend(request_replies.iter().enumerate().map(|(i, rr)| SyncEdge {
@@ -59,6 +69,8 @@ impl SyncGraph {
             via: Via::RequestReply(i),
             hard: true,
             retries: 0,
+            timeout_ms: model.publications[rr.publication.index()].timeout_ms,
+            rps: model.publications[rr.publication.index()].rate,
         }));
         SyncGraph::from_edges(model.services.len(), edges)
     }
@@ -156,7 +168,7 @@ impl SyncGraph {
 }
 
 /// The strongly connected components of G_sync.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Components {
     /// Component of each service.
     pub of: Vec<usize>,

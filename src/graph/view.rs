@@ -160,6 +160,7 @@ mod tests {
         model.brokers.push(crate::model::Broker {
             name: "nats".into(),
             kind: crate::model::BrokerKind::Nats,
+            availability: None,
             span: Span::file_start(SourceId(0)),
             provenance: Provenance::manifest(),
         });

@@ -303,6 +303,10 @@ pub enum Access {
 pub struct BrokerDecl {
     pub name: Located<String>,
     pub kind: Located<BrokerKind>,
+    /// Availability in percent, for example 99.99; counts in the availability ceiling of every
+    /// entrypoint whose requests publish to it. Defaults to the `broker-availability` assumption.
+    #[serde(default)]
+    pub availability: Option<Located<f64>>,
     #[serde(default)]
     pub description: Option<String>,
 }
@@ -329,6 +333,10 @@ pub struct DatastoreDecl {
     pub kind: Located<String>,
     #[serde(default)]
     pub owner: Option<Located<String>>,
+    /// Availability in percent, for example 99.95; counts in the availability ceiling of every
+    /// entrypoint whose requests use it. Defaults to the `datastore-availability` assumption.
+    #[serde(default)]
+    pub availability: Option<Located<f64>>,
     #[serde(default)]
     pub description: Option<String>,
 }

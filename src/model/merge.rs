@@ -46,6 +46,7 @@ impl Resolver<'_> {
                         name: node.name.clone(),
                         kind: kind.clone(),
                         owner: None,
+                        availability: None,
                         span: node.span,
                         provenance: Provenance::imported(node.declared, node.evidence.clone()),
                     });
@@ -56,6 +57,7 @@ impl Resolver<'_> {
                     self.model.brokers.push(Broker {
                         name: node.name.clone(),
                         kind: *kind,
+                        availability: None,
                         span: node.span,
                         provenance: Provenance::imported(node.declared, node.evidence.clone()),
                     });

@@ -299,6 +299,8 @@ impl ProxyPolicy {
 pub struct Broker {
     pub name: String,
     pub kind: BrokerKind,
+    /// Declared availability, a fraction; `None` counts at `broker-availability`.
+    pub availability: Option<f64>,
     pub span: Span,
     pub provenance: Provenance,
 }
@@ -364,6 +366,8 @@ pub struct Datastore {
     pub name: String,
     pub kind: String,
     pub owner: Option<String>,
+    /// Declared availability, a fraction; `None` counts at `datastore-availability`.
+    pub availability: Option<f64>,
     pub span: Span,
     pub provenance: Provenance,
 }

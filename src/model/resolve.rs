@@ -150,9 +150,14 @@ impl Resolver<'_> {
         }
         self.broker_names
             .insert(name.clone(), BrokerId(self.model.brokers.len() as u32));
+        let availability = decl
+            .availability
+            .as_ref()
+            .and_then(|a| self.percent(a, source, &name, "availability"));
         self.model.brokers.push(Broker {
             name,
             kind: decl.kind.value,
+            availability,
             span,
             provenance: Provenance::manifest(),
         });
@@ -170,10 +175,15 @@ impl Resolver<'_> {
             name.clone(),
             DatastoreId(self.model.datastores.len() as u32),
         );
+        let availability = decl
+            .availability
+            .as_ref()
+            .and_then(|a| self.percent(a, source, &name, "availability"));
         self.model.datastores.push(Datastore {
             name,
             kind: decl.kind.value.clone(),
             owner: decl.owner.as_ref().map(|o| o.value.clone()),
+            availability,
             span,
             provenance: Provenance::manifest(),
         });
@@ -247,6 +257,30 @@ impl Resolver<'_> {
         kept
     }
 
+    /// An availability written in percent, as a fraction; anything else is reported.
+    fn percent(
+        &mut self,
+        a: &crate::yaml::Located<f64>,
+        source: SourceId,
+        owner: &str,
+        key: &str,
+    ) -> Option<f64> {
+        if a.value > 1.0 && a.value <= 100.0 {
+            return Some(a.value / 100.0);
+        }
+        self.findings.push(
+            Finding::new(
+                INVALID_INPUT,
+                format!("availability `{}` is not a percentage", a.value),
+            )
+            .at(a.span(source))
+            .about(Item::Name(owner.to_owned()))
+            .about(Item::Key(key.into()))
+            .help("write availability in percent, for example `99.95`"),
+        );
+        None
+    }
+
     fn service_of(&mut self, input: &ManifestInput) -> Service {
         let m: &ServiceManifest = &input.manifest;
         let source = input.source;
@@ -256,23 +290,9 @@ impl Resolver<'_> {
             ServiceKind::Service | ServiceKind::Infrastructure => Exposure::Internal,
         };
         let slo = m.slo.as_ref();
-        let availability = slo.and_then(|s| s.availability.as_ref()).and_then(|a| {
-            if a.value > 0.0 && a.value <= 100.0 && a.value > 1.0 {
-                Some(a.value / 100.0)
-            } else {
-                self.findings.push(
-                    Finding::new(
-                        INVALID_INPUT,
-                        format!("availability `{}` is not a percentage", a.value),
-                    )
-                    .at(a.span(source))
-                    .about(Item::Name(m.service.value.clone()))
-                    .about(Item::Key("slo.availability".into()))
-                    .help("write availability in percent, for example `99.95`"),
-                );
-                None
-            }
-        });
+        let availability = slo
+            .and_then(|s| s.availability.as_ref())
+            .and_then(|a| self.percent(a, source, &m.service.value, "slo.availability"));
         Service {
             name: m.service.value.clone(),
             kind,

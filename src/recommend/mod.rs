@@ -14,11 +14,10 @@ use serde::Serialize;
 
 use crate::audit::Audit;
 use crate::graph::cost::CpuEstimate;
-use crate::graph::measures::{self, Measures};
+use crate::graph::facts::{self, Facts};
 use crate::graph::sync::Via;
 use crate::graph::{EdgeKind, NodeRef};
 use crate::model::ServiceId;
-use crate::rules::availability_ceiling;
 use crate::source::Span;
 
 pub use verdict::Verdict;
@@ -57,18 +56,8 @@ pub struct Numbers {
 
 /// One recommendation per edge, in the graph's edge order.
 pub fn recommend(audit: &Audit) -> Vec<Recommendation> {
-    let default_availability = audit
-        .config
-        .rule_options::<availability_ceiling::Options>()
-        .default_availability
-        / 100.0;
     let entrypoints = &audit.analysis.entrypoints;
-    let before = Measures::of(
-        &audit.model,
-        &audit.analysis.sync,
-        entrypoints,
-        default_availability,
-    );
+    let before = &audit.facts;
     let cycle_breakers = verdict::cycle_breakers(audit);
     let reached_by = reached_by(audit);
     let sync_edges = sync_edges_by_kind(audit);
@@ -86,19 +75,14 @@ pub fn recommend(audit: &Audit) -> Vec<Recommendation> {
         };
         if let Some(caller) = caller {
             let affected = &reached_by[caller.index()];
-            numbers.depth_before = worst_depth(&before, affected);
-            numbers.ceiling_before = lowest_ceiling(&before, affected);
+            numbers.depth_before = worst_depth(before, affected);
+            numbers.ceiling_before = lowest_ceiling(before, affected);
             let leaves_sync_path =
                 matches!(verdict, Verdict::Queue | Verdict::Log | Verdict::Redesign);
             match sync_edges.get(&edge.kind) {
                 Some(&sync_edge) if leaves_sync_path => {
-                    let after_graph = measures::without(&audit.analysis.sync, sync_edge);
-                    let after = Measures::of(
-                        &audit.model,
-                        &after_graph,
-                        entrypoints,
-                        default_availability,
-                    );
+                    let after_graph = facts::without(&audit.analysis.sync, sync_edge);
+                    let after = Facts::of(&audit.model, &after_graph, entrypoints, before.defaults);
                     numbers.depth_after = worst_depth(&after, affected);
                     numbers.ceiling_after = lowest_ceiling(&after, affected);
                 }
@@ -152,7 +136,7 @@ fn reached_by(audit: &Audit) -> Vec<Vec<ServiceId>> {
     by
 }
 
-fn worst_depth(m: &Measures, entries: &[ServiceId]) -> Option<usize> {
+fn worst_depth(m: &Facts, entries: &[ServiceId]) -> Option<usize> {
     entries
         .iter()
         .filter_map(|&e| m.entry(e))
@@ -160,7 +144,7 @@ fn worst_depth(m: &Measures, entries: &[ServiceId]) -> Option<usize> {
         .max()
 }
 
-fn lowest_ceiling(m: &Measures, entries: &[ServiceId]) -> Option<f64> {
+fn lowest_ceiling(m: &Facts, entries: &[ServiceId]) -> Option<f64> {
     entries
         .iter()
         .filter_map(|&e| m.entry(e))

@@ -214,13 +214,7 @@ fn call(
     }
     if let Some(ms) = c.poll_interval_ms {
         reasons.push(format!("polls every {ms:.0} ms for a status that changes"));
-        let stream = callee
-            .contracts
-            .grpc
-            .iter()
-            .flat_map(|&i| model.grpc[i].methods.iter().map(move |m| (i, m)))
-            .find(|(_, m)| m.server_streaming)
-            .map(|(i, m)| format!("{}/{}", model.grpc[i].full_name, m.name));
+        let stream = crate::graph::facts::stream::for_polling(model, c).map(|s| s.name);
         reasons.push(match stream {
             Some(s) => format!(
                 "stream the changes with `{s}`, which `{}` already serves",

@@ -1,6 +1,7 @@
 //! CA102 deep-sync-chain: the longest G_sync chain from an entrypoint is longer than
 //! `max-depth` hops. One finding per entrypoint, at the chain's first call, with every hop, the
-//! processing time summed along it and the availability ceiling it leaves.
+//! processing time summed along it and the entrypoint's availability ceiling (both from the
+//! facts layer).
 
 use crate::diagnostics::{Finding, Item};
 use crate::model::ServiceId;
@@ -14,39 +15,20 @@ options::declare! {
     pub struct Options {
         "max-depth" max_depth: u32 = 3, 1..=1000,
             "longest allowed chain from an entrypoint, in hops";
-        "default-processing-ms" default_processing_ms: f64 = 10.0, 0..=3_600_000,
-            "per-service processing time assumed when a manifest declares no processing_ms";
-        "default-availability" default_availability: f64 = 99.9, 0..=100,
-            "availability in percent assumed for a service without an SLO";
     }
 }
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
-    let options = ctx.options::<Options>();
-    let max_depth = options.max_depth;
-    let default_ms = options.default_processing_ms;
-    let default_availability = options.default_availability / 100.0;
+    let max_depth = ctx.options::<Options>().max_depth;
     let sync = &ctx.analysis.sync;
     let mut findings = Vec::new();
-    for &entry in &ctx.analysis.entrypoints {
-        let chain = ctx.analysis.longest_chain(entry);
+    for facts in &ctx.facts.per_entry {
+        let (entry, chain) = (facts.entry, &facts.longest);
         if chain.hops() <= max_depth as usize || chain.edges.is_empty() {
             continue;
         }
         let services = chain.services(sync);
-        let latency: f64 = services
-            .iter()
-            .map(|&s| ctx.model.service(s).processing_ms.unwrap_or(default_ms))
-            .sum();
-        let ceiling: f64 = services
-            .iter()
-            .map(|&s| {
-                ctx.model
-                    .service(s)
-                    .availability
-                    .unwrap_or(default_availability)
-            })
-            .product();
+        let (latency, ceiling) = (facts.chain_ms, facts.ceiling);
         let assumed = services.iter().filter(|&&s| uses_defaults(ctx, s)).count();
         let first = sync.edge(chain.edges[0]);
         let mut finding = Finding::new(

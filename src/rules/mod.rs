@@ -12,6 +12,7 @@ use crate::diagnostics::{Finding, RuleId};
 use crate::graph::Graph;
 use crate::graph::analysis::Analysis;
 use crate::graph::assumptions::Assumptions;
+use crate::graph::facts::Facts;
 use crate::model::Model;
 use crate::options::{Field, Fields, Options};
 
@@ -20,6 +21,8 @@ pub struct Context<'a> {
     pub model: &'a Model,
     pub graph: &'a Graph,
     pub analysis: &'a Analysis,
+    /// Every measure, computed once.
+    pub facts: &'a Facts,
     /// Every rule's options, as configured; a rule reads its own with [`Context::options`].
     pub rule_options: &'a RuleOptions,
     pub assumptions: &'a Assumptions,

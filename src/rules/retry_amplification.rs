@@ -21,9 +21,8 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     let max = f64::from(ctx.options::<Options>().max_attempts);
     let sync = &ctx.analysis.sync;
     let mut findings = Vec::new();
-    for &entry in &ctx.analysis.entrypoints {
-        let chain = ctx.analysis.worst_retry_chain(entry);
-        let attempts = ctx.analysis.attempts(&chain);
+    for facts in &ctx.facts.per_entry {
+        let (entry, chain, attempts) = (facts.entry, &facts.retry_chain, facts.attempts);
         if attempts <= max || chain.edges.is_empty() {
             continue;
         }

@@ -203,3 +203,23 @@ fn scans_are_deterministic() {
         );
     }
 }
+
+/// One stream picker: `scan`, `recommend` and `report` name the same server-streaming method for
+/// a poll, the one that carries the polled status, never another the callee also serves.
+#[test]
+fn scan_recommend_and_report_name_one_stream_for_a_poll() {
+    let dir = "tests/fixtures/rules/CA304/fires-polling-a-service-that-streams";
+    for command in ["scan", "recommend", "report"] {
+        let run = commaudit(&[command, dir, "--format", "json"]);
+        assert!(
+            run.stdout.contains("StreamOrderStatus"),
+            "{command} names no stream:\n{}",
+            run.stdout
+        );
+        assert!(
+            !run.stdout.contains("StreamAuditLog"),
+            "{command} names another stream:\n{}",
+            run.stdout
+        );
+    }
+}

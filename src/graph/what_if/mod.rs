@@ -5,7 +5,6 @@
 
 pub mod compare;
 pub mod down;
-pub mod latency;
 pub mod slow;
 
 use std::collections::BTreeSet;
@@ -234,13 +233,7 @@ pub struct Questions {
     pub slow: Vec<slow::Slowdown>,
 }
 
-/// Defaults for services that declare no SLO or processing time.
-#[derive(Debug, Clone, Copy)]
-pub struct Defaults {
-    /// A fraction, 0.999.
-    pub availability: f64,
-    pub processing_ms: f64,
-}
+pub use super::facts::Defaults;
 
 /// The answers, each present when it was asked.
 #[derive(Debug, Clone)]
@@ -266,15 +259,7 @@ pub fn answer(
         alter(model, graph, analysis, &questions.changes)?
     };
     let entrypoints = &analysis.entrypoints;
-    let snapshot = |sync: &SyncGraph| {
-        compare::Snapshot::of(
-            model,
-            sync,
-            entrypoints,
-            defaults.availability,
-            defaults.processing_ms,
-        )
-    };
+    let snapshot = |sync: &SyncGraph| compare::Snapshot::of(model, sync, entrypoints, defaults);
     let (before, after) = if questions.changes.is_empty() {
         (None, None)
     } else {
@@ -288,7 +273,6 @@ pub fn answer(
     let slow = (!questions.slow.is_empty()).then(|| {
         slow::analyse(
             model,
-            &analysis.request_replies,
             &altered,
             entrypoints,
             &questions.slow,

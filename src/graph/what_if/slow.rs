@@ -4,10 +4,9 @@
 
 use crate::model::{Model, ServiceId};
 
-use super::super::request_reply::RequestReply;
+use super::super::facts::latency::Latency;
 use super::super::sync::Via;
 use super::Altered;
-use super::latency::Latency;
 
 /// One slowed service.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -80,7 +79,6 @@ pub struct Slow {
 
 pub fn analyse(
     model: &Model,
-    request_replies: &[RequestReply],
     altered: &Altered,
     entrypoints: &[ServiceId],
     slowdowns: &[Slowdown],
@@ -106,7 +104,7 @@ pub fn analyse(
 
     let mut timeouts = Vec::new();
     for e in &sync.edges {
-        let Some(timeout_ms) = timeout_of(model, request_replies, e.via) else {
+        let Some(timeout_ms) = e.timeout_ms else {
             continue;
         };
         let (b, a) = (before.of(&comps, e.to), after.of(&comps, e.to));
@@ -182,15 +180,5 @@ pub fn analyse(
         slowdowns: slowdowns.to_vec(),
         entrypoints: entries,
         timeouts,
-    }
-}
-
-/// How long the caller waits on this hop: the call's timeout, or the publication's for a reply.
-fn timeout_of(model: &Model, request_replies: &[RequestReply], via: Via) -> Option<f64> {
-    match via {
-        Via::Call(c) => model.call(c).timeout_ms,
-        Via::RequestReply(r) => request_replies
-            .get(r)
-            .and_then(|rr| model.publications[rr.publication.index()].timeout_ms),
     }
 }

@@ -171,20 +171,7 @@ fn stream(work: &mut Work, c: CallId) -> Step {
     let audit = work.audit;
     let call = audit.model.call(c);
     let (from, to) = (work.name(call.from), work.name(call.to));
-    let method = audit
-        .model
-        .service(call.to)
-        .contracts
-        .grpc
-        .iter()
-        .flat_map(|&i| {
-            let svc = &audit.model.grpc[i];
-            svc.methods
-                .iter()
-                .filter(|m| m.server_streaming)
-                .map(move |m| format!("{}/{}", svc.full_name, m.name))
-        })
-        .next();
+    let method = crate::graph::facts::stream::for_polling(&audit.model, call).map(|s| s.name);
     let every = call
         .poll_interval_ms
         .map_or_else(String::new, |ms| format!(" every {ms:.0} ms"));

@@ -4,15 +4,26 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diagnostics::Finding;
-use crate::graph::reach;
-use crate::model::ServiceId;
+use crate::diagnostics::catalog::{
+    AVAILABILITY_CEILING, BLAST_RADIUS, CALL_WITHOUT_TIMEOUT, DEEP_SYNC_CHAIN, DLQ_WITHOUT_REDRIVE,
+    GRPC_BEHIND_L4, NON_IDEMPOTENT_CONSUMER, RETRY_AMPLIFICATION, SHARED_DATASTORE, SYNC_CYCLE,
+    SYNC_FAN_OUT,
+};
+use crate::diagnostics::{Finding, Item, RuleId};
+use crate::model::{Model, ServiceId};
 use crate::rules::{blast_radius, deep_sync_chain, retry_amplification, sync_fan_out};
 
 use super::{Effort, LISTED, Step, Work, finding_label, percent, times};
 
 /// Rules whose findings are re-measured after the plan instead of being listed as they are.
-const MEASURED: &[&str] = &["CA101", "CA102", "CA103", "CA104", "CA105", "CA106"];
+const MEASURED: &[RuleId] = &[
+    SYNC_CYCLE,
+    DEEP_SYNC_CHAIN,
+    SYNC_FAN_OUT,
+    AVAILABILITY_CEILING,
+    BLAST_RADIUS,
+    RETRY_AMPLIFICATION,
+];
 
 pub(super) fn steps(work: &mut Work) -> Vec<Step> {
     let mut steps = measured(work);
@@ -24,7 +35,7 @@ pub(super) fn steps(work: &mut Work) -> Vec<Step> {
         .filter(|(i, f)| {
             let rule = f.rule.0;
             !work.resolved.contains(i)
-                && !MEASURED.contains(&rule)
+                && !MEASURED.contains(&f.rule)
                 && !rule.starts_with("CA00")
                 && !rule.starts_with("CA9")
         })
@@ -36,15 +47,15 @@ pub(super) fn steps(work: &mut Work) -> Vec<Step> {
             *rest.entry(f.rule.0).or_default() += 1;
             continue;
         }
-        let (effort, effort_reason) = effort(f.rule.0);
+        let (effort, effort_reason) = effort(f.rule);
         let help = f.help.clone().unwrap_or_else(|| f.message.clone());
-        let help = match edge_of(f).first() {
+        let help = match edge_of(&audit.model, f).first() {
             Some(edge) => format!("`{edge}`: {help}"),
             None => help,
         };
         steps.push(Step {
             action: capitalized(&help),
-            edges: edge_of(f),
+            edges: edge_of(&audit.model, f),
             improves: Vec::new(),
             resolves: vec![finding_label(f.rule.0, 1)],
             effort,
@@ -76,12 +87,7 @@ fn measured(work: &mut Work) -> Vec<Step> {
     let model = &audit.model;
     let after = work.measures(&[]);
     let (g, _) = work.graph(&[]);
-    let entries = &audit.analysis.entrypoints;
-    let deps: Vec<Vec<ServiceId>> = entries
-        .iter()
-        .map(|&e| reach::hard_dependencies(&g, e))
-        .collect();
-    let down = reach::blast_radius(&g, entries, &deps);
+    let down = &after.takes_down;
     let config = &audit.config;
     let max_depth = config.rule_options::<deep_sync_chain::Options>().max_depth;
     let max_fan_out = config.rule_options::<sync_fan_out::Options>().max_fan_out;
@@ -91,19 +97,24 @@ fn measured(work: &mut Work) -> Vec<Step> {
     let max_attempts = config
         .rule_options::<retry_amplification::Options>()
         .max_attempts;
-    let mut still: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
+    let mut still: BTreeMap<RuleId, BTreeSet<String>> = BTreeMap::new();
     for (i, f) in audit.findings.iter().enumerate() {
-        let Some(subject) = f.services.first() else {
+        if !MEASURED.contains(&f.rule) {
+            continue;
+        }
+        // The service a measure finding is about: the first service of its typed subject.
+        let Some(id) = f.subject.identity().iter().find_map(|i| match i {
+            Item::Service(s) => Some(*s),
+            _ => None,
+        }) else {
             continue;
         };
-        let Some(id) = model.service_named(subject) else {
-            continue;
-        };
+        let subject = model.name(id).to_owned();
         let entry = after.entry(id);
-        let holds = match f.rule.0 {
-            "CA101" => after.sync_cycles > 0,
-            "CA102" => entry.is_some_and(|m| m.depth > max_depth as usize),
-            "CA103" => {
+        let holds = match f.rule {
+            SYNC_CYCLE => after.sync_cycles > 0,
+            DEEP_SYNC_CHAIN => entry.is_some_and(|m| m.depth > max_depth as usize),
+            SYNC_FAN_OUT => {
                 let callees: BTreeSet<ServiceId> = g
                     .out_edges(id)
                     .iter()
@@ -112,28 +123,30 @@ fn measured(work: &mut Work) -> Vec<Step> {
                     .collect();
                 callees.len() > max_fan_out as usize
             }
-            "CA104" => match (entry, model.service(id).availability) {
+            AVAILABILITY_CEILING => match (entry, model.service(id).availability) {
                 (Some(m), Some(slo)) => m.ceiling < slo,
                 _ => false,
             },
-            "CA105" => down[id.index()].len() >= min_entrypoints as usize,
-            "CA106" => entry.is_some_and(|m| m.attempts > f64::from(max_attempts)),
+            BLAST_RADIUS => down[id.index()].len() >= min_entrypoints as usize,
+            RETRY_AMPLIFICATION => entry.is_some_and(|m| m.attempts > f64::from(max_attempts)),
             _ => continue,
         };
         work.resolved.insert(i);
         if holds {
-            let detail = match (f.rule.0, entry) {
-                ("CA102", Some(m)) => format!("{subject} ({} hops)", m.depth),
-                ("CA104", Some(m)) => format!(
+            let detail = match (f.rule, entry) {
+                (DEEP_SYNC_CHAIN, Some(m)) => format!("{subject} ({} hops)", m.depth),
+                (AVAILABILITY_CEILING, Some(m)) => format!(
                     "{subject} ({} against {})",
                     percent(m.ceiling * 100.0),
                     percent(model.service(id).availability.unwrap_or(1.0) * 100.0)
                 ),
-                ("CA105", _) => format!("{subject} ({} entrypoints)", down[id.index()].len()),
-                ("CA106", Some(m)) => format!("{subject} ({})", times(m.attempts)),
+                (BLAST_RADIUS, _) => {
+                    format!("{subject} ({} entrypoints)", down[id.index()].len())
+                }
+                (RETRY_AMPLIFICATION, Some(m)) => format!("{subject} ({})", times(m.attempts)),
                 _ => subject.clone(),
             };
-            still.entry(f.rule.0).or_default().insert(detail);
+            still.entry(f.rule).or_default().insert(detail);
         }
     }
     still
@@ -150,7 +163,7 @@ fn measured(work: &mut Work) -> Vec<Step> {
                 ),
                 edges: Vec::new(),
                 improves: Vec::new(),
-                resolves: vec![finding_label(rule, subjects.len())],
+                resolves: vec![finding_label(rule.0, subjects.len())],
                 effort,
                 effort_reason: effort_reason.into(),
                 span: None,
@@ -159,58 +172,67 @@ fn measured(work: &mut Work) -> Vec<Step> {
         .collect()
 }
 
-fn still_text(rule: &str) -> &'static str {
+fn still_text(rule: RuleId) -> &'static str {
     match rule {
-        "CA101" => "Sync cycles remain",
-        "CA102" => "Chains stay deeper than allowed",
-        "CA103" => "Services still call too many others synchronously",
-        "CA104" => "Objectives stay above their availability ceilings",
-        "CA105" => "Single points of failure remain",
+        SYNC_CYCLE => "Sync cycles remain",
+        DEEP_SYNC_CHAIN => "Chains stay deeper than allowed",
+        SYNC_FAN_OUT => "Services still call too many others synchronously",
+        AVAILABILITY_CEILING => "Objectives stay above their availability ceilings",
+        BLAST_RADIUS => "Single points of failure remain",
         _ => "Retries still multiply",
     }
 }
 
-fn remedy(rule: &str) -> &'static str {
+fn remedy(rule: RuleId) -> &'static str {
     match rule {
-        "CA101" => "break them where the answer is needed least",
-        "CA102" => "give the deepest callers local copies fed by events",
-        "CA103" => "let one service gather what the others need, or call in parallel with a budget",
-        "CA104" => {
+        SYNC_CYCLE => "break them where the answer is needed least",
+        DEEP_SYNC_CHAIN => "give the deepest callers local copies fed by events",
+        SYNC_FAN_OUT => {
+            "let one service gather what the others need, or call in parallel with a budget"
+        }
+        AVAILABILITY_CEILING => {
             "give optional calls a fallback, raise the weakest dependencies' objectives, or promise what the chain allows"
         }
-        "CA105" => {
+        BLAST_RADIUS => {
             "serve their data from read models fed by their events, accept work asynchronously, or give callers a fallback"
         }
         _ => "retry at one layer only, with a budget and jittered backoff",
     }
 }
 
-fn effort(rule: &str) -> (Effort, &'static str) {
+fn effort(rule: RuleId) -> (Effort, &'static str) {
     match rule {
-        "CA401" => (
+        GRPC_BEHIND_L4 => (
             Effort::Small,
             "a deployment setting: a mesh, an L7 proxy or client-side balancing",
         ),
-        "CA402" => (
+        CALL_WITHOUT_TIMEOUT => (
             Effort::Small,
             "a timeout and a circuit breaker in the caller",
         ),
-        "CA202" => (
+        DLQ_WITHOUT_REDRIVE => (
             Effort::Small,
             "a redrive job and an alert on the dead-letter queue",
         ),
-        "CA106" => (Effort::Small, "retry settings in the callers"),
-        "CA203" => (Effort::Medium, "deduplication or upserts in the consumer"),
-        "CA107" => (Effort::Large, "the data moves behind one owning service"),
-        "CA102" => (Effort::Large, "new read models fed by events"),
+        RETRY_AMPLIFICATION => (Effort::Small, "retry settings in the callers"),
+        NON_IDEMPOTENT_CONSUMER => (Effort::Medium, "deduplication or upserts in the consumer"),
+        SHARED_DATASTORE => (Effort::Large, "the data moves behind one owning service"),
+        DEEP_SYNC_CHAIN => (Effort::Large, "new read models fed by events"),
         _ => (Effort::Medium, "changes in the services named"),
     }
 }
 
-/// `mobile-api -> inventory` for a finding about one call.
-fn edge_of(f: &Finding) -> Vec<String> {
-    match f.services.as_slice() {
-        [from, to, ..] if f.operation.is_some() => vec![format!("{from} -> {to}")],
+/// `mobile-api -> inventory` for a finding about one call (its typed subject names it).
+fn edge_of(model: &Model, f: &Finding) -> Vec<String> {
+    match f.subject.identity() {
+        [Item::Call(c), ..] => {
+            let call = model.call(*c);
+            vec![format!(
+                "{} -> {}",
+                model.name(call.from),
+                model.name(call.to)
+            )]
+        }
         _ => Vec::new(),
     }
 }

@@ -16,7 +16,7 @@ mod work;
 use serde::Serialize;
 
 use crate::audit::Audit;
-use crate::graph::measures::Summary;
+use crate::graph::facts::Summary;
 use crate::source::Span;
 
 use super::Recommendation;

@@ -5,7 +5,7 @@
 use std::cmp::Reverse;
 
 use crate::graph::chains;
-use crate::graph::measures::Measures;
+use crate::graph::facts::Facts;
 use crate::graph::sync::Via;
 use crate::model::{Call, CallId, ServiceId};
 use crate::recommend::Verdict;
@@ -306,7 +306,7 @@ fn cut_effort(work: &Work, e: usize) -> Effort {
     }
 }
 
-fn depth_sum(m: &Measures) -> usize {
+fn depth_sum(m: &Facts) -> usize {
     m.per_entry.iter().map(|x| x.depth).sum()
 }
 

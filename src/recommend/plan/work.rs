@@ -4,12 +4,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::audit::Audit;
-use crate::graph::measures::{Measures, Summary};
+use crate::graph::facts::{Facts, Summary};
 use crate::graph::sync::{SyncGraph, Via};
 use crate::graph::what_if::without_edges;
 use crate::model::{CallId, ServiceId};
 use crate::recommend::Recommendation;
-use crate::rules::{availability_ceiling, deep_sync_chain};
+use crate::rules::deep_sync_chain;
 use crate::source::Span;
 
 use super::measure::{Improvement, improvements};
@@ -21,7 +21,6 @@ pub(crate) struct Work<'a> {
     pub removed: BTreeSet<usize>,
     /// Findings a step resolves, by index into the audit's findings.
     pub resolved: BTreeSet<usize>,
-    pub default_availability: f64,
     pub max_depth: f64,
     /// The G_sync edge of each call.
     pub sync_of_call: BTreeMap<CallId, usize>,
@@ -45,11 +44,6 @@ impl<'a> Work<'a> {
             recs,
             removed: BTreeSet::new(),
             resolved: BTreeSet::new(),
-            default_availability: audit
-                .config
-                .rule_options::<availability_ceiling::Options>()
-                .default_availability
-                / 100.0,
             max_depth: f64::from(
                 audit
                     .config
@@ -68,13 +62,13 @@ impl<'a> Work<'a> {
         without_edges(&self.audit.analysis.sync, &removed)
     }
 
-    pub fn measures(&self, extra: &[usize]) -> Measures {
+    pub fn measures(&self, extra: &[usize]) -> Facts {
         let (g, _) = self.graph(extra);
-        Measures::of(
+        Facts::of(
             &self.audit.model,
             &g,
             &self.audit.analysis.entrypoints,
-            self.default_availability,
+            self.audit.facts.defaults,
         )
     }
 

@@ -37,7 +37,7 @@ struct Tool {
 struct Measures<'a> {
     #[serde(flatten)]
     now: &'a Monolith,
-    after_plan: &'a crate::graph::measures::Summary,
+    after_plan: &'a crate::graph::facts::Summary,
 }
 
 #[derive(Serialize)]

@@ -5,9 +5,9 @@
 use serde::Serialize;
 
 use crate::audit::Audit;
-use crate::graph::measures::{Measures, Summary};
+use crate::graph::facts::Summary;
 use crate::model::ServiceId;
-use crate::rules::{availability_ceiling, blast_radius, deep_sync_chain, retry_amplification};
+use crate::rules::{blast_radius, deep_sync_chain, retry_amplification};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Monolith {
@@ -84,28 +84,16 @@ pub fn of(audit: &Audit) -> Monolith {
         ids.iter().map(|&s| model.name(s).to_owned()).collect()
     };
     let chain_options = config.rule_options::<deep_sync_chain::Options>();
-    let default_ms = chain_options.default_processing_ms;
-    let default_availability = config
-        .rule_options::<availability_ceiling::Options>()
-        .default_availability
-        / 100.0;
-    let measures = Measures::of(model, sync, &analysis.entrypoints, default_availability);
+    let measures = &audit.facts;
 
-    let mut chains: Vec<ChainRow> = analysis
-        .entrypoints
+    let mut chains: Vec<ChainRow> = measures
+        .per_entry
         .iter()
-        .map(|&e| {
-            let chain = analysis.longest_chain(e);
-            let services = chain.services(sync);
-            ChainRow {
-                entrypoint: model.name(e).to_owned(),
-                hops: chain.hops(),
-                processing_ms: services
-                    .iter()
-                    .map(|&s| model.service(s).processing_ms.unwrap_or(default_ms))
-                    .sum(),
-                path: names(&services),
-            }
+        .map(|m| ChainRow {
+            entrypoint: model.name(m.entry).to_owned(),
+            hops: m.depth,
+            processing_ms: m.chain_ms,
+            path: names(&m.longest.services(sync)),
         })
         .filter(|r| r.hops > 0)
         .collect();
@@ -160,7 +148,7 @@ pub fn of(audit: &Audit) -> Monolith {
             entrypoint: model.name(m.entry).to_owned(),
             ceiling: round_percent(m.ceiling),
             objective: model.service(m.entry).availability.map(round_percent),
-            hard_dependencies: analysis.dependencies_of(m.entry).len(),
+            hard_dependencies: m.dependencies.len(),
         })
         .collect();
     availability.sort_by(|a, b| {
@@ -169,16 +157,13 @@ pub fn of(audit: &Audit) -> Monolith {
             .then(a.entrypoint.cmp(&b.entrypoint))
     });
 
-    let mut retries: Vec<RetryRow> = analysis
-        .entrypoints
+    let mut retries: Vec<RetryRow> = measures
+        .per_entry
         .iter()
-        .map(|&e| {
-            let chain = analysis.worst_retry_chain(e);
-            RetryRow {
-                entrypoint: model.name(e).to_owned(),
-                attempts: analysis.attempts(&chain),
-                path: names(&chain.services(sync)),
-            }
+        .map(|m| RetryRow {
+            entrypoint: model.name(m.entry).to_owned(),
+            attempts: m.attempts,
+            path: names(&m.retry_chain.services(sync)),
         })
         .filter(|r| r.attempts > 1.0)
         .collect();

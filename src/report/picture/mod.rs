@@ -104,28 +104,7 @@ impl Highlights {
                 }
             }
         };
-        // The deepest chain; between equally deep ones the slowest, as the report names it.
-        let default_ms = audit
-            .config
-            .rule_options::<crate::rules::deep_sync_chain::Options>()
-            .default_processing_ms;
-        let processing = |c: &crate::graph::chains::Chain| -> f64 {
-            c.services(sync)
-                .iter()
-                .map(|&s| audit.model.service(s).processing_ms.unwrap_or(default_ms))
-                .sum()
-        };
-        let deepest = analysis
-            .entrypoints
-            .iter()
-            .map(|&e| analysis.longest_chain(e))
-            .filter(|c| c.hops() > 0)
-            .max_by(|a, b| {
-                a.hops()
-                    .cmp(&b.hops())
-                    .then(processing(a).total_cmp(&processing(b)))
-                    .then(b.start.cmp(&a.start))
-            });
+        let deepest = audit.facts.deepest().map(|m| &m.longest);
         let mut out = Highlights::default();
         if let Some(chain) = deepest {
             out.chain_edges = chain.edges.iter().flat_map(|&e| kinds(e)).collect();

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::graph::measures::Summary;
+use crate::graph::facts::Summary;
 use crate::graph::what_if::compare::Snapshot;
 use crate::graph::what_if::down::{Down, Reason};
 use crate::graph::what_if::slow::Slow;

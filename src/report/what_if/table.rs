@@ -275,11 +275,7 @@ fn slow_section(v: &View, s: &Slow, on: &str) -> String {
         .iter()
         .map(|d| format!("{} is {} slower", v.name(d.service), ms(d.delta_ms)))
         .collect();
-    let default_ms = v
-        .audit
-        .config
-        .rule_options::<crate::rules::deep_sync_chain::Options>()
-        .default_processing_ms;
+    let default_ms = v.audit.facts.defaults.processing_ms;
     let cycles = if v
         .answers
         .altered

@@ -1,7 +1,10 @@
-//! A latency estimate from declared processing times: a service answers after its own
-//! `processing_ms` plus the slowest synchronous path beneath it (calls made in parallel, or by
-//! different operations). A sync cycle counts once, as the sum of its members. Computed on the
-//! condensation of G_sync, linear in services plus edges.
+//! Answer times from declared processing times, on the condensation of G_sync, linear in
+//! services plus edges. A sync cycle counts once, as the sum of its members.
+//!
+//! - [`Latency`], the expected time: a service answers after its own `processing_ms` plus the
+//!   slowest synchronous path beneath it (calls made in parallel, or by different operations).
+//! - [`worst_case`]: every call waits as long as it can: each of its attempts runs until the
+//!   callee answers at its own worst case or the caller's timeout fires, whichever comes first.
 
 use crate::model::ServiceId;
 
@@ -108,6 +111,36 @@ impl Latency {
     }
 }
 
+/// Worst-case answer time of every service, in milliseconds: its own processing plus, over its
+/// calls leaving its sync cycle (if any), the longest wait, where a call waits
+/// `attempts x min(timeout, callee's worst case)`.
+pub fn worst_case(
+    sync: &SyncGraph,
+    comps: &Components,
+    processing: impl Fn(ServiceId) -> f64,
+) -> Vec<f64> {
+    let k = comps.members.len();
+    let mut worst = vec![0.0; k];
+    for &c in comps.topo.iter().rev() {
+        let mut wait: f64 = 0.0;
+        for &s in &comps.members[c] {
+            for &e in sync.out_edges(s) {
+                let edge = sync.edge(e);
+                let d = comps.of(edge.to);
+                if d == c {
+                    continue;
+                }
+                let attempt = edge.timeout_ms.map_or(worst[d], |t| t.min(worst[d]));
+                wait = wait.max(f64::from(1 + edge.retries) * attempt);
+            }
+        }
+        worst[c] = comps.members[c].iter().map(|&s| processing(s)).sum::<f64>() + wait;
+    }
+    (0..sync.len())
+        .map(|s| worst[comps.of(ServiceId(s as u32))])
+        .collect()
+}
+
 /// The services along `edges` from `start`, crossing components by their shortest inner path,
 /// ending at `end` when it shares the last component (pass an impossible id to stop at the
 /// last edge's target). A cycle left from where it was entered is shown once around, since its
@@ -197,6 +230,17 @@ mod tests {
         assert_eq!(t, 40.0);
         let ids: Vec<u32> = path.iter().map(|s| s.0).collect();
         assert_eq!(ids, [0, 1, 2, 1, 3]);
+    }
+
+    #[test]
+    fn the_worst_case_waits_out_timeouts_on_every_attempt() {
+        // 0 -> 1 (2 retries, 50 ms timeout) -> 2 (no timeout); 1 and 2 take 100 ms each.
+        let mut g = graph(3, &[(0, 1, 2), (1, 2, 0)]);
+        g.edges[0].timeout_ms = Some(50.0);
+        let g = SyncGraph::from_edges(3, g.edges);
+        let comps = g.components();
+        let worst = worst_case(&g, &comps, |s| if s.0 == 0 { 10.0 } else { 100.0 });
+        assert_eq!(worst, vec![160.0, 200.0, 100.0]);
     }
 
     #[test]

@@ -1,0 +1,90 @@
+//! Load: the requests per second each service receives, and the calls one request makes.
+//!
+//! A call's rate is its declared `rps`; a call that declares none is made once per request its
+//! caller receives. Rates flow from callers to callees in topological order of the condensation
+//! of G_sync, so the whole system costs one pass over its edges. Inside a sync cycle an
+//! undeclared rate uses what the caller has received when the cycle is reached.
+
+use crate::model::ServiceId;
+
+use super::super::sync::{Components, SyncGraph};
+
+/// Requests per second into one service.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Load {
+    /// Requests per second when every call succeeds at its first attempt.
+    pub rps: f64,
+    /// Requests per second when every attempt into this service fails and is retried:
+    /// each caller's rate times its attempts (1 + retries).
+    pub retry_rps: f64,
+    /// Some rate into it is known (declared, or derived from a declared one).
+    pub known: bool,
+}
+
+/// The load into every service.
+pub fn of(sync: &SyncGraph, comps: &Components) -> Vec<Load> {
+    let mut load = vec![Load::default(); sync.len()];
+    for &c in &comps.topo {
+        for &s in &comps.members[c] {
+            for &e in sync.out_edges(s) {
+                let edge = sync.edge(e);
+                let from = load[s.index()];
+                let rate = match edge.rps {
+                    Some(rps) => rps,
+                    None if from.known => from.rps,
+                    None => continue,
+                };
+                let to = &mut load[edge.to.index()];
+                to.rps += rate;
+                to.retry_rps += rate * f64::from(1 + edge.retries);
+                to.known = true;
+            }
+        }
+    }
+    load
+}
+
+/// Sync calls one request to `entry` makes, over its whole call tree: each call is made once
+/// for every time its caller is reached. Retries are not counted (see the retry product).
+pub fn calls_per_request(sync: &SyncGraph, comps: &Components, entry: ServiceId) -> f64 {
+    let mut visits = vec![0.0; comps.members.len()];
+    visits[comps.of(entry)] = 1.0;
+    let mut calls = 0.0;
+    for &c in &comps.topo {
+        if visits[c] == 0.0 {
+            continue;
+        }
+        for &s in &comps.members[c] {
+            for &e in sync.out_edges(s) {
+                calls += visits[c];
+                let d = comps.of(sync.edge(e).to);
+                if d != c {
+                    visits[d] += visits[c];
+                }
+            }
+        }
+    }
+    calls
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::chains::tests::graph;
+
+    #[test]
+    fn undeclared_rates_follow_the_caller_and_retries_multiply() {
+        // 0 -> 1 (declared 100 rps, 2 retries), 1 -> 2 and 1 -> 3, 2 -> 3 (undeclared).
+        let mut g = graph(4, &[(0, 1, 2), (1, 2, 0), (1, 3, 1), (2, 3, 0)]);
+        g.edges[0].rps = Some(100.0);
+        let g = SyncGraph::from_edges(4, g.edges);
+        let comps = g.components();
+        let load = of(&g, &comps);
+        assert_eq!((load[1].rps, load[1].retry_rps), (100.0, 300.0));
+        assert_eq!((load[3].rps, load[3].retry_rps), (200.0, 300.0));
+        assert!(!load[0].known);
+        // A diamond: 0 calls 1, 1 calls 2 and 3, 2 calls 3: four calls per request.
+        assert_eq!(calls_per_request(&g, &comps, ServiceId(0)), 4.0);
+        assert_eq!(calls_per_request(&g, &comps, ServiceId(2)), 1.0);
+    }
+}
