@@ -2,7 +2,8 @@
 //! report reads.
 
 use crate::config::{Config, ConfigError, Settings};
-use crate::diagnostics::{Finding, sort_findings};
+use crate::coverage::Coverage;
+use crate::diagnostics::{Finding, inferred_note, sort_findings};
 use crate::graph::Graph;
 use crate::graph::analysis::Analysis;
 use crate::graph::facts::{Defaults, Facts};
@@ -29,6 +30,8 @@ pub struct Audit {
     /// The confined reader the inputs went through, for reading the baseline and for
     /// refusing to write over what was read.
     pub reader: Reader,
+    /// What the scan read, understood and could not see.
+    pub coverage: Coverage,
 }
 
 /// Why there is no audit: exit code 2.
@@ -37,6 +40,15 @@ pub enum AuditError {
     Load(LoadError),
     /// The configuration is invalid; the sources let the errors show their lines.
     Config(Vec<ConfigError>, Sources),
+}
+
+/// Whether `rule` judges the edges of the graph (a check other than CA007), so its findings
+/// rest on how those edges became known.
+fn judges_edges(rule: crate::diagnostics::RuleId) -> bool {
+    rule != crate::diagnostics::catalog::INCOMPLETE_GRAPH
+        && rules::REGISTRY
+            .iter()
+            .any(|(id, d)| *id == rule && matches!(d, rules::Detection::Check(_)))
 }
 
 /// Runs the whole pipeline over the paths in `options`, with the settings of the project files
@@ -53,7 +65,10 @@ pub fn run_with(options: &LoadOptions, settings: &Settings) -> Result<Audit, Aud
         Err(errors) => return Err(AuditError::Config(errors, loaded.sources)),
     };
     let reader = std::mem::take(&mut loaded.reader);
+    let skipped = std::mem::take(&mut loaded.skipped);
+    let broken = loaded.broken.clone();
     let resolved = model::build(loaded);
+    let coverage = Coverage::of(&skipped, &broken, &resolved.sources, &resolved.model);
     let graph = Graph::build(&resolved.model);
     let analysis = Analysis::build(&resolved.model);
     let facts = Facts::of(
@@ -70,12 +85,26 @@ pub fn run_with(options: &LoadOptions, settings: &Settings) -> Result<Audit, Aud
         facts: &facts,
         rule_options: &config.options,
         assumptions: &config.assumptions,
+        coverage: &coverage,
     };
     findings.extend(rules::run(&context, &|rule| config.enabled(rule)));
     findings.retain(|f| config.enabled(f.rule));
+    // What each finding of a check rests on; findings about files, names and the coverage
+    // itself rest on no edge.
+    let basis = model::Basis::new(&resolved.model);
+    for f in findings.iter_mut().filter(|f| judges_edges(f.rule)) {
+        f.provenance = basis.of(f);
+    }
     for f in &mut findings {
         if let Some(severity) = config.severity(f.rule) {
             f.severity = severity;
+        }
+        // A finding resting on inferred facts says so, and drops a level when its rule
+        // judges intent.
+        if let Some(p) = f.provenance.as_ref().filter(|p| p.is_inferred()) {
+            let note = inferred_note(p.evidence.first().map(String::as_str));
+            f.message.push_str(&crate::escape::line(&note));
+            f.severity = config.inferred_severity.apply(f.rule, f.severity);
         }
     }
     sort_findings(&mut findings, &resolved.sources);
@@ -90,5 +119,6 @@ pub fn run_with(options: &LoadOptions, settings: &Settings) -> Result<Audit, Aud
         findings,
         notes: resolved.notes,
         reader,
+        coverage,
     })
 }

@@ -9,13 +9,13 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     // Leaf modules: shared infrastructure that knows no stage.
     &["escape"],
-    &["source", "suggest", "id"],
+    &["source", "suggest", "id", "provenance"],
     &["yaml"],
     &["diagnostics", "options"],
     // The stages, in pipeline order.
     &["load"],
     &["model"],
-    &["graph"],
+    &["graph", "coverage"],
     &["rules"],
     &["config"],
     &["audit"],

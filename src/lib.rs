@@ -36,6 +36,7 @@
 pub mod audit;
 pub mod cli;
 pub mod config;
+pub mod coverage;
 pub mod diagnostics;
 pub mod escape;
 pub mod gate;
@@ -44,6 +45,7 @@ pub mod id;
 pub mod load;
 pub mod model;
 pub mod options;
+pub mod provenance;
 pub mod recommend;
 pub mod report;
 pub mod rules;

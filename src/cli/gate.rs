@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::audit::{self, Audit};
 use crate::config::date::Date;
-use crate::config::{Overrides, Settings};
+use crate::config::{InferredSeverity, Overrides, Settings};
 use crate::gate::{self, Gated, baseline::Baseline, baseline::FILE_NAME};
 use crate::load::read::repository_of;
 use crate::load::{LoadOptions, canonical};
@@ -28,6 +28,10 @@ pub struct GateArgs {
     /// Give a rule a severity: RULE=error|warning|note|off (repeatable).
     #[arg(long, value_name = "RULE=LEVEL")]
     pub severity: Vec<String>,
+    /// Severity of findings that rest on inferred facts, for rules that judge intent
+    /// (CA201, CA203, CA301-CA304): `lower` drops them one level, `same` keeps the rule's.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub inferred_severity: Option<InferredLevel>,
     /// Disregard suppression comments and `x-commaudit-ignore` in the inputs (the config's
     /// `ignores:` still apply).
     #[arg(long)]
@@ -49,8 +53,19 @@ impl GateArgs {
             select: self.select.clone(),
             ignore: self.ignore.clone(),
             severity: self.severity.clone(),
+            inferred_severity: self.inferred_severity.map(|l| match l {
+                InferredLevel::Same => InferredSeverity::Same,
+                InferredLevel::Lower => InferredSeverity::Lower,
+            }),
         }
     }
+}
+
+/// `--inferred-severity` (default: lower).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InferredLevel {
+    Same,
+    Lower,
 }
 
 /// Runs the pipeline and the gate over the command line's inputs.

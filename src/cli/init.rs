@@ -127,6 +127,7 @@ fn init(args: &InitArgs) -> Result<(), Exit> {
             select: Vec::new(),
             ignore: Vec::new(),
             severity: Vec::new(),
+            inferred_severity: None,
             no_inline_ignores: false,
         };
         let root = super::gate::repo_root(&input.paths);

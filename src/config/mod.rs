@@ -74,6 +74,34 @@ pub struct Config {
     pub file: Option<PathBuf>,
     /// Every file whose settings apply, in the order they were read.
     pub sources: Vec<SourceId>,
+    /// What happens to findings of rules that need intent when they rest on inferred facts
+    /// (`--inferred-severity`).
+    pub inferred_severity: InferredSeverity,
+}
+
+/// The severity of a finding that rests on inferred facts, for rules that judge what a team
+/// intends (whether a caller needs the answer, whether an edge is public): an address in a
+/// setting shows that a call exists, not what it is for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum InferredSeverity {
+    /// The rule's severity, as for declared facts.
+    Same,
+    /// One level lower: an error becomes a warning, a warning a note.
+    #[default]
+    Lower,
+}
+
+impl InferredSeverity {
+    /// The severity of a finding of `rule` with `severity` that rests on inferred facts.
+    pub fn apply(self, rule: RuleId, severity: Severity) -> Severity {
+        match self {
+            InferredSeverity::Lower if catalog::needs_intent(rule) => match severity {
+                Severity::Error => Severity::Warning,
+                Severity::Warning | Severity::Note => Severity::Note,
+            },
+            _ => severity,
+        }
+    }
 }
 
 impl Config {

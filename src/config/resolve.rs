@@ -39,6 +39,8 @@ pub struct Overrides {
     pub ignore: Vec<String>,
     /// `RULE=LEVEL` (`--severity`), where LEVEL is error, warning, note or off.
     pub severity: Vec<String>,
+    /// `--inferred-severity`, when given.
+    pub inferred_severity: Option<super::InferredSeverity>,
 }
 
 /// Everything that decides the configuration besides the inputs.
@@ -164,6 +166,9 @@ impl Config {
             self.select = Some(selected);
         }
         self.deselect = patterns("--ignore", &overrides.ignore);
+        if let Some(inferred) = overrides.inferred_severity {
+            self.inferred_severity = inferred;
+        }
         errors.extend(empty_selection);
         for setting in &overrides.severity {
             let Some((rule, level)) = setting.split_once('=') else {
@@ -281,6 +286,7 @@ mod tests {
             select: vec!["CA1,CA301".into()],
             ignore: vec!["sync-cycle".into()],
             severity: vec!["CA102=error".into(), "CA103=off".into()],
+            inferred_severity: Some(super::super::InferredSeverity::Same),
         })
         .unwrap();
         assert!(c.enabled(RuleId("CA102")) && c.enabled(RuleId("CA301")));
@@ -288,6 +294,7 @@ mod tests {
         assert!(!c.enabled(RuleId("CA103")), "turned off");
         assert!(!c.enabled(RuleId("CA201")), "not selected");
         assert_eq!(c.effective_severity(RuleId("CA102")), Severity::Error);
+        assert_eq!(c.inferred_severity, super::super::InferredSeverity::Same);
     }
 
     #[test]
@@ -297,6 +304,7 @@ mod tests {
                 select: vec![select.into()],
                 ignore: vec![],
                 severity: vec![],
+                inferred_severity: None,
             })
             .unwrap_err();
             assert_eq!(errors[0].message, "--select names no rule");
@@ -309,6 +317,7 @@ mod tests {
             select: vec!["CA3011".into()],
             ignore: vec![],
             severity: vec!["CA102".into(), "CA102=fatal".into()],
+            inferred_severity: None,
         })
         .unwrap_err();
         let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();

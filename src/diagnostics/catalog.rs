@@ -30,6 +30,7 @@ macro_rules! for_each_rule {
             CA004 MISSING_CONTRACT check(missing_contract);
             CA005 DANGLING_CHANNEL check(dangling_channel);
             CA006 UNRESOLVED_VARIABLE loading;
+            CA007 INCOMPLETE_GRAPH check(incomplete_graph);
             CA101 SYNC_CYCLE check(sync_cycle);
             CA102 DEEP_SYNC_CHAIN check(deep_sync_chain, Options);
             CA103 SYNC_FAN_OUT check(sync_fan_out, Options);
@@ -98,6 +99,11 @@ pub struct RuleMeta {
     /// Thresholds the rule reads, with their defaults.
     #[serde(default)]
     pub options: Vec<RuleOption>,
+    /// The rule judges what a team intends (whether a caller needs the answer, whether an edge
+    /// is public), so a finding resting on inferred facts drops a level by default
+    /// (`--inferred-severity`).
+    #[serde(default)]
+    pub needs_intent: bool,
     pub example: Example,
 }
 
@@ -180,6 +186,11 @@ pub fn by_id(id: RuleId) -> Option<&'static RuleMeta> {
 /// The rule's default severity; unknown IDs (a bug) count as errors so they are not missed.
 pub fn default_severity(id: RuleId) -> Severity {
     by_id(id).map_or(Severity::Error, |r| r.severity.into())
+}
+
+/// Whether the rule judges intent (see [`RuleMeta::needs_intent`]).
+pub fn needs_intent(id: RuleId) -> bool {
+    by_id(id).is_some_and(|r| r.needs_intent)
 }
 
 /// The rule's kebab-case name, or the ID when the rule is unknown.

@@ -90,6 +90,9 @@ pub struct Finding {
     pub operation: Option<String>,
     /// What to do, imperative.
     pub help: Option<String>,
+    /// What the finding rests on: the weakest provenance of the model items it concerns.
+    /// `None` for findings about files, names or settings only. Set once rules have run.
+    pub provenance: Option<crate::provenance::Provenance>,
 }
 
 impl Finding {
@@ -108,6 +111,7 @@ impl Finding {
             services: Vec::new(),
             operation: None,
             help: None,
+            provenance: None,
         }
     }
 
@@ -168,6 +172,25 @@ impl Finding {
             message: one_line(message.into()),
         });
         self
+    }
+}
+
+/// What a finding resting on inferred facts adds to its message: ` (inferred from X)`.
+pub const INFERRED: &str = " (inferred from ";
+
+/// The words that say a finding rests on inferred facts, naming the first piece of evidence.
+pub fn inferred_note(evidence: Option<&str>) -> String {
+    format!(
+        "{INFERRED}{})",
+        evidence.unwrap_or("deployment configuration")
+    )
+}
+
+/// The message without the words [`inferred_note`] added, for matching it against templates.
+pub fn without_inferred_note(message: &str) -> &str {
+    match message.rfind(INFERRED) {
+        Some(at) if message.ends_with(')') => &message[..at],
+        _ => message,
     }
 }
 

@@ -8,5 +8,8 @@ mod finding;
 mod subject;
 pub mod template;
 
-pub use finding::{Finding, Related, RuleId, Severity, Tally, order_key, sort_findings};
+pub use finding::{
+    Finding, Related, RuleId, Severity, Tally, inferred_note, order_key, sort_findings,
+    without_inferred_note,
+};
 pub use subject::{Item, Subject};

@@ -15,9 +15,13 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 pub struct Templates(pub Vec<String>);
 
 impl Templates {
-    /// Whether `message` is one the templates describe.
+    /// Whether `message` is one the templates describe. The words a finding resting on
+    /// inferred facts ends with (` (inferred from X)`) belong to no rule's template.
     pub fn matches(&self, message: &str) -> bool {
-        self.0.iter().any(|t| matches(t, message))
+        let own = super::finding::without_inferred_note(message);
+        self.0
+            .iter()
+            .any(|t| matches(t, message) || matches(t, own))
     }
 }
 

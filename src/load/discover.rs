@@ -86,6 +86,8 @@ pub fn is_compose_base(name: &str) -> bool {
 pub struct Walk {
     pub files: Vec<Candidate>,
     pub problems: Vec<(PathBuf, ReadProblem)>,
+    /// Source files passed by, counted by language: what the scan cannot read.
+    pub skipped: super::skipped::Skipped,
 }
 
 /// Every file with a readable extension below `root` (or `root` itself when it is not a
@@ -167,6 +169,8 @@ pub fn walk(root: &Path, reader: &Reader) -> Walk {
             let wanted = name.to_str().is_some_and(super::importers::wanted);
             if is_dir || readable || project || wanted {
                 children.push((name, child, is_dir));
+            } else {
+                walk.skipped.count_code(&child);
             }
         }
         children.sort_by(|a, b| b.0.cmp(&a.0));

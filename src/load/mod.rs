@@ -21,6 +21,7 @@ mod projects;
 pub mod proto;
 pub mod read;
 pub mod secrets;
+pub mod skipped;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -85,6 +86,8 @@ pub struct Loaded {
     /// The confined reader every file went through; configuration and baseline files are read
     /// with it too.
     pub reader: Reader,
+    /// Files found but not understood (Helm templates, source code), for the coverage.
+    pub skipped: skipped::Skipped,
 }
 
 impl Loaded {
@@ -139,6 +142,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
         let walk = discover::walk(path, &loader.loaded.reader);
         candidates.extend(walk.files);
         loader.unreadable.extend(walk.problems);
+        loader.loaded.skipped.append(walk.skipped);
     }
     let (projects, others): (Vec<_>, Vec<_>) = candidates.into_iter().partition(|c| {
         c.path
@@ -167,6 +171,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
         || !loaded.protos.is_empty()
         || !loaded.openapi.is_empty()
         || !loaded.asyncapi.is_empty()
+        || !loaded.skipped.templates.is_empty()
         || !loaded.findings.is_empty();
     if !recognised {
         return Err(LoadError::NoInputs(options.paths.clone()));
@@ -279,9 +284,13 @@ impl Loader {
                         .or_else(|| discover::sniff(&candidate.path, &text));
                     let Some(kind) = kind else {
                         if discover::is_template(&text) {
-                            self.loaded.imports.notes.push(format!(
-                                "{name} is a template (Helm); render it (`helm template`) and scan the output to include it"
-                            ));
+                            // Kept, unparsed, so the coverage and CA007 can point at it.
+                            let id =
+                                self.loaded
+                                    .sources
+                                    .add(name, candidate.path.clone(), text.into());
+                            self.loaded.paths.insert(key, id);
+                            self.loaded.skipped.templates.push(id);
                         }
                         continue;
                     };

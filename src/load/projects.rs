@@ -70,6 +70,7 @@ impl Loader {
                     Ok(walk) => {
                         extra.extend(walk.files);
                         self.unreadable.extend(walk.problems);
+                        self.loaded.skipped.append(walk.skipped);
                     }
                     Err(problem) => self.loaded.findings.push(
                         folder_problem("included path", &include.value, &problem)

@@ -4,12 +4,12 @@
 //! service, a subscription's broker is a declared broker. Problems found while resolving
 //! (CA002, CA003, duplicates) are reported once, here, so rules never re-check them.
 
+mod basis;
 mod contracts;
 mod infer;
 mod merge;
 pub mod messaging;
 pub mod operations;
-mod provenance;
 mod references;
 mod resolve;
 pub mod subject;
@@ -20,8 +20,9 @@ pub use crate::load::manifest::{
     Access, BrokerKind, Delivery, Exposure, LoadBalancer, Redrive, ServiceKind,
 };
 use crate::load::{asyncapi::AsyncApiDoc, openapi::OpenApiDoc, proto::ProtoService};
+pub use crate::provenance::{Confidence, Origin, Provenance};
 use crate::source::Span;
-pub use provenance::{Confidence, Origin, Provenance};
+pub use basis::Basis;
 pub use resolve::build;
 
 pub use crate::id::{

@@ -40,6 +40,7 @@ pub fn build(loaded: Loaded) -> Resolved {
         unreadable_services,
         imports,
         reader: _,
+        skipped: _,
     } = loaded;
     let mut r = Resolver {
         model: Model {

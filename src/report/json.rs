@@ -18,6 +18,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 struct Document<'a> {
     schema_version: u32,
     tool: Tool,
+    /// What the scan read, understood and could not see: stated before any verdict.
+    coverage: &'a crate::coverage::Coverage,
     summary: Summary<'a>,
     graph: Counts,
     findings: Vec<FindingOut<'a>>,
@@ -63,6 +65,9 @@ pub struct FindingOut<'a> {
     /// Stable across edits elsewhere: rule, services and operation (see `commaudit baseline`).
     #[serde(skip_serializing_if = "Option::is_none")]
     fingerprint: Option<&'a str>,
+    /// What the finding rests on: declared, inferred or observed facts, with the evidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provenance: Option<crate::provenance::ProvenanceOut<'a>>,
 }
 
 #[derive(Serialize, Default)]
@@ -115,6 +120,7 @@ pub fn finding_out<'a>(f: &'a Finding, sources: &Sources) -> FindingOut<'a> {
             })
             .collect(),
         fingerprint: None,
+        provenance: f.provenance.as_ref().map(|p| p.out()),
     }
 }
 
@@ -127,6 +133,7 @@ pub fn render(gated: &Gated, _: &Style) -> String {
             name: "commaudit",
             version: env!("CARGO_PKG_VERSION"),
         },
+        coverage: &gated.audit.coverage,
         summary: Summary {
             files: gated.audit.sources.len(),
             findings: gated.findings.len(),

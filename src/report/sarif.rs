@@ -117,6 +117,9 @@ fn result(f: &Finding, fingerprint: Option<&String>, gated: &Gated) -> Value {
     if let Some(fp) = fingerprint {
         out["partialFingerprints"] = json!({ FINGERPRINT_KEY: fp });
     }
+    if let Some(p) = &f.provenance {
+        out["properties"] = json!({ "provenance": p.out() });
+    }
     out
 }
 

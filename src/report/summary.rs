@@ -3,7 +3,7 @@
 use crate::diagnostics::Tally;
 use crate::gate::Gated;
 
-/// `scanned 31 files: 11 services, 3 gateways, ... 40 edges (28 sync, 12 async); 2 errors, 1 warning`
+/// `read 31 files: 11 services, 3 gateways, ... 40 edges (28 sync, 12 async); 2 errors, 1 warning`
 pub fn line(gated: &Gated) -> String {
     let counts = gated.audit.graph.counts();
     let plural =
@@ -47,9 +47,18 @@ pub fn line(gated: &Gated) -> String {
     }
     let mut findings = findings;
     findings.push_str(&gate_parts(gated));
+    let inputs = &gated.audit.coverage.inputs;
+    let read = if inputs.understood == inputs.found {
+        plural(inputs.found, "file", "files")
+    } else {
+        format!(
+            "{} of {}",
+            inputs.understood,
+            plural(inputs.found, "file", "files")
+        )
+    };
     format!(
-        "scanned {}: {}, {} ({} sync, {} async); {findings}",
-        plural(gated.audit.sources.len(), "file", "files"),
+        "read {read}: {}, {} ({} sync, {} async); {findings}",
         parts.join(", "),
         plural(counts.edges, "edge", "edges"),
         counts.sync_edges,
@@ -69,14 +78,21 @@ pub fn footer(gated: &Gated) -> String {
     text
 }
 
-/// The notes of a scan, one `note: ...` line each, for the text formats.
+/// What the scan saw and could not see, one `coverage: ...` line each, then its notes, one
+/// `note: ...` line each, for the text formats.
 pub fn notes(gated: &Gated) -> String {
-    gated
+    let coverage = gated
+        .audit
+        .coverage
+        .lines()
+        .into_iter()
+        .map(|l| format!("coverage: {}\n", crate::escape::line(&l)));
+    let notes = gated
         .audit
         .notes
         .iter()
-        .map(|n| format!("note: {}\n", crate::escape::line(n)))
-        .collect()
+        .map(|n| format!("note: {}\n", crate::escape::line(n)));
+    coverage.chain(notes).collect()
 }
 
 /// What the CI gate left out, when it left anything out: `; 2 suppressed; 40 known findings

@@ -7,6 +7,7 @@
 
 mod hops;
 
+use crate::coverage::Coverage;
 use crate::diagnostics::catalog;
 use crate::diagnostics::{Finding, RuleId};
 use crate::graph::Graph;
@@ -26,6 +27,8 @@ pub struct Context<'a> {
     /// Every rule's options, as configured; a rule reads its own with [`Context::options`].
     pub rule_options: &'a RuleOptions,
     pub assumptions: &'a Assumptions,
+    /// What the scan saw and could not see.
+    pub coverage: &'a Coverage,
 }
 
 impl Context<'_> {

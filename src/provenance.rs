@@ -1,5 +1,6 @@
 //! Where each model item came from and how sure that makes it: one explicit type, so no code
-//! has to guess "from a manifest" from a missing piece of evidence.
+//! has to guess "from a manifest" from a missing piece of evidence. It sits below the stages
+//! (the model re-exports it) because findings carry it too: what a finding rests on.
 
 use serde::Serialize;
 
@@ -20,6 +21,26 @@ pub enum Origin {
 }
 
 impl Origin {
+    /// How far a conclusion resting on it can be trusted, higher is more.
+    fn trust(self) -> u8 {
+        match self {
+            Origin::Manifest => 3,
+            Origin::Catalog => 2,
+            Origin::Observed => 1,
+            Origin::Inferred => 0,
+        }
+    }
+
+    /// Where exactly it came from: `manifest`, `catalog`, `inferred`, `observed`.
+    pub fn source(self) -> &'static str {
+        match self {
+            Origin::Manifest => "manifest",
+            Origin::Catalog => "catalog",
+            Origin::Inferred => "inferred",
+            Origin::Observed => "observed",
+        }
+    }
+
     /// The word the graph JSON's `origin` field has always used: `declared` for manifests and
     /// catalogs alike, `inferred`, `observed`.
     pub fn as_str(self) -> &'static str {
@@ -27,6 +48,27 @@ impl Origin {
             Origin::Manifest | Origin::Catalog => "declared",
             Origin::Inferred => "inferred",
             Origin::Observed => "observed",
+        }
+    }
+}
+
+/// A provenance as the machine formats write it (scan JSON, SARIF properties): `origin` in the
+/// graph JSON's words, `source` exactly, the confidence and the evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProvenanceOut<'a> {
+    pub origin: &'static str,
+    pub source: &'static str,
+    pub confidence: Confidence,
+    pub evidence: &'a [String],
+}
+
+impl Provenance {
+    pub fn out(&self) -> ProvenanceOut<'_> {
+        ProvenanceOut {
+            origin: self.origin.as_str(),
+            source: self.origin.source(),
+            confidence: self.confidence,
+            evidence: &self.evidence,
         }
     }
 }
@@ -95,6 +137,34 @@ impl Provenance {
         self.origin == Origin::Manifest
     }
 
+    pub fn is_inferred(&self) -> bool {
+        self.origin == Origin::Inferred
+    }
+
+    /// What a conclusion drawn from all of `parts` rests on: the least trusted origin, the
+    /// least confidence, and the evidence of the parts with that origin (at most five). `None`
+    /// when there are no parts.
+    pub fn weakest<'a>(parts: impl IntoIterator<Item = &'a Provenance>) -> Option<Provenance> {
+        let parts: Vec<&Provenance> = parts.into_iter().collect();
+        let origin = parts.iter().map(|p| p.origin).min_by_key(|o| o.trust())?;
+        let confidence = parts.iter().map(|p| p.confidence).max()?;
+        let mut evidence: Vec<String> = Vec::new();
+        for e in parts
+            .iter()
+            .filter(|p| p.origin == origin)
+            .flat_map(|p| &p.evidence)
+        {
+            if evidence.len() < 5 && !evidence.contains(e) {
+                evidence.push(e.clone());
+            }
+        }
+        Some(Provenance {
+            origin,
+            evidence,
+            confidence,
+        })
+    }
+
     /// The evidence as one line, for the graph JSON's `evidence` field; `None` when there is
     /// none.
     pub fn evidence_text(&self) -> Option<String> {
@@ -125,5 +195,21 @@ mod tests {
             address.evidence_text().as_deref(),
             Some("CART_ADDR=cart:7070; allowed by NetworkPolicy cart")
         );
+    }
+
+    #[test]
+    fn a_conclusion_is_as_weak_as_its_weakest_part() {
+        let manifest = Provenance::manifest();
+        let deployment = Provenance::catalog("Kubernetes Deployment cart");
+        let mut address = Provenance::inferred("CART_ADDR=cart:7070");
+        address.confidence = Confidence::Possible;
+        let both = Provenance::weakest([&manifest, &deployment, &address]).unwrap();
+        assert_eq!(both.origin, Origin::Inferred);
+        assert_eq!(both.confidence, Confidence::Possible);
+        assert_eq!(both.evidence, vec!["CART_ADDR=cart:7070".to_owned()]);
+        let declared = Provenance::weakest([&manifest, &deployment]).unwrap();
+        assert_eq!(declared.origin, Origin::Catalog);
+        assert_eq!(declared.confidence, Confidence::Certain);
+        assert!(Provenance::weakest([]).is_none());
     }
 }
