@@ -236,8 +236,9 @@ impl Resolver<'_> {
             ) else {
                 continue;
             };
+            let Some(publish) = t.publish else { continue };
             let channel = self.channel(broker, &t.subject);
-            if t.publish {
+            if publish {
                 if self
                     .model
                     .publications

@@ -101,6 +101,7 @@ fixture! {
     istio_gateways_routes_and_policies => "istio";
     kubernetes_nodes_named_after_services => "kubernetes-services";
     spring_cloud_gateway_routes => "spring-cloud-gateway";
+    asynchronous_edges_from_configuration => "messaging";
 }
 
 #[test]

@@ -11,10 +11,10 @@ use crate::model::Protocol;
 use crate::source::Span;
 use crate::suggest;
 
+use super::Inferred;
 use super::address::{self, Address};
 use super::classify::{self, Role};
 use super::units::Units;
-use super::{ITopic, Inferred};
 
 /// Where an address leads.
 enum Lead {
@@ -50,7 +50,7 @@ pub fn from_environment(units: &Units, protos: &[ProtoService], out: &mut Inferr
                 out,
             );
         }
-        add_topics(units, &unit.name, &unit.env, out);
+        super::topics::add(units, &unit.name, &unit.env, out);
     }
     if telemetry > 0 {
         out.notes.push(format!(
@@ -80,7 +80,7 @@ pub fn from_settings(units: &Units, protos: &[ProtoService], out: &mut Inferred)
                 out,
             );
         }
-        add_topics(units, &unit.name, &unit.settings, out);
+        super::topics::add(units, &unit.name, &unit.settings, out);
     }
 }
 
@@ -341,96 +341,4 @@ fn protocol_for(
         .or_else(|| port.and_then(classify::protocol_of_port))
         .or_else(|| addr.port.and_then(classify::protocol_of_port))
         .unwrap_or_else(|| Protocol::Other("tcp".into()))
-}
-
-/// Subjects and topics named in settings (`ORDERS_TOPIC`, `...-out-0.destination`), published or
-/// consumed depending on the words in the key, on the broker the service connects to.
-fn add_topics(
-    units: &Units,
-    service: &str,
-    settings: &[(String, String, Span)],
-    out: &mut Inferred,
-) {
-    let brokers: Vec<&str> = units
-        .units
-        .iter()
-        .filter(|u| matches!(u.role, Role::Broker(_)))
-        .map(|u| u.name.as_str())
-        .collect();
-    let connected: Vec<&str> = brokers
-        .iter()
-        .copied()
-        .filter(|b| {
-            settings
-                .iter()
-                .any(|(k, v, _)| address::parse(k, v).iter().any(|a| a.host == *b))
-        })
-        .collect();
-    let broker = match (connected.as_slice(), brokers.as_slice()) {
-        ([one], _) | ([], [one]) => *one,
-        _ => return,
-    };
-    for (key, value, span) in settings {
-        let words: Vec<String> = key
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .map(str::to_ascii_lowercase)
-            .collect();
-        let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
-        let names_a_subject = words.last().is_some_and(|w| {
-            [
-                "topic",
-                "topics",
-                "subject",
-                "subjects",
-                "queue",
-                "stream",
-                "channel",
-                "destination",
-            ]
-            .contains(&w.as_str())
-        });
-        if !names_a_subject {
-            continue;
-        }
-        let publish = has(&[
-            "out",
-            "output",
-            "producer",
-            "produce",
-            "publish",
-            "publisher",
-            "send",
-            "emit",
-            "outbound",
-        ]);
-        let consume = has(&[
-            "in",
-            "input",
-            "consumer",
-            "consume",
-            "subscribe",
-            "subscriber",
-            "listen",
-            "receive",
-            "inbound",
-        ]);
-        if publish == consume || value.contains("://") || value.trim().is_empty() {
-            continue;
-        }
-        // A subject is a name: one that holds a control character is no subject.
-        let subjects = value
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty() && crate::escape::name_problem(s).is_none());
-        for subject in subjects {
-            out.topics.push(ITopic {
-                service: service.to_owned(),
-                broker: broker.to_owned(),
-                subject: subject.to_owned(),
-                publish,
-                span: *span,
-                evidence: format!("{key}={subject}"),
-            });
-        }
-    }
 }

@@ -12,6 +12,7 @@ mod policies;
 mod routes;
 mod spring;
 mod start_order;
+mod topics;
 mod units;
 mod usage;
 mod variables;
@@ -91,7 +92,8 @@ pub struct ITopic {
     pub service: String,
     pub broker: String,
     pub subject: String,
-    pub publish: bool,
+    /// `Some(true)` publishes, `Some(false)` consumes; `None` until [`topics::resolve`].
+    pub publish: Option<bool>,
     pub span: Span,
     pub evidence: String,
 }
@@ -245,6 +247,7 @@ pub fn infer(imports: &Imports, declared: &BTreeSet<String>, protos: &[ProtoServ
     routes::from_routes(imports, &units, declared, protos, &mut out);
     edges::from_environment(&units, protos, &mut out);
     edges::from_settings(&units, protos, &mut out);
+    topics::resolve(&mut out);
     start_order::from_depends_on(&units, &mut out);
     policies::from_network_policies(&imports.kube, &units, protos, &mut out);
     catalog::from_backstage(imports, protos, &mut out);
