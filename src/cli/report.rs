@@ -51,7 +51,7 @@ pub fn run(args: &ReportArgs) -> Exit {
         .title
         .clone()
         .or_else(|| system_name(&audit))
-        .unwrap_or_else(|| inputs.join(", "));
+        .unwrap_or_else(|| folder_names(&args.input.options().paths));
     let report = Report::build(&audit, title, inputs);
     let text = match args.format {
         ReportFormat::Markdown => migration::markdown::render(&report),
@@ -75,6 +75,25 @@ pub fn run(args: &ReportArgs) -> Exit {
 }
 
 /// The `name:` of the first project file read, if it has one.
+/// The names of the scanned folders (`robot-shop`, not `.`), for a system that names itself
+/// nowhere.
+fn folder_names(paths: &[std::path::PathBuf]) -> String {
+    let names: Vec<String> = paths
+        .iter()
+        .filter_map(|p| {
+            crate::load::canonical(p)
+                .file_name()
+                .map(|n| crate::escape::line(&n.to_string_lossy()).into_owned())
+        })
+        .filter(|n| !n.trim().is_empty())
+        .collect();
+    if names.is_empty() {
+        "the scanned system".to_owned()
+    } else {
+        names.join(", ")
+    }
+}
+
 fn system_name(audit: &Audit) -> Option<String> {
     #[derive(Deserialize)]
     struct Named {

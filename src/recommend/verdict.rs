@@ -29,6 +29,9 @@ pub enum Verdict {
     Rest,
     /// Call directly or stop waiting; break a cycle; give a datastore one writer.
     Redesign,
+    /// Not judged: commaudit has no rule for it (a protocol it does not know, platform
+    /// plumbing). Its reasons say why; never read as "keep".
+    Unknown,
 }
 
 impl Verdict {
@@ -41,7 +44,13 @@ impl Verdict {
             Verdict::Log => "log",
             Verdict::Rest => "rest",
             Verdict::Redesign => "redesign",
+            Verdict::Unknown => "unknown",
         }
+    }
+
+    /// Whether the edge was judged to need a change.
+    pub fn changes(self) -> bool {
+        !matches!(self, Verdict::Keep | Verdict::Unknown)
     }
 
     /// The words a table shows.
@@ -54,6 +63,7 @@ impl Verdict {
             Verdict::Log => "log (Kafka-compatible, e.g. Redpanda)",
             Verdict::Rest => "REST + OpenAPI",
             Verdict::Redesign => "redesign",
+            Verdict::Unknown => "unknown (not judged)",
         }
     }
 }
@@ -182,6 +192,21 @@ fn call(
             ),
         };
     }
+    if [caller.kind, callee.kind].contains(&ServiceKind::Infrastructure) {
+        let plumbing = if caller.kind == ServiceKind::Infrastructure {
+            caller
+        } else {
+            callee
+        };
+        return (
+            Verdict::Unknown,
+            vec![format!(
+                "not judged: `{}` is platform plumbing (discovery, configuration, identity), which application rules do not judge",
+                plumbing.name
+            )],
+            None,
+        );
+    }
     let mut reasons = vec!["internal".to_owned()];
     if breakers.contains(&id) {
         let cycle = audit.analysis.cycles.iter().find(|cy| {
@@ -261,10 +286,13 @@ fn call(
             }
             (Verdict::Keep, reasons, None)
         }
-        other => {
-            reasons.push(format!("{other}: commaudit does not judge this protocol"));
-            (Verdict::Keep, reasons, None)
-        }
+        other => (
+            Verdict::Unknown,
+            vec![format!(
+                "not judged: commaudit has no rule for {other} calls, so it cannot say whether this one fits"
+            )],
+            None,
+        ),
     }
 }
 

@@ -389,3 +389,26 @@ fn graph_focus_on_an_unknown_name_suggests_one() {
     let run = commaudit(&["graph", BEFORE, "--depth", "2"]);
     assert_eq!(run.code, 2, "--depth needs --focus");
 }
+
+/// A system whose calls live in code: the report states what it could not see before any
+/// verdict, withholds the verdict, and names itself after its folder, not `.`.
+#[test]
+fn report_of_a_system_without_visible_calls_withholds_its_verdict() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/rules/CA007/fires-services-without-calls");
+    let run = commaudit_in(&dir, &["report", "."]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let md = &run.stdout;
+    assert!(
+        md.starts_with("# Migration report: fires-services-without-calls\n"),
+        "{md}"
+    );
+    let glance = md.split("## The dependency graph").next().unwrap();
+    insta::assert_snapshot!("report_without_visible_calls_glance", glance);
+    let assumed = md
+        .split("## Assumptions and unknowns")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .unwrap();
+    insta::assert_snapshot!("report_without_visible_calls_assumptions", assumed);
+}

@@ -17,7 +17,7 @@ pub fn header(out: &mut String, r: &Report) {
         escape(&r.byline())
     );
     out.push_str(
-        "<nav><a href=\"#glance\">At a glance</a><a href=\"#graph\">Graph</a><a href=\"#plan\">Plan</a><a href=\"#savings\">Savings</a><a href=\"#measures\">Measures</a><a href=\"#summary\">Summary</a><a href=\"#recommendations\">Recommendations</a><a href=\"#findings\">Findings</a></nav>\n",
+        "<nav><a href=\"#glance\">At a glance</a><a href=\"#graph\">Graph</a><a href=\"#plan\">Plan</a><a href=\"#savings\">Savings</a><a href=\"#measures\">Measures</a><a href=\"#assumptions\">Assumptions</a><a href=\"#summary\">Summary</a><a href=\"#recommendations\">Recommendations</a><a href=\"#findings\">Findings</a></nav>\n",
     );
 }
 
@@ -25,7 +25,13 @@ pub fn glance(out: &mut String, r: &Report) {
     let g = &r.glance;
     let headline = r.headline();
     let any_bad = headline.iter().any(|h| h.bad);
-    out.push_str("<section id=\"glance\">\n");
+    out.push_str(
+        "<section id=\"glance\">\n<div id=\"coverage\"><h3>What this report rests on</h3><ul>",
+    );
+    for line in &g.coverage {
+        let _ = write!(out, "<li>{}</li>", text(line));
+    }
+    out.push_str("</ul></div>\n");
     let _ = writeln!(
         out,
         "<p class=\"verdict{}\">{}</p>",

@@ -12,7 +12,9 @@ use super::measures::Monolith;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Glance {
-    /// One sentence.
+    /// What the scan read and could not see, stated before the verdict.
+    pub coverage: Vec<String>,
+    /// One sentence, qualified or withheld when the coverage is too thin to carry it.
     pub verdict: String,
     pub wrong: Vec<String>,
     pub why: Vec<String>,
@@ -22,6 +24,55 @@ pub struct Glance {
 
 /// Plan steps shown at the top.
 const FIRST: usize = 3;
+
+impl Glance {
+    /// States the coverage, and qualifies the verdict by it: withheld when no call joins two
+    /// services (nothing to judge), qualified when inputs could not be read or understood or
+    /// most edges are inferred.
+    pub fn qualify(&mut self, audit: &crate::audit::Audit) {
+        let c = &audit.coverage;
+        self.coverage = c.lines().into_iter().map(|l| capitalized(&l)).collect();
+        if c.no_service_calls() {
+            self.verdict = format!(
+                "No verdict: commaudit found {} services but no call between two of them, so it cannot tell whether they form a distributed monolith. Declare their calls (see CA007) and scan again.",
+                c.services
+            );
+            return;
+        }
+        let mut limits = Vec::new();
+        if c.inputs_missing() {
+            limits.push(format!(
+                "{} of {} input files",
+                c.inputs.understood, c.inputs.found
+            ));
+        }
+        let e = &c.edges;
+        let all = e.declared + e.inferred + e.observed;
+        if e.inferred * 2 > all {
+            limits.push(format!(
+                "{} of {all} edges inferred from configuration rather than declared",
+                e.inferred
+            ));
+        }
+        if !limits.is_empty() {
+            let mut verdict = self.verdict.clone();
+            if let Some(first) = verdict.get(..1) {
+                verdict = format!("{}{}", first.to_lowercase(), &verdict[1..]);
+            }
+            self.verdict = format!(
+                "On what commaudit could see ({}): {verdict}",
+                limits.join("; ")
+            );
+        }
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
 
 pub fn of(m: &Monolith, recs: &[Recommendation], plan: &Plan, errors: usize) -> Glance {
     let mut wrong = Vec::new();
@@ -149,13 +200,13 @@ pub fn of(m: &Monolith, recs: &[Recommendation], plan: &Plan, errors: usize) -> 
     }
     let changes: Vec<String> = verdicts
         .iter()
-        .filter(|(v, _)| **v != Verdict::Keep)
+        .filter(|(v, _)| v.changes())
         .map(|(v, n)| format!("{n} {}", v.describe()))
         .collect();
     if !changes.is_empty() {
         wrong.push(format!(
             "{} of {} edges should change: {}.",
-            recs.iter().filter(|r| r.verdict != Verdict::Keep).count(),
+            recs.iter().filter(|r| r.verdict.changes()).count(),
             recs.len(),
             changes.join(", ")
         ));
@@ -183,6 +234,7 @@ pub fn of(m: &Monolith, recs: &[Recommendation], plan: &Plan, errors: usize) -> 
         })
         .collect();
     Glance {
+        coverage: Vec::new(),
         verdict,
         wrong,
         why,

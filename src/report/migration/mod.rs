@@ -4,6 +4,7 @@
 //! [`sections`] arranges it into the headings and [`table`]s both pages show. The formats
 //! ([`markdown`], [`json`], `report/html/`) only lay it out.
 
+pub mod assumed;
 pub mod glance;
 pub mod json;
 pub mod markdown;
@@ -38,6 +39,8 @@ pub struct Report<'a> {
     pub picture: Picture,
     pub recommendations: Vec<Recommendation>,
     pub plan: Plan,
+    /// Every default a figure used, per measure, and what the inputs left unknown.
+    pub assumed: Vec<assumed::Assumed>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -70,7 +73,8 @@ impl<'a> Report<'a> {
         let plan = plan::plan(audit, &recommendations);
         let measures = measures::of(audit);
         let summary = summary(audit);
-        let glance = glance::of(&measures, &recommendations, &plan, summary.findings.errors);
+        let mut glance = glance::of(&measures, &recommendations, &plan, summary.findings.errors);
+        glance.qualify(audit);
         let highlights = Highlights::of(audit);
         let picture = reduce::for_report(audit, &highlights, REPORT_LIMIT);
         Report {
@@ -83,6 +87,7 @@ impl<'a> Report<'a> {
             picture,
             recommendations,
             plan,
+            assumed: assumed::of(audit),
         }
     }
 
@@ -98,20 +103,22 @@ impl<'a> Report<'a> {
     pub fn byline(&self) -> String {
         let c = &self.summary.graph;
         let t = &self.summary.findings;
+        let n =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         format!(
-            "commaudit {} · {} · {} files · {} services, {} gateways, {} clients · {} edges ({} sync, {} async) · {} errors, {} warnings, {} notes",
+            "commaudit {} · {} · {} · {}, {}, {} · {} ({} sync, {} async) · {}, {}, {}",
             env!("CARGO_PKG_VERSION"),
             self.inputs.join(", "),
-            self.summary.files,
-            c.services,
-            c.gateways,
-            c.clients,
-            c.edges,
+            n(self.summary.files, "file", "files"),
+            n(c.services, "service", "services"),
+            n(c.gateways, "gateway", "gateways"),
+            n(c.clients, "client", "clients"),
+            n(c.edges, "edge", "edges"),
             c.sync_edges,
             c.async_edges,
-            t.errors,
-            t.warnings,
-            t.notes
+            n(t.errors, "error", "errors"),
+            n(t.warnings, "warning", "warnings"),
+            n(t.notes, "note", "notes")
         )
     }
 }

@@ -29,7 +29,11 @@ pub fn render(r: &Report) -> String {
 
 fn glance(out: &mut String, r: &Report) {
     let g = &r.glance;
-    let _ = writeln!(out, "## At a glance\n\n**{}**\n", g.verdict);
+    out.push_str("## At a glance\n\n**What this report rests on**\n\n");
+    for line in &g.coverage {
+        let _ = writeln!(out, "- {line}");
+    }
+    let _ = writeln!(out, "\n**{}**\n", g.verdict);
     if !g.wrong.is_empty() {
         out.push_str("**What is wrong**\n\n");
         for line in &g.wrong {

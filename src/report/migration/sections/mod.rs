@@ -2,6 +2,7 @@
 //! their order, their headings, which tables they hold and what they say when empty. The
 //! formats only write each [`Block`] in their own syntax.
 
+mod assumed;
 mod measures;
 mod plan;
 mod reference;
@@ -54,6 +55,7 @@ impl Report<'_> {
             plan::plan(self),
             plan::savings(self),
             measures::measures(self),
+            assumed::assumed(self),
             reference::summary(self),
             reference::recommendations(self),
             reference::findings(self),

@@ -107,10 +107,11 @@ pub fn summary(r: &Report) -> Section {
 }
 
 pub fn recommendations(r: &Report) -> Section {
-    let (change, keep): (Vec<&Recommendation>, Vec<_>) = r
-        .recommendations
-        .iter()
-        .partition(|x| x.verdict != Verdict::Keep);
+    let (change, rest): (Vec<&Recommendation>, Vec<_>) =
+        r.recommendations.iter().partition(|x| x.verdict.changes());
+    let (unknown, keep): (Vec<&Recommendation>, Vec<_>) = rest
+        .into_iter()
+        .partition(|x| x.verdict == Verdict::Unknown);
     let changes = change
         .iter()
         .map(|x| {
@@ -123,13 +124,14 @@ pub fn recommendations(r: &Report) -> Section {
             ]
         })
         .collect();
-    let mut blocks = vec![table_or(
-        "Every edge fits its purpose.",
-        Table::new("changes", CHANGES, changes),
-    )];
-    if !keep.is_empty() {
-        let rows = keep
-            .iter()
+    let nothing = if unknown.is_empty() {
+        "Every edge fits its purpose."
+    } else {
+        "Every edge commaudit could judge fits its purpose; the edges below were not judged."
+    };
+    let mut blocks = vec![table_or(nothing, Table::new("changes", CHANGES, changes))];
+    let plain = |list: &[&Recommendation]| -> Vec<Vec<Cell>> {
+        list.iter()
             .map(|x| {
                 vec![
                     Cell::edge(&x.from, &x.to),
@@ -137,10 +139,26 @@ pub fn recommendations(r: &Report) -> Section {
                     Cell::Prose(x.reasons.join("; ")),
                 ]
             })
-            .collect();
+            .collect()
+    };
+    if !unknown.is_empty() {
+        blocks.push(Block::Folded(
+            format!(
+                "{} {} not judged: unknown, not \"keep\"",
+                unknown.len(),
+                if unknown.len() == 1 {
+                    "edge was"
+                } else {
+                    "edges were"
+                }
+            ),
+            Table::new("unknowns", KEEPS, plain(&unknown)),
+        ));
+    }
+    if !keep.is_empty() {
         blocks.push(Block::Folded(
             format!("{} edges stay as they are", keep.len()),
-            Table::new("keeps", KEEPS, rows),
+            Table::new("keeps", KEEPS, plain(&keep)),
         ));
     }
     Section {
