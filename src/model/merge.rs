@@ -164,13 +164,13 @@ impl Resolver<'_> {
             ) else {
                 continue;
             };
-            if let Some(known) = self
-                .model
-                .calls
-                .iter_mut()
-                .find(|k| k.from == from && k.to == to)
-            {
+            if let Some(known) = self.model.calls.iter_mut().find(|k| {
+                k.from == from
+                    && k.to == to
+                    && (k.protocol == c.protocol || k.provenance.origin == Origin::Manifest)
+            }) {
                 // A manifest's call keeps its own facts; a route adds its paths and proxy.
+                // Inferred calls of one pair over different protocols stay apart.
                 for p in &c.paths {
                     if !known.paths.contains(p) {
                         known.paths.push(p.clone());

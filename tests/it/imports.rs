@@ -102,6 +102,7 @@ fixture! {
     kubernetes_nodes_named_after_services => "kubernetes-services";
     spring_cloud_gateway_routes => "spring-cloud-gateway";
     asynchronous_edges_from_configuration => "messaging";
+    protocol_per_port => "protocols";
 }
 
 #[test]

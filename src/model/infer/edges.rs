@@ -183,7 +183,7 @@ pub fn add_address_setting(
                     Role::Broker(_) => {}
                     Role::Service | Role::Infrastructure(_) => {
                         let protocol = named.unwrap_or_else(|| {
-                            protocol_for(&addr, &unit.name, port, port_protocol, protos)
+                            protocol_for(&addr, key, &unit.name, port, port_protocol, protos)
                         });
                         let declared = setting.route.is_some_and(|r| r.declared);
                         out.add_call((from, &unit.name), protocol, span, evidence, declared);
@@ -209,7 +209,8 @@ pub fn add_address_setting(
                         contract_sources: Vec::new(),
                     });
                 }
-                let protocol = named.unwrap_or_else(|| protocol_for(&addr, &host, None, None, &[]));
+                let protocol =
+                    named.unwrap_or_else(|| protocol_for(&addr, key, &host, None, None, &[]));
                 let declared = setting.route.is_some_and(|r| r.declared);
                 out.add_call((from, &host), protocol, span, evidence, declared);
                 if let Some(r) = setting.route {
@@ -322,6 +323,7 @@ fn lead(units: &Units, addr: &Address, self_unit: Option<usize>) -> Lead {
 /// Scheme, then a matching gRPC service, then the port's name, then the well-known port.
 fn protocol_for(
     addr: &Address,
+    key: &str,
     target: &str,
     port: Option<u16>,
     port_protocol: Option<Protocol>,
@@ -337,7 +339,16 @@ fn protocol_for(
     if !super::matching_protos(target, protos).is_empty() {
         return Protocol::Grpc;
     }
+    // A key that says gRPC (`CATALOG_GRPC_ADDR`, `grpc.client.orders.address`) beats a guess
+    // from a well-known port.
+    let says_grpc = || {
+        super::topics::words(key)
+            .iter()
+            .any(|w| w == "grpc")
+            .then_some(Protocol::Grpc)
+    };
     port_protocol
+        .or_else(says_grpc)
         .or_else(|| port.and_then(classify::protocol_of_port))
         .or_else(|| addr.port.and_then(classify::protocol_of_port))
         .unwrap_or_else(|| Protocol::Other("tcp".into()))

@@ -113,8 +113,11 @@ pub struct Inferred {
 }
 
 impl Inferred {
-    /// Records a call unless it is a self-call or the two services already have one: the first
-    /// evidence found wins.
+    /// Records a call unless it is a self-call or the two services already have one over the
+    /// same protocol: the first evidence found wins. A service may serve gRPC on one port and
+    /// HTTP on another, so one pair may have a call per protocol; a bare `tcp` (nothing said
+    /// the protocol) only stands where no other protocol is known for the pair, and gives way
+    /// to the first that is.
     pub(super) fn add_call(
         &mut self,
         (from, to): (&str, &str),
@@ -123,7 +126,23 @@ impl Inferred {
         evidence: String,
         declared: bool,
     ) {
-        if from == to || self.calls.iter().any(|c| c.from == from && c.to == to) {
+        let tcp = Protocol::Other("tcp".into());
+        let mut pair = self
+            .calls
+            .iter_mut()
+            .filter(|c| c.from == from && c.to == to);
+        if from == to {
+            return;
+        }
+        if protocol == tcp {
+            if pair.next().is_some() {
+                return;
+            }
+        } else if let Some(known) = pair.find(|c| c.protocol == protocol || c.protocol == tcp) {
+            if known.protocol == tcp {
+                known.protocol = protocol;
+                known.evidence = format!("{}; {evidence}", known.evidence);
+            }
             return;
         }
         self.calls.push(ICall {

@@ -112,7 +112,7 @@ pub fn protocol_of_scheme(scheme: &str) -> Option<Protocol> {
         "postgres" | "postgresql" => Protocol::Postgres,
         "mysql" | "mariadb" => Protocol::Mysql,
         "mongodb" | "mongodb+srv" => Protocol::Mongodb,
-        "sqlserver" => Protocol::Other("sqlserver".into()),
+        "sqlserver" | "mssql" => Protocol::Other("sqlserver".into()),
         _ => return None,
     })
 }
