@@ -5,6 +5,7 @@
 use clap::ValueEnum;
 
 use crate::audit::Audit;
+use crate::graph::what_if::cascade::{Fault, Target};
 use crate::graph::what_if::slow::Slowdown;
 use crate::graph::what_if::{self, Change, ChangeKind, Questions};
 use crate::model::ServiceId;
@@ -23,12 +24,12 @@ use super::input::{InputArgs, warn_if_incomplete};
 pub struct WhatIfArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Take SERVICE down: which entrypoints fail, and which only degrade because the path is
-    /// async (work waits in a queue) or has a fallback. Repeat for several.
+    /// Take a service, datastore or broker down: which entrypoints fail, and which only degrade
+    /// because the path is async (work waits in a queue) or has a fallback. Repeat for several.
     #[arg(long, value_name = "SERVICE")]
     down: Vec<String>,
-    /// Make SERVICE slower, like `inventory=+40ms`: which entrypoints exceed their latency
-    /// objective or a caller's timeout. Repeat for several.
+    /// Make a service, datastore or broker slower, like `inventory-db=+40ms`: the cascade through
+    /// timeouts, retries, load and capacity, per entrypoint. Repeat for several.
     #[arg(long, value_name = "SERVICE=+MS")]
     slow: Vec<String>,
     /// Put the synchronous calls FROM->TO on a queue, and show every measure before and after.
@@ -104,17 +105,26 @@ fn usage(message: &str) -> Exit {
 fn questions(audit: &Audit, args: &WhatIfArgs) -> Result<Questions, String> {
     let mut q = Questions::default();
     for name in &args.down {
-        let s = service(audit, name.trim())?;
-        if !q.down.contains(&s) {
+        let t = target(audit, name.trim())?;
+        if let Target::Service(s) = t
+            && !q.down.contains(&s)
+        {
             q.down.push(s);
+        }
+        if !q.faults.contains(&Fault::Down(t)) {
+            q.faults.push(Fault::Down(t));
         }
     }
     for text in &args.slow {
         let (name, delta) = parse_slow(text)?;
-        q.slow.push(Slowdown {
-            service: service(audit, name)?,
-            delta_ms: delta,
-        });
+        let t = target(audit, name)?;
+        if let Target::Service(s) = t {
+            q.slow.push(Slowdown {
+                service: s,
+                delta_ms: delta,
+            });
+        }
+        q.faults.push(Fault::Slow(t, delta));
     }
     for (texts, kind) in [
         (&args.make_async, ChangeKind::Async),
@@ -132,6 +142,32 @@ fn questions(audit: &Audit, args: &WhatIfArgs) -> Result<Questions, String> {
         }
     }
     Ok(q)
+}
+
+/// A service, datastore or broker by name; an unknown one is an error with the closest name.
+fn target(audit: &Audit, name: &str) -> Result<Target, String> {
+    let m = &audit.model;
+    if let Some(s) = m.service_named(name) {
+        return Ok(Target::Service(s));
+    }
+    if let Some(i) = m.datastores.iter().position(|d| d.name == name) {
+        return Ok(Target::Datastore(crate::model::DatastoreId(i as u32)));
+    }
+    if let Some(i) = m.brokers.iter().position(|b| b.name == name) {
+        return Ok(Target::Broker(crate::model::BrokerId(i as u32)));
+    }
+    let names = m
+        .services
+        .iter()
+        .map(|s| s.name.as_str())
+        .chain(m.datastores.iter().map(|d| d.name.as_str()))
+        .chain(m.brokers.iter().map(|b| b.name.as_str()));
+    let help = crate::suggest::did_you_mean(name, names).unwrap_or_else(|| {
+        "run `commaudit graph --format json` to list services, datastores and brokers".into()
+    });
+    Err(format!(
+        "no service, datastore or broker named `{name}`\n  help: {help}"
+    ))
 }
 
 /// A service by name; an unknown one is an error with the closest name.

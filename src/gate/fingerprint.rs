@@ -179,6 +179,7 @@ mod tests {
                 provenance: Provenance::manifest(),
                 paths: Vec::new(),
                 proxy: Default::default(),
+                resilience: Default::default(),
             });
         }
         model

@@ -165,6 +165,7 @@ pub(crate) mod tests {
                 retries: r,
                 timeout_ms: None,
                 rps: None,
+                sequential: false,
             })
             .collect();
         SyncGraph::from_edges(n, edges)

@@ -144,6 +144,7 @@ mod tests {
             provenance: Provenance::manifest(),
             paths: Vec::new(),
             proxy: Default::default(),
+            resilience: Default::default(),
         }
     }
 

@@ -23,6 +23,8 @@ pub struct SyncEdge {
     pub timeout_ms: Option<f64>,
     /// Requests per second at peak, as declared on the call (or the publication).
     pub rps: Option<f64>,
+    /// Made after the caller's earlier calls returned (`order: sequential`): its time adds.
+    pub sequential: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -61,6 +63,7 @@ impl SyncGraph {
                     (a, b) => a.or(b),
                 },
                 rps: c.rps,
+                sequential: c.resilience.order == crate::model::CallOrder::Sequential,
             })
             .collect();
         edges.extend(request_replies.iter().enumerate().map(|(i, rr)| SyncEdge {
@@ -71,6 +74,7 @@ impl SyncGraph {
             retries: 0,
             timeout_ms: model.publications[rr.publication.index()].timeout_ms,
             rps: model.publications[rr.publication.index()].rate,
+            sequential: false,
         }));
         SyncGraph::from_edges(model.services.len(), edges)
     }

@@ -35,6 +35,13 @@ pub struct ServiceManifest {
     /// Time the service spends on its own work per request, without its downstream calls (ms).
     #[serde(default)]
     pub processing_ms: Option<Located<f64>>,
+    /// What one replica can take: requests per second, or requests in flight at once (a thread
+    /// or connection pool).
+    #[serde(default)]
+    pub capacity: Option<Located<Capacity>>,
+    /// Replicas that share the load (default 1).
+    #[serde(default)]
+    pub replicas: Option<Located<u32>>,
     /// How traffic reaches the service's instances.
     #[serde(default)]
     pub load_balancer: Option<Located<LoadBalancer>>,
@@ -150,6 +157,56 @@ pub enum CallProtocol {
     Websocket,
 }
 
+/// What one replica of a service can take.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Capacity {
+    /// Requests per second one replica serves at most.
+    #[serde(default)]
+    pub rps: Option<Located<f64>>,
+    /// Requests one replica works on at once (worker threads, a connection pool); its rate is
+    /// this divided by the time each request takes.
+    #[serde(default)]
+    pub concurrency: Option<Located<u32>>,
+}
+
+/// Whether a call waits for the calls listed before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CallOrder {
+    /// Made after the caller's earlier calls returned: its time adds to theirs.
+    Sequential,
+    /// Made alongside the caller's other calls: the slowest one counts.
+    Parallel,
+}
+
+/// How a caller retries a failed or timed-out call.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (`attempts: 3` is two retries).
+    #[serde(default)]
+    pub attempts: Option<Located<u32>>,
+    /// The wait between attempts.
+    #[serde(default)]
+    pub backoff: Option<Located<Backoff>>,
+    /// Whether the waits are randomized, so callers do not retry in lockstep.
+    #[serde(default)]
+    pub jitter: Option<Located<bool>>,
+    /// Largest share of requests that may be retries, in percent (a retry budget).
+    #[serde(default)]
+    pub budget: Option<Located<f64>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Backoff {
+    /// Retry at once.
+    None,
+    Fixed,
+    Exponential,
+}
+
 /// A synchronous call to another service.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -171,6 +228,19 @@ pub struct Call {
     /// Retries after a failed attempt (0 = one attempt only).
     #[serde(default)]
     pub retries: Option<Located<u32>>,
+    /// The retry policy, in full; `retry.attempts` wins over `retries`.
+    #[serde(default)]
+    pub retry: Option<Located<RetryPolicy>>,
+    /// `sequential` when the caller makes this call after its earlier ones returned; default
+    /// `parallel`.
+    #[serde(default)]
+    pub order: Option<Located<CallOrder>>,
+    /// Whether the operation can be repeated without repeating its effect.
+    #[serde(default)]
+    pub idempotent: Option<Located<bool>>,
+    /// The header or field that carries an idempotency key, so the callee can drop repeats.
+    #[serde(default)]
+    pub idempotency_key: Option<Located<String>>,
     /// Whether a circuit breaker guards the call.
     #[serde(default)]
     pub circuit_breaker: Option<Located<bool>>,
@@ -287,6 +357,9 @@ pub struct DatastoreUse {
     /// How the service uses it. Defaults to `read-write`.
     #[serde(default)]
     pub access: Option<Located<Access>>,
+    /// Whether the service still answers, degraded, when the datastore is down (a cache).
+    #[serde(default)]
+    pub fallback: Option<Located<bool>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]

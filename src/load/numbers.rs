@@ -19,6 +19,8 @@ pub const MAX_BYTES: f64 = 1_073_741_824.0;
 pub const MAX_HOURS: f64 = 876_000.0;
 pub const MAX_RETRIES: u32 = 100;
 pub const MAX_DELIVERIES: u32 = 10_000;
+pub const MAX_REPLICAS: u32 = 100_000;
+pub const MAX_CONCURRENCY: u32 = 10_000_000;
 
 /// Checks every number of `m`; those outside their range are reported and removed.
 pub fn bound(m: &mut ServiceManifest, source: SourceId) -> Vec<Finding> {
@@ -31,6 +33,12 @@ pub fn bound(m: &mut ServiceManifest, source: SourceId) -> Vec<Finding> {
     let rate = (0.0, MAX_RATE, "0 to 10000000 per second");
     let bytes = (0.0, MAX_BYTES, "0 to 1073741824 (1 GiB)");
     check.float("processing_ms", &mut m.processing_ms, ms);
+    check.whole("replicas", &mut m.replicas, MAX_REPLICAS);
+    if let Some(capacity) = &mut m.capacity {
+        let c = &mut capacity.value;
+        check.float("rps", &mut c.rps, rate);
+        check.whole("concurrency", &mut c.concurrency, MAX_CONCURRENCY);
+    }
     if let Some(slo) = &mut m.slo {
         check.float("latency_p99_ms", &mut slo.value.latency_p99_ms, ms);
     }
@@ -41,6 +49,11 @@ pub fn bound(m: &mut ServiceManifest, source: SourceId) -> Vec<Finding> {
         check.float("rps", &mut call.rps, rate);
         check.float("payload_bytes", &mut call.payload_bytes, bytes);
         check.whole("retries", &mut call.retries, MAX_RETRIES);
+        if let Some(retry) = &mut call.retry {
+            let r = &mut retry.value;
+            check.whole("attempts", &mut r.attempts, MAX_RETRIES + 1);
+            check.float("budget", &mut r.budget, (0.0, 100.0, "0 to 100 (percent)"));
+        }
     }
     for publish in &mut m.publishes {
         let p = &mut publish.value;

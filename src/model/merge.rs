@@ -197,6 +197,7 @@ impl Resolver<'_> {
                 provenance: Provenance::imported(c.declared, c.evidence.clone()),
                 paths: c.paths.clone(),
                 proxy: c.proxy.clone(),
+                resilience: Default::default(),
             });
         }
         self.apply_policies(inferred);
@@ -219,6 +220,7 @@ impl Resolver<'_> {
                 service,
                 datastore,
                 access: crate::load::manifest::Access::ReadWrite,
+                fallback: false,
                 span: a.span,
                 provenance: {
                     let mut p = Provenance::imported(a.declared, a.evidence.clone());
@@ -332,6 +334,8 @@ pub(super) fn empty_manifest(span: Span) -> ServiceManifest {
         exposure: None,
         slo: None,
         processing_ms: None,
+        capacity: None,
+        replicas: None,
         load_balancer: None,
         provides: None,
         calls: Vec::new(),

@@ -91,6 +91,8 @@ pub struct Service {
     pub availability: Option<f64>,
     pub latency_p99_ms: Option<f64>,
     pub processing_ms: Option<f64>,
+    /// What the service can take, when declared.
+    pub capacity: Capacity,
     pub load_balancer: Option<LoadBalancer>,
     pub contracts: Contracts,
     /// The `service:` line, or the nearest declaring line.
@@ -114,6 +116,7 @@ impl Service {
             availability: None,
             latency_p99_ms: None,
             processing_ms: None,
+            capacity: Capacity::default(),
             load_balancer: None,
             contracts: Contracts::default(),
             span,
@@ -131,6 +134,56 @@ impl Service {
                 || matches!(self.exposure, Exposure::Public | Exposure::Partner))
     }
 }
+
+/// What a service can take, as declared (`capacity:` and `replicas:`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Capacity {
+    /// Requests per second per replica.
+    pub rps: Option<f64>,
+    /// Requests in flight at once per replica.
+    pub concurrency: Option<u32>,
+    pub replicas: Option<u32>,
+    pub span: Option<Span>,
+}
+
+impl Capacity {
+    /// Requests per second all replicas serve together, when each request takes
+    /// `latency_ms`; `None` when nothing is declared.
+    pub fn rps_at(&self, latency_ms: f64) -> Option<f64> {
+        let replicas = f64::from(self.replicas.unwrap_or(1));
+        let by_rate = self.rps.map(|r| r * replicas);
+        let by_concurrency = self
+            .concurrency
+            .map(|c| f64::from(c) * replicas * 1000.0 / latency_ms.max(0.001));
+        match (by_rate, by_concurrency) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+/// How a call behaves under failure, beyond its timeout and retry count.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Resilience {
+    pub order: CallOrder,
+    pub backoff: Option<Backoff>,
+    pub jitter: Option<bool>,
+    /// Percent of requests that may be retries.
+    pub budget: Option<f64>,
+    pub idempotent: Option<bool>,
+    pub idempotency_key: Option<String>,
+    /// The line of the retry settings.
+    pub retry_span: Option<Span>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CallOrder {
+    Sequential,
+    #[default]
+    Parallel,
+}
+
+pub use crate::load::manifest::Backoff;
 
 /// Contracts a service implements, as indexes into the model's documents.
 #[derive(Debug, Clone, Default)]
@@ -263,6 +316,8 @@ pub struct Call {
     pub paths: Vec<String>,
     /// What a proxy between the two does to the call, apart from the caller's own code.
     pub proxy: ProxyPolicy,
+    /// Order, retry policy and idempotency, as declared.
+    pub resilience: Resilience,
 }
 
 /// Timeouts, retries and ejection that a proxy applies to a call (a mesh route, a gateway route,
@@ -378,6 +433,8 @@ pub struct DatastoreAccess {
     pub service: ServiceId,
     pub datastore: DatastoreId,
     pub access: Access,
+    /// The service still answers without it: not a hard dependency.
+    pub fallback: bool,
     pub span: Span,
     pub provenance: Provenance,
 }

@@ -11,7 +11,8 @@ use crate::yaml::located::Located;
 
 use super::resolve::Resolver;
 use super::{
-    Call, DatastoreAccess, Operation, OperationKind, Protocol, Provenance, ServiceId, operations,
+    Call, CallOrder, DatastoreAccess, Operation, OperationKind, Protocol, Provenance, Resilience,
+    ServiceId, operations,
 };
 
 impl Resolver<'_> {
@@ -85,6 +86,7 @@ impl Resolver<'_> {
                     .map(|v| v.value)
                     .filter(|v| *v >= 0.0 && v.is_finite())
             };
+            let retry = call.retry.as_ref().map(|r| &r.value);
             self.model.calls.push(Call {
                 from,
                 to,
@@ -92,7 +94,10 @@ impl Resolver<'_> {
                 operation,
                 needs_response: call.needs_response.as_ref().map(|n| n.value),
                 timeout_ms: positive(&call.timeout_ms),
-                retries: call.retries.as_ref().map(|r| r.value),
+                retries: retry
+                    .and_then(|r| r.attempts.as_ref())
+                    .map(|a| a.value.saturating_sub(1))
+                    .or(call.retries.as_ref().map(|r| r.value)),
                 circuit_breaker: call.circuit_breaker.as_ref().is_some_and(|c| c.value),
                 fallback: call.fallback.as_ref().is_some_and(|c| c.value),
                 rps: positive(&call.rps),
@@ -103,6 +108,22 @@ impl Resolver<'_> {
                 provenance: Provenance::manifest(),
                 paths: Vec::new(),
                 proxy: Default::default(),
+                resilience: Resilience {
+                    order: match call.order.as_ref().map(|o| o.value) {
+                        Some(manifest::CallOrder::Sequential) => CallOrder::Sequential,
+                        _ => CallOrder::Parallel,
+                    },
+                    backoff: retry.and_then(|r| r.backoff.as_ref()).map(|b| b.value),
+                    jitter: retry.and_then(|r| r.jitter.as_ref()).map(|j| j.value),
+                    budget: retry.and_then(|r| r.budget.as_ref()).map(|b| b.value),
+                    idempotent: call.idempotent.as_ref().map(|i| i.value),
+                    idempotency_key: call.idempotency_key.as_ref().map(|k| k.value.clone()),
+                    retry_span: call
+                        .retry
+                        .as_ref()
+                        .map(|r| r.span(source))
+                        .or(call.retries.as_ref().map(|r| r.span(source))),
+                },
             });
         }
     }
@@ -239,6 +260,7 @@ impl Resolver<'_> {
                     .access
                     .as_ref()
                     .map_or(manifest::Access::ReadWrite, |a| a.value),
+                fallback: used.fallback.as_ref().is_some_and(|f| f.value),
                 span: used.span(source),
                 provenance: Provenance::manifest(),
             });

@@ -305,6 +305,20 @@ impl Resolver<'_> {
                 .and_then(|s| s.latency_p99_ms.as_ref())
                 .map(|l| l.value)
                 .filter(|v| *v >= 0.0),
+            capacity: crate::model::Capacity {
+                rps: m
+                    .capacity
+                    .as_ref()
+                    .and_then(|c| c.value.rps.as_ref())
+                    .map(|r| r.value),
+                concurrency: m
+                    .capacity
+                    .as_ref()
+                    .and_then(|c| c.value.concurrency.as_ref())
+                    .map(|c| c.value),
+                replicas: m.replicas.as_ref().map(|r| r.value),
+                span: m.capacity.as_ref().map(|c| c.span(source)),
+            },
             processing_ms: m
                 .processing_ms
                 .as_ref()

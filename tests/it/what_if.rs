@@ -239,3 +239,50 @@ fn bad_questions_are_usage_errors_with_help() {
     let none = commaudit(&["what-if", BEFORE]);
     assert_eq!(none.code, 2, "a question is required");
 }
+
+/// The founding story: 40 ms more in inventory's database cascades on `before/` (the pool
+/// saturates, timeouts fire, retries add load) and fails entrypoints, each with its chain of
+/// cause; on `after/` no entrypoint fails and the queue absorbs it.
+#[test]
+fn a_slower_datastore_cascades_before_and_is_absorbed_after() {
+    let cascade = |platform: &str, args: &[&str]| {
+        let mut all = vec!["what-if", platform, "--format", "json"];
+        all.extend_from_slice(args);
+        let run = commaudit(&all);
+        assert_eq!(run.code, 0, "{}", run.transcript());
+        let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        doc["cascade"].clone()
+    };
+    let slow = ["--slow", "inventory-db=+40ms"];
+    let before = cascade("examples/order-platform/before", &slow);
+    let failing: Vec<&serde_json::Value> = before["entrypoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["status"] == "fails")
+        .collect();
+    assert!(!failing.is_empty(), "{before:#}");
+    for e in &failing {
+        let chain = e["chain"].as_array().unwrap();
+        assert_eq!(chain[0], "inventory-db +40 ms", "{e:#}");
+        assert!(chain.len() >= 3, "{e:#}");
+        assert!(
+            chain
+                .iter()
+                .any(|s| s.as_str().unwrap().contains("capacity")),
+            "{e:#}"
+        );
+    }
+    let after = cascade("examples/order-platform/after", &slow);
+    assert!(
+        after["entrypoints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["status"] != "fails"),
+        "{after:#}"
+    );
+    assert!(!after["queues"].as_array().unwrap().is_empty(), "{after:#}");
+    let nats = cascade("examples/order-platform/after", &["--down", "nats"]);
+    assert_eq!(nats["faults"][0], "nats down", "{nats:#}");
+}

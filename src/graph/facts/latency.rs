@@ -112,8 +112,8 @@ impl Latency {
 }
 
 /// Worst-case answer time of every service, in milliseconds: its own processing plus, over its
-/// calls leaving its sync cycle (if any), the longest wait, where a call waits
-/// `attempts x min(timeout, callee's worst case)`.
+/// calls leaving its sync cycle (if any), the waits of its `sequential` calls summed and the
+/// longest wait of the others, where a call waits `attempts x min(timeout, callee's worst case)`.
 pub fn worst_case(
     sync: &SyncGraph,
     comps: &Components,
@@ -122,7 +122,7 @@ pub fn worst_case(
     let k = comps.members.len();
     let mut worst = vec![0.0; k];
     for &c in comps.topo.iter().rev() {
-        let mut wait: f64 = 0.0;
+        let (mut sequential, mut parallel): (f64, f64) = (0.0, 0.0);
         for &s in &comps.members[c] {
             for &e in sync.out_edges(s) {
                 let edge = sync.edge(e);
@@ -131,10 +131,16 @@ pub fn worst_case(
                     continue;
                 }
                 let attempt = edge.timeout_ms.map_or(worst[d], |t| t.min(worst[d]));
-                wait = wait.max(f64::from(1 + edge.retries) * attempt);
+                let wait = f64::from(1 + edge.retries) * attempt;
+                if edge.sequential {
+                    sequential += wait;
+                } else {
+                    parallel = parallel.max(wait);
+                }
             }
         }
-        worst[c] = comps.members[c].iter().map(|&s| processing(s)).sum::<f64>() + wait;
+        let own: f64 = comps.members[c].iter().map(|&s| processing(s)).sum();
+        worst[c] = own + sequential + parallel;
     }
     (0..sync.len())
         .map(|s| worst[comps.of(ServiceId(s as u32))])

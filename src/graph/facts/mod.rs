@@ -319,7 +319,7 @@ impl Uses {
         let n = model.services.len();
         let mut datastores = vec![Vec::new(); n];
         let mut brokers = vec![Vec::new(); n];
-        for a in &model.accesses {
+        for a in model.accesses.iter().filter(|a| !a.fallback) {
             datastores[a.service.index()].push(a.datastore);
         }
         for p in &model.publications {
@@ -410,6 +410,7 @@ mod tests {
             service: ServiceId(1),
             datastore: DatastoreId(0),
             access: crate::model::Access::Read,
+            fallback: false,
             span,
             provenance: crate::model::Provenance::manifest(),
         });

@@ -3,6 +3,7 @@
 //! ([`slow`]), and every measure before and after ([`compare`]). Pure functions of the model,
 //! the graph and its analysis; the CLI parses the questions and `report/` prints the answers.
 
+pub mod cascade;
 pub mod compare;
 pub mod down;
 pub mod slow;
@@ -231,6 +232,8 @@ pub struct Questions {
     pub changes: Vec<Change>,
     pub down: Vec<ServiceId>,
     pub slow: Vec<slow::Slowdown>,
+    /// Every slowdown and outage, of services, datastores and brokers, for the cascade.
+    pub faults: Vec<cascade::Fault>,
 }
 
 pub use super::facts::Defaults;
@@ -244,6 +247,7 @@ pub struct Answers {
     pub after: Option<compare::Snapshot>,
     pub down: Option<down::Down>,
     pub slow: Option<slow::Slow>,
+    pub cascade: Option<cascade::Cascade>,
 }
 
 pub fn answer(
@@ -279,11 +283,14 @@ pub fn answer(
             defaults.processing_ms,
         )
     });
+    let cascade = (!questions.faults.is_empty())
+        .then(|| cascade::analyse(model, &altered, entrypoints, &questions.faults, defaults));
     Ok(Answers {
         altered,
         before,
         after,
         down,
         slow,
+        cascade,
     })
 }

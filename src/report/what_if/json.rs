@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::graph::facts::Summary;
+use crate::graph::what_if::cascade::{Cascade, fault_text};
 use crate::graph::what_if::compare::Snapshot;
 use crate::graph::what_if::down::{Down, Reason};
 use crate::graph::what_if::slow::Slow;
@@ -20,6 +21,38 @@ struct Document {
     down: Option<DownOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
     slow: Option<SlowOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cascade: Option<CascadeOut>,
+}
+
+#[derive(Serialize)]
+struct CascadeOut {
+    faults: Vec<String>,
+    entrypoints: Vec<CascadeEntryOut>,
+    queues: Vec<CascadeQueueOut>,
+    rounds: usize,
+}
+
+#[derive(Serialize)]
+struct CascadeEntryOut {
+    name: String,
+    /// `ok`, `degraded` or `fails`.
+    status: &'static str,
+    latency_objective_ms: Option<f64>,
+    before_ms: f64,
+    after_ms: Option<f64>,
+    chain: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct CascadeQueueOut {
+    channel: Option<String>,
+    publisher: String,
+    consumer: String,
+    rate: Option<f64>,
+    throughput: Option<f64>,
+    backlog_per_minute: Option<f64>,
+    drain_seconds: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -144,6 +177,7 @@ pub fn render(v: &View) -> String {
             }),
         down: a.down.as_ref().map(|d| down(v, d)),
         slow: a.slow.as_ref().map(|s| slow(v, s)),
+        cascade: a.cascade.as_ref().map(|c| cascade(v, c)),
     };
     let mut text =
         serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
@@ -228,6 +262,43 @@ fn down(v: &View, d: &Down) -> DownOut {
                 }
             })
             .collect(),
+    }
+}
+
+fn cascade(v: &View, c: &Cascade) -> CascadeOut {
+    let round = |x: f64| (x * 10.0).round() / 10.0;
+    CascadeOut {
+        faults: c
+            .faults
+            .iter()
+            .map(|&f| fault_text(&v.audit.model, f))
+            .collect(),
+        entrypoints: c
+            .entrypoints
+            .iter()
+            .map(|e| CascadeEntryOut {
+                name: v.name(e.entry).to_owned(),
+                status: e.status.as_str(),
+                latency_objective_ms: e.budget_ms,
+                before_ms: round(e.before_ms),
+                after_ms: e.after_ms.map(round),
+                chain: e.chain.iter().map(|s| s.replace('`', "")).collect(),
+            })
+            .collect(),
+        queues: c
+            .queues
+            .iter()
+            .map(|q| CascadeQueueOut {
+                channel: q.channel.clone(),
+                publisher: v.name(q.publisher).to_owned(),
+                consumer: v.name(q.consumer).to_owned(),
+                rate: q.rate,
+                throughput: q.throughput.map(round),
+                backlog_per_minute: q.backlog_per_minute.map(round),
+                drain_seconds: q.drain_seconds.map(round),
+            })
+            .collect(),
+        rounds: c.rounds,
     }
 }
 

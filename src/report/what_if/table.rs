@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use comfy_table::{ContentArrangement, Table, presets};
 
+use crate::graph::what_if::cascade::{Cascade, fault_text};
 use crate::graph::what_if::compare::Snapshot;
 use crate::graph::what_if::down::{Down, Outcome};
 use crate::graph::what_if::slow::{Slow, SlowOutcome};
@@ -47,7 +48,50 @@ pub fn render(v: &View) -> String {
         }
         out.push_str(&slow_section(v, slow, &on));
     }
+    if let Some(cascade) = &a.cascade {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&cascade_section(v, cascade, &on));
+    }
     crate::escape::lines(&out)
+}
+
+/// The cascade through timeouts, retries, load and capacity: each entrypoint's status and its
+/// chain of cause, then what the queues absorb.
+fn cascade_section(v: &View, c: &Cascade, on: &str) -> String {
+    let model = &v.audit.model;
+    let faults: Vec<String> = c.faults.iter().map(|&f| fault_text(model, f)).collect();
+    let mut out = format!(
+        "cascade: {}{on}\ntimeouts fire, retries add load, load above capacity queues ({} rounds)\n\n",
+        faults.join(", "),
+        c.rounds
+    );
+    for e in &c.entrypoints {
+        let _ = writeln!(out, "{}: {}", v.name(e.entry), e.status.as_str());
+        for step in &e.chain {
+            let _ = writeln!(out, "  -> {step}");
+        }
+    }
+    for q in &c.queues {
+        let channel = q.channel.as_deref().unwrap_or("a new queue");
+        let backlog = match (q.backlog_per_minute, q.drain_seconds) {
+            (Some(0.0), _) => "absorbed: the consumer keeps up".to_owned(),
+            (Some(b), Some(d)) => format!(
+                "backlog grows by {b:.0} messages per minute of the fault, drained in {d:.0} s per minute of backlog"
+            ),
+            (Some(b), None) => format!("backlog grows by {b:.0} messages per minute of the fault"),
+            _ => "held in the queue until the consumer catches up (no rate or capacity declared)"
+                .to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "queue {channel}: {} -> {}: {backlog}",
+            v.name(q.publisher),
+            v.name(q.consumer)
+        );
+    }
+    out
 }
 
 fn compare(v: &View, b: &Snapshot, a: &Snapshot) -> String {
