@@ -1,8 +1,11 @@
 //! CA401 grpc-behind-l4: a service that serves gRPC behind a connection-level (L4) load balancer,
 //! which pins each client's long-lived HTTP/2 connection to one instance. One finding per
-//! service, at its `load_balancer:` line, with every gRPC call into it.
+//! service whose manifest declares the balancer, at its `load_balancer:` line, with every gRPC
+//! call into it. Services whose L4 balancer was read from the platform (a plain Kubernetes
+//! Service with no mesh) share one cause, one platform decision: they make one finding, every
+//! service a related location, and its fingerprint holds as services join or leave.
 
-use crate::diagnostics::{Finding, Item};
+use crate::diagnostics::{Finding, Item, Subject};
 use crate::model::{Call, LoadBalancer, Protocol, Service, ServiceId, ServiceKind};
 
 use super::Context;
@@ -16,7 +19,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             into.push(call);
         }
     }
-    model
+    let behind_l4: Vec<(ServiceId, &Service, &Vec<&Call>)> = model
         .service_ids()
         .zip(model.services.iter().zip(&grpc_calls))
         .filter(|(_, (service, calls))| {
@@ -24,8 +27,81 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                 && service.load_balancer == Some(LoadBalancer::L4)
                 && (!service.contracts.grpc.is_empty() || !calls.is_empty())
         })
-        .map(|(id, (service, calls))| finding(ctx, id, service, calls))
-        .collect()
+        .map(|(id, (service, calls))| (id, service, calls))
+        .collect();
+    let (declared, platform): (Vec<_>, Vec<_>) = behind_l4
+        .into_iter()
+        .partition(|(_, service, _)| service.load_balancer_span.is_some());
+    let mut out: Vec<Finding> = declared
+        .into_iter()
+        .map(|(id, service, calls)| finding(ctx, id, service, calls))
+        .collect();
+    match platform.as_slice() {
+        [] => {}
+        [(id, service, calls)] => out.push(finding(ctx, *id, service, calls)),
+        many => out.push(platform_finding(ctx, many)),
+    }
+    out
+}
+
+/// One finding for every gRPC server behind plain platform Services: one decision to change.
+fn platform_finding(ctx: &Context, servers: &[(ServiceId, &Service, &Vec<&Call>)]) -> Finding {
+    let model = ctx.model;
+    let names: Vec<String> = servers.iter().map(|(_, s, _)| s.name.clone()).collect();
+    let (_, first, _) = servers[0];
+    let shown = names
+        .iter()
+        .take(5)
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = match names.len().saturating_sub(5) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    let mut finding = Finding::new(
+        GRPC_BEHIND_L4,
+        format!(
+            "{} gRPC servers ({shown}{more}) sit behind plain Kubernetes Services with no mesh, an L4 balancer that pins each client to one instance",
+            names.len()
+        ),
+    )
+    .at(first.span)
+    .label("balances connections, not requests")
+    .subject(Subject::group(
+        vec![Item::Key("grpc behind plain platform Services".into())],
+        servers.iter().map(|(id, _, _)| Item::Service(*id)).collect(),
+    ))
+    .services(names.clone())
+    .help(
+        "balance requests, not connections, for all of them at once: add a service mesh (Linkerd, Istio) to the namespace, or make the Services headless (`clusterIP: None`) and let the gRPC clients balance; then declare `load_balancer: mesh` or `client`",
+    );
+    for (_, service, calls) in servers.iter().skip(1) {
+        let callers = callers(ctx, calls);
+        let by = if callers.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", called by {}",
+                callers
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        finding = finding.related(
+            service.span,
+            format!("`{}` serves gRPC behind a plain Service{by}", service.name),
+        );
+    }
+    for call in servers[0].2.iter() {
+        finding = finding.related(
+            call.span,
+            format!("`{}` calls `{}` over gRPC", model.name(call.from), first.name),
+        );
+    }
+    finding
 }
 
 fn finding(ctx: &Context, id: ServiceId, service: &Service, calls: &[&Call]) -> Finding {

@@ -204,3 +204,63 @@ fn baseline_files_are_found_given_or_refused() {
     let prune_nothing = commaudit_in(dir, &["baseline", "--prune", "--output", "ci/none.json"]);
     assert_eq!(prune_nothing.code, 2);
 }
+
+/// A finding about one cause (every gRPC server behind plain platform Services) keeps its
+/// fingerprint when one more service joins the group, so a baseline taken before still skips
+/// it: the team accepted the platform decision, not a list of services.
+#[test]
+fn a_grouped_finding_stays_known_when_a_member_joins() {
+    let repo = copy_of("tests/fixtures/rules/CA401/fires-platform-services-grouped");
+    let dir = repo.path();
+    let fingerprints = |dir: &Path| -> Vec<(String, String)> {
+        let doc = json(&commaudit_in(
+            dir,
+            &["scan", "--format", "json", "--no-baseline"],
+        ));
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "CA401")
+            .map(|f| {
+                (
+                    f["fingerprint"].as_str().unwrap().to_owned(),
+                    f["message"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let before = fingerprints(dir);
+    assert_eq!(before.len(), 1, "{before:?}");
+    let wrote = commaudit_in(dir, &["baseline"]);
+    assert_eq!(wrote.code, 0, "{}", wrote.transcript());
+
+    // A fourth gRPC server joins, behind the same kind of plain Service.
+    let platform = dir.join("platform.yaml");
+    let mut text = std::fs::read_to_string(&platform).unwrap();
+    text = text.replacen(
+        "            - { name: SHIPPING_SERVICE_ADDR, value: \"shipping:50051\" }",
+        "            - { name: SHIPPING_SERVICE_ADDR, value: \"shipping:50051\" }\n            - { name: PAYMENT_SERVICE_ADDR, value: \"payment:50052\" }",
+        1,
+    );
+    text.push_str(
+        "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: payment }\nspec:\n  selector: { matchLabels: { app: payment } }\n  template:\n    metadata: { labels: { app: payment } }\n    spec:\n      containers:\n        - name: server\n          image: shop/payment:1.0\n---\napiVersion: v1\nkind: Service\nmetadata: { name: payment }\nspec:\n  selector: { app: payment }\n  ports:\n    - { name: grpc, port: 50052, targetPort: 50052 }\n",
+    );
+    std::fs::write(&platform, text).unwrap();
+
+    let after = fingerprints(dir);
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert!(after[0].1.starts_with("4 gRPC servers"), "{}", after[0].1);
+    assert_eq!(after[0].0, before[0].0, "the group keeps its fingerprint");
+    let scan = commaudit_in(dir, &["scan", "--format", "json"]);
+    let doc = json(&scan);
+    assert!(
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule"] != "CA401"),
+        "the baseline still skips it: {}",
+        scan.stdout
+    );
+}
