@@ -103,6 +103,7 @@ fixture! {
     spring_cloud_gateway_routes => "spring-cloud-gateway";
     asynchronous_edges_from_configuration => "messaging";
     protocol_per_port => "protocols";
+    addresses_that_are_not_calls => "not-calls";
 }
 
 #[test]

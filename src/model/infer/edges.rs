@@ -98,6 +98,13 @@ fn add_setting(
     span: Span,
     out: &mut Inferred,
 ) -> usize {
+    if let Some(what) = classify::not_a_call(key) {
+        let found = address::parse(key, value).len();
+        if found > 0 {
+            *out.kept_out.entry(what).or_default() += found;
+        }
+        return 0;
+    }
     if classify::is_telemetry_key(key) {
         return usize::from(!address::parse(key, value).is_empty());
     }

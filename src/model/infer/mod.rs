@@ -110,6 +110,9 @@ pub struct Inferred {
     pub notes: Vec<String>,
     /// Variables nothing sets, by name, with every place they are used (reported as CA006).
     pub unset: variables::Unset,
+    /// Addresses whose setting says they are not calls, by what they are (`health check`,
+    /// `browser link`), counted in the summary.
+    pub kept_out: std::collections::BTreeMap<&'static str, usize>,
 }
 
 impl Inferred {
@@ -267,6 +270,12 @@ pub fn infer(imports: &Imports, declared: &BTreeSet<String>, protos: &[ProtoServ
     edges::from_environment(&units, protos, &mut out);
     edges::from_settings(&units, protos, &mut out);
     topics::resolve(&mut out);
+    for (what, count) in std::mem::take(&mut out.kept_out) {
+        out.notes.push(format!(
+            "{count} {what} address{} kept out of the graph (not a call the service makes)",
+            if count == 1 { "" } else { "es" }
+        ));
+    }
     start_order::from_depends_on(&units, &mut out);
     policies::from_network_policies(&imports.kube, &units, protos, &mut out);
     catalog::from_backstage(imports, protos, &mut out);

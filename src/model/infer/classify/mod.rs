@@ -151,6 +151,44 @@ pub fn protocol_of_port(port: u16) -> Option<Protocol> {
     })
 }
 
+/// What a setting holds when its name says it is not a call the service makes: `health check`
+/// (`HealthChecksUI__HealthChecks__0__Uri`, `CatalogUrlHC`, `LIVENESS_URL`; not
+/// `HEALTH_RECORDS_URL`), or `browser link`
+/// (OIDC redirect and callback URLs, logout targets, CORS origins, Swagger UI's OAuth links,
+/// public asset and CDN URLs): addresses a browser or another system follows, not this service.
+/// An issuer or token URL is a call (the service fetches keys and tokens) and is not matched.
+pub fn not_a_call(key: &str) -> Option<&'static str> {
+    let words = super::topics::words(key);
+    let has = |w: &str| words.iter().any(|x| x == w);
+    let checks = ["check", "checks", "probe", "endpoint"]
+        .iter()
+        .any(|w| has(w));
+    if (has("health") && checks)
+        || has("healthcheck")
+        || has("healthchecks")
+        || has("liveness")
+        || has("readiness")
+        || words.last().is_some_and(|w| w == "hc")
+    {
+        return Some("health check");
+    }
+    let browser = [
+        "redirect",
+        "callback",
+        "logout",
+        "cors",
+        "springdoc",
+        "swagger",
+    ]
+    .iter()
+    .any(|w| has(w))
+        || (has("allowed") && (has("origin") || has("origins")))
+        || words.last().is_some_and(|w| w == "origins")
+        || ["asset", "assets", "cdn", "static"].iter().any(|w| has(w))
+        || ((has("authorization") || has("authorize")) && (has("uri") || has("url")));
+    browser.then_some("browser link")
+}
+
 /// Settings that carry telemetry, not calls the application makes.
 pub fn is_telemetry_key(key: &str) -> bool {
     let upper = key.to_ascii_uppercase();
