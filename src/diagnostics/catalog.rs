@@ -48,6 +48,7 @@ macro_rules! for_each_rule {
             CA401 GRPC_BEHIND_L4 check(grpc_behind_l4);
             CA402 CALL_WITHOUT_TIMEOUT check(call_without_timeout);
             CA403 UNSAFE_RETRY check(unsafe_retry);
+            CA404 TIMEOUT_MISMATCH check(timeout_mismatch);
             CA901 UNUSED_SUPPRESSION gate;
             CA902 EXPIRED_SUPPRESSION gate;
             CA903 STALE_BASELINE_ENTRY gate;

@@ -1,0 +1,99 @@
+//! CA404 timeout-mismatch: a sync call whose timeout does not nest between two objectives:
+//! all its attempts together outlast the caller's own `latency_p99_ms`, or one attempt gives up
+//! before the callee's `latency_p99_ms`. Streaming calls (open for as long as they are useful)
+//! and clients' calls are not judged; neither are calls without a timeout (CA402's case).
+
+use crate::diagnostics::{Finding, Item};
+use crate::model::{Call, CallId, OperationKind, ServiceKind};
+
+use super::Context;
+use crate::diagnostics::catalog::TIMEOUT_MISMATCH;
+
+pub fn check(ctx: &Context) -> Vec<Finding> {
+    let model = ctx.model;
+    let mut findings = Vec::new();
+    for (id, call) in model.call_ids().zip(&model.calls) {
+        let timeout = match (call.timeout_ms, call.proxy.timeout_ms) {
+            (Some(a), Some(b)) => a.min(b),
+            (a, b) => match a.or(b) {
+                Some(t) => t,
+                None => continue,
+            },
+        };
+        if model.service(call.from).kind == ServiceKind::Client || streaming(call) {
+            continue;
+        }
+        let attempts =
+            (1 + call.retries.unwrap_or(0)).saturating_mul(1 + call.proxy.retries.unwrap_or(0));
+        let wait = timeout * f64::from(attempts);
+        if let Some(own) = model.service(call.from).latency_p99_ms
+            && wait > own
+        {
+            findings.push(too_long(ctx, id, timeout, attempts, own));
+        } else if let Some(theirs) = model.service(call.to).latency_p99_ms
+            && timeout < theirs
+        {
+            findings.push(too_short(ctx, id, timeout, theirs));
+        }
+    }
+    findings
+}
+
+fn streaming(call: &Call) -> bool {
+    matches!(
+        call.operation.as_ref().map(|o| &o.kind),
+        Some(OperationKind::Grpc {
+            server_streaming: true,
+            ..
+        } | OperationKind::Grpc {
+            client_streaming: true,
+            ..
+        })
+    )
+}
+
+fn too_long(ctx: &Context, id: CallId, timeout: f64, attempts: u32, own: f64) -> Finding {
+    let call = ctx.model.call(id);
+    let (caller, callee) = (ctx.model.name(call.from), ctx.model.name(call.to));
+    let wait = timeout * f64::from(attempts);
+    let finding = Finding::new(
+        TIMEOUT_MISMATCH,
+        format!(
+            "`{caller}` may wait {wait:.0} ms on `{callee}` ({attempts} attempts of {timeout:.0} ms), longer than its own {own:.0} ms objective"
+        ),
+    )
+    .label(format!("{attempts} x {timeout:.0} ms"))
+    .help(format!(
+        "fit every attempt inside `{caller}`'s {own:.0} ms: a timeout of at most {:.0} ms per attempt, fewer attempts, or an objective that admits the wait",
+        own / f64::from(attempts)
+    ));
+    about(ctx, id, finding)
+}
+
+fn too_short(ctx: &Context, id: CallId, timeout: f64, theirs: f64) -> Finding {
+    let call = ctx.model.call(id);
+    let (caller, callee) = (ctx.model.name(call.from), ctx.model.name(call.to));
+    let finding = Finding::new(
+        TIMEOUT_MISMATCH,
+        format!(
+            "`{caller}` gives up on `{callee}` after {timeout:.0} ms, before `{callee}`'s own {theirs:.0} ms objective"
+        ),
+    )
+    .label(format!("{timeout:.0} ms"))
+    .help(format!(
+        "answers `{callee}` counts as on time are abandoned and retried: wait at least {theirs:.0} ms, or tighten `{callee}`'s objective to what `{caller}` can wait"
+    ));
+    about(ctx, id, finding)
+}
+
+fn about(ctx: &Context, id: CallId, finding: Finding) -> Finding {
+    let call = ctx.model.call(id);
+    let mut finding = finding
+        .at(call.span)
+        .about(Item::Call(id))
+        .services([ctx.model.name(call.from), ctx.model.name(call.to)]);
+    if let Some(op) = &call.operation {
+        finding = finding.operation(op.name.clone());
+    }
+    finding
+}
