@@ -49,6 +49,7 @@ macro_rules! for_each_rule {
             CA402 CALL_WITHOUT_TIMEOUT check(call_without_timeout);
             CA403 UNSAFE_RETRY check(unsafe_retry);
             CA404 TIMEOUT_MISMATCH check(timeout_mismatch);
+            CA405 RETRY_STORM check(retry_storm);
             CA901 UNUSED_SUPPRESSION gate;
             CA902 EXPIRED_SUPPRESSION gate;
             CA903 STALE_BASELINE_ENTRY gate;
