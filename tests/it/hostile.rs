@@ -2,6 +2,22 @@
 //! request could (links out of the repository, pipes, huge files, control characters, deep
 //! nesting) and checks that commaudit refuses it out loud, echoes nothing foreign, writes
 //! nothing outside its target and finishes within seconds.
+//!
+//! The classes of issue #10, and the cases that keep each fixed (docs/security.md says what is
+//! promised):
+//! 1. reads outside the root: `links_out_of_the_checkout_...`, `git_folders_are_never_read`,
+//!    `secrets_in_a_local_env_file_are_not_echoed`;
+//! 2. redirected writes: `planted_links_and_special_files_never_redirect_a_write`;
+//! 3. line injection: `control_characters_in_names_reach_no_output_raw`,
+//!    `a_project_name_with_a_line_break_...`;
+//! 4. hangs and memory: `pipes_and_devices_...`, `huge_files_...`, `deep_proto_options_...`;
+//! 5. a baseline that cannot be read back: `a_baseline_reads_back_whatever_it_holds`;
+//! 6. configuration from outside: `configuration_above_the_scanned_folder_...`,
+//!    `init_does_not_follow_a_linked_configuration`;
+//! 7. bad messages on bad input: `utf16_files_are_named_as_such`, `deep_proto_options_...`
+//!    (climbing imports), `duplicate_keys_and_thresholds_...`, `numbers_out_of_range_...`,
+//!    `an_empty_selection_is_a_usage_error`, `human_output_never_echoes_huge_lines`,
+//!    `unreadable_folders_are_findings_not_silence`.
 #![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
@@ -850,4 +866,59 @@ fn an_empty_selection_is_a_usage_error() {
         "{}",
         out.stderr
     );
+}
+
+#[test]
+fn a_project_name_with_a_line_break_is_refused_where_it_is_written() {
+    let c = Checkout::new();
+    c.write(
+        "commaudit.yaml",
+        "version: 1\nname: \"shop\\n::error::name\\e[2J\"\n",
+    );
+    c.write("orders.yaml", "service: orders\n");
+    for format in ["github", "markdown", "human"] {
+        let out = run(&c.root, &["scan", ".", "--format", format]);
+        assert_eq!(out.code, 2, "{}", out.transcript());
+        assert!(
+            out.stderr.contains(
+                "commaudit.yaml:2:7: invalid configuration file: `name`: `shop\\n::error::name\\u{1b}[2J` holds a line break"
+            ),
+            "{}",
+            out.stderr
+        );
+        for line in out.stdout.lines().chain(out.stderr.lines()) {
+            assert!(!harmful(format, line), "{format}: {line:?}");
+        }
+    }
+}
+
+#[test]
+fn duplicate_keys_and_thresholds_out_of_range_say_what_is_wrong() {
+    let c = Checkout::new();
+    c.write("orders.yaml", "service: orders\nservice: payments\n");
+    let out = run(&c.root, &["scan", ".", "--format", "concise"]);
+    assert!(
+        out.stdout.contains(
+            "orders.yaml:2:1: CA001 [error] invalid service manifest: the key `service` is written twice in this mapping"
+        ),
+        "{}",
+        out.transcript()
+    );
+    assert!(!out.stdout.contains("DuplicateKey"), "{}", out.stdout);
+    c.write(
+        "commaudit.yaml",
+        "version: 1\nrules:\n  CA103: { max-fan-out: -3, slow-share: 7 }\n",
+    );
+    let out = run(&c.root, &["scan", ".", "--format", "concise"]);
+    assert_eq!(out.code, 2, "{}", out.transcript());
+    for expected in [
+        "commaudit.yaml:3:25: `max-fan-out` of CA103 must be a whole number from 1 to 100000, found -3",
+        "commaudit.yaml:3:41: `slow-share` of CA103 must be a number from 0 to 1, found 7",
+    ] {
+        assert!(
+            out.stderr.contains(expected),
+            "missing {expected:?}:\n{}",
+            out.stderr
+        );
+    }
 }

@@ -13,6 +13,7 @@ mod diff_base;
 mod examples;
 mod findings;
 mod formats;
+mod fuzz_smoke;
 mod hostile;
 mod imports;
 mod path_explosion;
