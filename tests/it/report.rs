@@ -85,14 +85,17 @@ fn markdown_report_of_before_says_what_is_wrong_and_what_to_do_first() {
     ] {
         assert!(md.contains(must), "missing {must:?}");
     }
-    // The first thing to do is to break the orders <-> payments cycle.
+    // What to do first removes the most risk per unit of effort: small steps that lift the
+    // availability ceiling come before the medium cycle break, which the plan still does first.
     let first = md.split("**What to do first**").nth(1).unwrap();
     assert!(
         first
             .trim_start()
-            .starts_with("1. Break the cycle between orders, payments"),
+            .starts_with("1. Stop `checkout` waiting for `invoicing`"),
         "{first}"
     );
+    let plan = md.split("## Migration plan").nth(1).unwrap();
+    assert!(plan.contains("Break the cycle between orders, payments"));
     insta::assert_snapshot!("report_before_markdown", md);
 }
 

@@ -18,7 +18,8 @@ pub struct Glance {
     pub verdict: String,
     pub wrong: Vec<String>,
     pub why: Vec<String>,
-    /// The first steps of the plan, with what each improves.
+    /// The steps that remove the most risk per unit of effort, with what each improves and
+    /// what it assumes.
     pub first: Vec<String>,
 }
 
@@ -29,7 +30,8 @@ impl Glance {
     /// States the coverage, and qualifies the verdict by it: withheld when no call joins two
     /// services (nothing to judge), qualified when inputs could not be read or understood or
     /// most edges are inferred.
-    pub fn qualify(&mut self, audit: &crate::audit::Audit) {
+    pub fn qualify(&mut self, audit: &crate::audit::Audit, plan: &Plan) {
+        self.first = first_steps(plan, &|step| assumption_of(audit, step));
         let c = &audit.coverage;
         self.coverage = c.lines().into_iter().map(|l| capitalized(&l)).collect();
         if c.no_service_calls() {
@@ -65,6 +67,108 @@ impl Glance {
             );
         }
     }
+}
+
+/// How much risk a step removes per unit of effort: the failure measures it improves count most
+/// (a cycle above all), efficiency (CPU, polling) little, each finding it resolves one; a small
+/// step costs 1, a medium one 3, a large one 9. Cheap configuration fixes (cut retries, add a
+/// timeout, balance at L7) come before quarter-long redesigns unless the redesign removes far
+/// more.
+fn value(step: &crate::recommend::plan::Step) -> f64 {
+    use crate::recommend::plan::Measure;
+    let measures: f64 = step
+        .improves
+        .iter()
+        .map(|i| match i.measure {
+            Measure::SyncCycles => 8.0,
+            Measure::LowestAvailabilityCeiling | Measure::WorstBlastRadius => 5.0,
+            Measure::RetryAmplification => 4.0,
+            Measure::LongestSyncChain => 3.0,
+            Measure::SerializationCpuCores | Measure::PollingRequestsPerSecond => 0.5,
+        })
+        .sum();
+    let resolved: usize = step
+        .resolves
+        .iter()
+        .map(|r| {
+            r.split_once(" x ")
+                .and_then(|(n, _)| n.parse().ok())
+                .unwrap_or(1)
+        })
+        .sum();
+    let risk = 1.0 + measures + resolved as f64;
+    let cost = match step.effort {
+        crate::recommend::plan::Effort::Small => 1.0,
+        crate::recommend::plan::Effort::Medium => 3.0,
+        crate::recommend::plan::Effort::Large => 9.0,
+    };
+    risk / cost
+}
+
+/// The [`FIRST`] steps that remove the most risk per unit of effort, in that order (plan order
+/// between equals), each saying what it improves, its effort, and what it assumes when
+/// `assumes` names something.
+fn first_steps(
+    plan: &Plan,
+    assumes: &dyn Fn(&crate::recommend::plan::Step) -> Option<String>,
+) -> Vec<String> {
+    let mut steps: Vec<(usize, &crate::recommend::plan::Step)> =
+        plan.steps().map(|(_, s)| s).enumerate().collect();
+    steps.sort_by(|(i, a), (j, b)| value(b).total_cmp(&value(a)).then(i.cmp(j)));
+    steps
+        .into_iter()
+        .take(FIRST)
+        .map(|(_, step)| {
+            let improves: Vec<String> = step.improves.iter().map(|i| i.text()).collect();
+            let mut text = step.action.clone();
+            if !improves.is_empty() {
+                text.push_str(&format!(". Improves {}", improves.join("; ")));
+            }
+            text.push_str(&format!(". Effort: {}.", step.effort.as_str()));
+            if let Some(assumption) = assumes(step) {
+                text.push_str(&format!(" Based on an assumption: {assumption}."));
+            }
+            text
+        })
+        .collect()
+}
+
+/// What a step rests on that nobody declared: an inferred edge, or an answer assumed needed.
+fn assumption_of(
+    audit: &crate::audit::Audit,
+    step: &crate::recommend::plan::Step,
+) -> Option<String> {
+    let model = &audit.model;
+    let calls: Vec<&crate::model::Call> = step
+        .edges
+        .iter()
+        .filter_map(|e| e.split_once(" -> "))
+        .flat_map(|(from, to)| {
+            let (from, to) = (model.service_named(from), model.service_named(to));
+            model
+                .calls
+                .iter()
+                .filter(move |c| Some(c.from) == from && Some(c.to) == to)
+        })
+        .collect();
+    if let Some(c) = calls.iter().find(|c| c.provenance.is_inferred()) {
+        return Some(format!(
+            "`{} -> {}` is inferred from {}, not declared",
+            model.name(c.from),
+            model.name(c.to),
+            c.provenance
+                .evidence
+                .first()
+                .map_or("configuration", String::as_str)
+        ));
+    }
+    calls.iter().find(|c| c.needs_response.is_none()).map(|c| {
+        format!(
+            "`{}` is assumed to need the answer of `{}` (needs_response not declared)",
+            model.name(c.from),
+            model.name(c.to)
+        )
+    })
 }
 
 fn capitalized(text: &str) -> String {
@@ -220,19 +324,7 @@ pub fn of(m: &Monolith, recs: &[Recommendation], plan: &Plan, errors: usize) -> 
     } else {
         "No distributed-monolith problems and no edge to change.".to_owned()
     };
-    let first = plan
-        .steps()
-        .take(FIRST)
-        .map(|(_, step)| {
-            let improves: Vec<String> = step.improves.iter().map(|i| i.text()).collect();
-            let mut text = step.action.clone();
-            if !improves.is_empty() {
-                text.push_str(&format!(". Improves {}", improves.join("; ")));
-            }
-            text.push_str(&format!(". Effort: {}.", step.effort.as_str()));
-            text
-        })
-        .collect();
+    let first = first_steps(plan, &|_| None);
     Glance {
         coverage: Vec::new(),
         verdict,

@@ -74,7 +74,7 @@ impl<'a> Report<'a> {
         let measures = measures::of(audit);
         let summary = summary(audit);
         let mut glance = glance::of(&measures, &recommendations, &plan, summary.findings.errors);
-        glance.qualify(audit);
+        glance.qualify(audit, &plan);
         let highlights = Highlights::of(audit);
         let picture = reduce::for_report(audit, &highlights, REPORT_LIMIT);
         Report {
