@@ -19,8 +19,11 @@ use commaudit::load::{numbers, secrets};
 use commaudit::source::{SourceId, Sources};
 use commaudit::yaml;
 
+/// A target's body: one file's bytes in, a panic on a broken promise.
+pub type Target = fn(&[u8]);
+
 /// Every target, by name, as the fuzz binaries and the smoke test know them.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("manifest", manifest),
     ("compose", compose),
     ("kubernetes", kubernetes),
