@@ -104,6 +104,7 @@ fixture! {
     asynchronous_edges_from_configuration => "messaging";
     protocol_per_port => "protocols";
     addresses_that_are_not_calls => "not-calls";
+    envoy_static_configuration => "envoy";
 }
 
 #[test]

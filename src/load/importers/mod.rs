@@ -100,6 +100,7 @@ registry! {
     gateway_api::GatewayApi,
     istio::Istio,
     spring_gateway::SpringGateway,
+    envoy::Envoy,
 }
 
 /// Whether any importer wants discovery to look at a file of this name.

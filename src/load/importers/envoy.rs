@@ -1,0 +1,134 @@
+//! Envoy static configuration: `static_resources.listeners` -> HTTP connection manager routes
+//! (or a TCP proxy) -> `clusters` -> endpoints. Each route is a gateway edge from the workload
+//! that runs the file, with its path, timeout and retries; a cluster is a name for its
+//! endpoints, as an nginx `upstream` is.
+
+use std::path::Path;
+
+use crate::yaml::Node;
+
+use super::object::{self, list, text};
+use super::{AliasDecl, Declarations, FileInput, Importer, Owner, RouteDecl};
+
+pub struct Envoy;
+
+impl Importer for Envoy {
+    fn name(&self) -> &'static str {
+        "Envoy"
+    }
+
+    fn claims_file(&self, path: &Path, text: &str) -> bool {
+        let yaml = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"));
+        yaml && text.contains("static_resources") && text.contains("clusters")
+    }
+
+    fn read_file(&self, file: FileInput<'_>, out: &mut Declarations) {
+        let Ok(doc) = crate::yaml::parse_node(file.text) else {
+            out.notes.push(format!(
+                "{}: an Envoy configuration that is not valid YAML, not read",
+                file.path.display()
+            ));
+            return;
+        };
+        let Some(resources) = doc.get("static_resources") else {
+            return;
+        };
+        let owner = Owner::File(file.path.to_path_buf());
+        for cluster in list(resources, &["clusters"]) {
+            let Some(name) = cluster.get("name").filter(|n| n.as_str().is_some()) else {
+                continue;
+            };
+            let targets = endpoints(cluster);
+            if targets.is_empty() {
+                continue;
+            }
+            out.aliases.push(AliasDecl {
+                owner: owner.clone(),
+                name: name.as_str().unwrap_or_default().to_owned(),
+                targets,
+                span: name.pos.span(file.source),
+            });
+        }
+        for listener in list(resources, &["listeners"]) {
+            for chain in list(listener, &["filter_chains"]) {
+                for filter in list(chain, &["filters"]) {
+                    let Some(config) = filter.get("typed_config").or_else(|| filter.get("config"))
+                    else {
+                        continue;
+                    };
+                    read_filter(file, &owner, config, out);
+                }
+            }
+        }
+    }
+}
+
+/// The `address:port` of every endpoint of a cluster (`load_assignment`, or the older `hosts`).
+fn endpoints(cluster: &Node) -> Vec<String> {
+    let mut sockets: Vec<&Node> = Vec::new();
+    for group in list(cluster, &["load_assignment", "endpoints"]) {
+        for lb in list(group, &["lb_endpoints"]) {
+            sockets.extend(object::at(lb, &["endpoint", "address", "socket_address"]));
+        }
+    }
+    for host in list(cluster, &["hosts"]) {
+        sockets.extend(host.get("socket_address"));
+    }
+    sockets
+        .into_iter()
+        .filter_map(|s| {
+            let host = text(s, &["address"])?;
+            Some(match object::port(s.get("port_value")) {
+                Some(port) => format!("{host}:{port}"),
+                None => host.to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// An HTTP connection manager's routes, or a TCP proxy's cluster.
+fn read_filter(file: FileInput<'_>, owner: &Owner, config: &Node, out: &mut Declarations) {
+    if let Some(cluster) = config.get("cluster").filter(|c| c.as_str().is_some()) {
+        let name = cluster.as_str().unwrap_or_default();
+        out.routes.push(RouteDecl::new(
+            owner.clone(),
+            name,
+            cluster.pos.span(file.source),
+            format!("Envoy tcp_proxy cluster {name}"),
+        ));
+    }
+    for host in list(config, &["route_config", "virtual_hosts"]) {
+        for route in list(host, &["routes"]) {
+            let Some(cluster) = object::at(route, &["route", "cluster"]).filter(|c| c.as_str().is_some())
+            else {
+                continue;
+            };
+            let name = cluster.as_str().unwrap_or_default();
+            let matcher = route.get("match");
+            let path = matcher.and_then(|m| {
+                ["prefix", "path", "path_separated_prefix"]
+                    .iter()
+                    .find_map(|k| text(m, &[k]))
+            });
+            let grpc = matcher.is_some_and(|m| m.get("grpc").is_some());
+            let retries = object::at(route, &["route", "retry_policy", "num_retries"])
+                .and_then(Node::as_i64)
+                .and_then(|n| u32::try_from(n).ok());
+            out.routes.push(RouteDecl {
+                paths: path.iter().map(|p| (*p).to_owned()).collect(),
+                protocol: grpc.then(|| "grpc".to_owned()),
+                timeout_ms: object::duration(object::at(route, &["route", "timeout"])),
+                retries,
+                ..RouteDecl::new(
+                    owner.clone(),
+                    name,
+                    cluster.pos.span(file.source),
+                    format!("Envoy route {} cluster {name}", path.unwrap_or("(any)")),
+                )
+            });
+        }
+    }
+}
