@@ -50,6 +50,7 @@ macro_rules! for_each_rule {
             CA403 UNSAFE_RETRY check(unsafe_retry);
             CA404 TIMEOUT_MISMATCH check(timeout_mismatch);
             CA405 RETRY_STORM check(retry_storm);
+            CA406 INFRASTRUCTURE_CEILING check(infrastructure_ceiling);
             CA901 UNUSED_SUPPRESSION gate;
             CA902 EXPIRED_SUPPRESSION gate;
             CA903 STALE_BASELINE_ENTRY gate;
