@@ -45,10 +45,7 @@ pub enum AuditError {
 /// Whether `rule` judges the edges of the graph (a check other than CA007), so its findings
 /// rest on how those edges became known.
 fn judges_edges(rule: crate::diagnostics::RuleId) -> bool {
-    rule != crate::diagnostics::catalog::INCOMPLETE_GRAPH
-        && rules::REGISTRY
-            .iter()
-            .any(|(id, d)| *id == rule && matches!(d, rules::Detection::Check(_)))
+    rule != crate::diagnostics::catalog::INCOMPLETE_GRAPH && rules::is_check(rule)
 }
 
 /// Runs the whole pipeline over the paths in `options`, with the settings of the project files

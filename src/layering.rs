@@ -141,3 +141,32 @@ fn no_module_uses_a_later_layer() {
          src/layering.rs): {back_edges:?}"
     );
 }
+
+/// Rule IDs are named by their constants (`catalog::INTERNAL_REST`), so what a finding is and
+/// what a step resolves are matched on typed values: no code outside the catalogue spells a
+/// rule ID as a string. Test modules, which check what users see, may.
+#[test]
+fn no_code_matches_rule_ids_as_strings() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut spelled = Vec::new();
+    for file in files {
+        if file.ends_with("diagnostics/catalog.rs") || file.ends_with("layering.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("source file is readable");
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        for (at, _) in code.match_indices("\"CA") {
+            if code[at + 3..].starts_with(|c: char| c.is_ascii_digit()) {
+                let line = code[..at].lines().count();
+                spelled.push(format!("{}:{line}", file.display()));
+            }
+        }
+    }
+    assert!(
+        spelled.is_empty(),
+        "rule IDs spelled as strings outside the catalogue (use the constants in \
+         diagnostics::catalog): {spelled:?}"
+    );
+}

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use crate::audit::{self, Audit};
 use crate::config::{Choice, Overrides, Settings};
+use crate::diagnostics::catalog::{INVALID_INPUT, UNKNOWN_OPERATION, UNKNOWN_SERVICE};
 use crate::load::{LoadOptions, read::DEFAULT_MAX_FILE_BYTES};
 
 use super::Exit;
@@ -97,7 +98,7 @@ pub fn warn_if_incomplete(audit: &Audit) {
     let broken = audit
         .findings
         .iter()
-        .filter(|f| matches!(f.rule.0, "CA001" | "CA002" | "CA003"))
+        .filter(|f| [INVALID_INPUT, UNKNOWN_SERVICE, UNKNOWN_OPERATION].contains(&f.rule))
         .count();
     if broken > 0 {
         eprintln!(

@@ -162,6 +162,6 @@ fn typed_and_untyped_access_agree() {
     assert_eq!(options.get::<deep_sync_chain::Options>().max_depth, 5);
     assert!(
         options.of(catalog::SYNC_CYCLE).is_none(),
-        "CA101 has no options"
+        "the sync-cycle rule has no options"
     );
 }

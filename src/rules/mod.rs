@@ -118,6 +118,14 @@ macro_rules! registry {
 }
 catalog::for_each_rule!(registry);
 
+/// Whether `rule`'s findings come from a check over the model and graph, rather than from
+/// loading the inputs or from the CI gate.
+pub fn is_check(rule: RuleId) -> bool {
+    REGISTRY
+        .iter()
+        .any(|(id, detection)| *id == rule && matches!(detection, Detection::Check(_)))
+}
+
 fn untyped<T: Options>(options: &T) -> &dyn Fields {
     options
 }

@@ -318,7 +318,7 @@ mod tests {
         let unset: Vec<&str> = out
             .findings
             .iter()
-            .filter(|f| f.rule.0 == "CA006")
+            .filter(|f| f.rule == crate::diagnostics::catalog::UNRESOLVED_VARIABLE)
             .map(|f| f.message.as_str())
             .collect();
         assert_eq!(

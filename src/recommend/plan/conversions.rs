@@ -5,6 +5,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::diagnostics::Item;
+use crate::diagnostics::catalog::{
+    INTERNAL_REST, POLLING_FOR_STATUS, PUBLIC_NON_REST, REQUEST_REPLY_OVER_QUEUE,
+};
 use crate::graph::EdgeKind;
 use crate::model::{CallId, Exposure, Protocol, ServiceId, ServiceKind};
 use crate::recommend::Verdict;
@@ -88,7 +92,10 @@ fn direct_call(work: &mut Work, i: usize) -> Step {
         .reply_subject
         .as_deref()
         .map_or_else(String::new, |r| format!(" and waiting for `{r}`"));
-    let resolves = work.resolve(&["CA201"], &[p.span], None);
+    let resolves = work.resolve(
+        &[REQUEST_REPLY_OVER_QUEUE],
+        &[Item::Publication(rr.publication)],
+    );
     Step {
         action: format!(
             "Call `{to}` directly over gRPC instead of publishing `{subject}`{reply}: the answer is needed, so make the wait explicit, with a deadline and a named error"
@@ -146,7 +153,7 @@ fn rest_to_grpc(work: &mut Work, callee: ServiceId, calls: &[CallId]) -> (f64, S
             ),
         )
     };
-    let resolves = work.resolve(&["CA302"], &spans, None);
+    let resolves = work.resolve(&[INTERNAL_REST], &call_items(calls));
     let step = Step {
         action,
         edges: calls
@@ -193,7 +200,7 @@ fn stream(work: &mut Work, c: CallId) -> Step {
             format!("a new streaming method in `{to}`'s .proto"),
         ),
     };
-    let resolves = work.resolve(&["CA302", "CA304"], &[call.span], None);
+    let resolves = work.resolve(&[INTERNAL_REST, POLLING_FOR_STATUS], &[Item::Call(c)]);
     Step {
         action,
         edges: vec![format!("{from} -> {to}")],
@@ -254,8 +261,9 @@ fn public_edge(work: &mut Work, gateway: ServiceId, calls: &[CallId]) -> Step {
             "a new API version and a client release".to_owned(),
         )
     };
-    let spans: Vec<Span> = calls.iter().map(|&c| audit.model.call(c).span).collect();
-    let resolves = work.resolve(&["CA303", "CA304"], &spans, Some(name));
+    let mut about = call_items(calls);
+    about.push(Item::Service(gateway));
+    let resolves = work.resolve(&[PUBLIC_NON_REST, POLLING_FOR_STATUS], &about);
     Step {
         action,
         edges: calls
@@ -277,7 +285,7 @@ fn push(work: &mut Work, c: CallId) -> Step {
     let every = call
         .poll_interval_ms
         .map_or_else(String::new, |ms| format!(" every {ms:.0} ms"));
-    let resolves = work.resolve(&["CA304"], &[call.span], None);
+    let resolves = work.resolve(&[POLLING_FOR_STATUS], &[Item::Call(c)]);
     Step {
         action: format!(
             "Push status changes from `{to}` to `{from}` (server-sent events or a WebSocket) instead of answering a poll{}{every}",
@@ -290,6 +298,10 @@ fn push(work: &mut Work, c: CallId) -> Step {
         effort_reason: format!("a streaming endpoint in `{to}` and a release of `{from}`"),
         span: Some(call.span),
     }
+}
+
+fn call_items(calls: &[CallId]) -> Vec<Item> {
+    calls.iter().map(|&c| Item::Call(c)).collect()
 }
 
 fn polling(rps: Option<f64>) -> Vec<Improvement> {

@@ -5,9 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::catalog::{
-    AVAILABILITY_CEILING, BLAST_RADIUS, CALL_WITHOUT_TIMEOUT, DEEP_SYNC_CHAIN, DLQ_WITHOUT_REDRIVE,
-    GRPC_BEHIND_L4, NON_IDEMPOTENT_CONSUMER, RETRY_AMPLIFICATION, SHARED_DATASTORE, SYNC_CYCLE,
-    SYNC_FAN_OUT,
+    self, AVAILABILITY_CEILING, BLAST_RADIUS, CALL_WITHOUT_TIMEOUT, DEEP_SYNC_CHAIN,
+    DLQ_WITHOUT_REDRIVE, GRPC_BEHIND_L4, NON_IDEMPOTENT_CONSUMER, RETRY_AMPLIFICATION,
+    SHARED_DATASTORE, SYNC_CYCLE, SYNC_FAN_OUT,
 };
 use crate::diagnostics::{Finding, Item, RuleId};
 use crate::model::{Model, ServiceId};
@@ -33,18 +33,14 @@ pub(super) fn steps(work: &mut Work) -> Vec<Step> {
         .iter()
         .enumerate()
         .filter(|(i, f)| {
-            let rule = f.rule.0;
-            !work.resolved.contains(i)
-                && !MEASURED.contains(&f.rule)
-                && !rule.starts_with("CA00")
-                && !rule.starts_with("CA9")
+            !work.resolved.contains(i) && !MEASURED.contains(&f.rule) && about_architecture(f.rule)
         })
         .collect();
-    let mut rest: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut rest: BTreeMap<RuleId, usize> = BTreeMap::new();
     for (n, (i, f)) in pending.into_iter().enumerate() {
         work.resolved.insert(i);
         if n >= LISTED {
-            *rest.entry(f.rule.0).or_default() += 1;
+            *rest.entry(f.rule).or_default() += 1;
             continue;
         }
         let (effort, effort_reason) = effort(f.rule);
@@ -57,7 +53,7 @@ pub(super) fn steps(work: &mut Work) -> Vec<Step> {
             action: capitalized(&help),
             edges: edge_of(&audit.model, f),
             improves: Vec::new(),
-            resolves: vec![finding_label(f.rule.0, 1)],
+            resolves: vec![finding_label(f.rule, 1)],
             effort,
             effort_reason: effort_reason.into(),
             span: f.span,
@@ -163,13 +159,19 @@ fn measured(work: &mut Work) -> Vec<Step> {
                 ),
                 edges: Vec::new(),
                 improves: Vec::new(),
-                resolves: vec![finding_label(rule.0, subjects.len())],
+                resolves: vec![finding_label(rule, subjects.len())],
                 effort,
                 effort_reason: effort_reason.into(),
                 span: None,
             }
         })
         .collect()
+}
+
+/// Whether the plan lists `rule`'s findings: the inputs' problems (missing contracts, what the
+/// scan could not see) and the gate's own are no architecture to migrate.
+fn about_architecture(rule: RuleId) -> bool {
+    catalog::by_id(rule).is_some_and(|r| !matches!(r.family.as_str(), "contracts" | "meta"))
 }
 
 fn still_text(rule: RuleId) -> &'static str {

@@ -4,6 +4,11 @@
 
 use std::cmp::Reverse;
 
+use crate::diagnostics::catalog::{
+    CALL_WITHOUT_TIMEOUT, INTERNAL_REST, POLLING_FOR_STATUS, REQUEST_REPLY_OVER_QUEUE, SYNC_CYCLE,
+    SYNC_SIDE_EFFECT,
+};
+use crate::diagnostics::{Item, RuleId};
 use crate::graph::chains;
 use crate::graph::facts::Facts;
 use crate::graph::sync::Via;
@@ -11,10 +16,17 @@ use crate::model::{Call, CallId, ServiceId};
 use crate::recommend::Verdict;
 use crate::source::Span;
 
+use super::work::item_of;
 use super::{Effort, LISTED, Step, Work};
 
 /// Findings about one edge, which go away with the edge.
-pub(super) const EDGE_RULES: &[&str] = &["CA201", "CA301", "CA302", "CA304", "CA402"];
+pub(super) const EDGE_RULES: &[RuleId] = &[
+    REQUEST_REPLY_OVER_QUEUE,
+    SYNC_SIDE_EFFECT,
+    INTERNAL_REST,
+    POLLING_FOR_STATUS,
+    CALL_WITHOUT_TIMEOUT,
+];
 
 /// At most this many cuts are proposed; past them the chain needs a redesign, not a list.
 const MAX_CUTS: usize = 5;
@@ -61,14 +73,11 @@ pub(super) fn break_cycles(work: &mut Work) -> Vec<Step> {
             .map(|&s| work.name(s))
             .collect::<Vec<_>>()
             .join(", ");
-        let spans: Vec<Span> = cycle
-            .path
-            .iter()
-            .map(|&p| span_of(work, original[p]))
-            .collect();
+        // The cycle finding of the strongly connected set this loop lies in.
+        let in_cycle: Vec<Item> = cycle.members.iter().map(|&s| Item::Service(s)).collect();
         let improves = work.remove(&[e]);
-        let mut resolves = work.resolve(&["CA101"], &spans, None);
-        resolves.extend(work.resolve(EDGE_RULES, &[call.span], None));
+        let mut resolves = work.resolve(&[SYNC_CYCLE], &in_cycle);
+        resolves.extend(work.resolve(EDGE_RULES, &[Item::Call(c)]));
         let (action, effort_reason) = if call.from == call.to {
             (
                 format!(
@@ -199,7 +208,7 @@ pub(super) fn side_effects(work: &mut Work) -> Vec<Step> {
         let call = audit.model.call(c);
         let (caller, callee) = (work.name(call.from), work.name(call.to));
         let improves = work.remove(&[e]);
-        let resolves = work.resolve(EDGE_RULES, &[call.span], None);
+        let resolves = work.resolve(EDGE_RULES, &[Item::Call(c)]);
         let target = if log {
             "a Kafka-compatible log (e.g. Redpanda)"
         } else {
@@ -234,7 +243,8 @@ pub(super) fn side_effects(work: &mut Work) -> Vec<Step> {
             })
             .collect();
         let improves = work.remove(&edges);
-        let resolves = work.resolve(EDGE_RULES, &spans, None);
+        let about: Vec<Item> = rest.iter().map(|(c, _, _)| Item::Call(*c)).collect();
+        let resolves = work.resolve(EDGE_RULES, &about);
         steps.push(Step {
             action: format!(
                 "Do the same for the other {} side effects (listed in the recommendations)",
@@ -258,7 +268,7 @@ fn cut(work: &mut Work, e: usize) -> Step {
     let (from, to) = (work.name(edge.from), work.name(edge.to));
     let span = span_of(work, e);
     let improves = work.remove(&[e]);
-    let resolves = work.resolve(EDGE_RULES, &[span], None);
+    let resolves = work.resolve(EDGE_RULES, &[item_of(edge.via, audit)]);
     let effort = cut_effort(work, e);
     let (action, effort_reason) = match edge.via {
         Via::Call(c) if audit.model.call(c).needs_response == Some(false) => (

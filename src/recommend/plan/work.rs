@@ -4,13 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::audit::Audit;
+use crate::diagnostics::{Item, RuleId};
 use crate::graph::facts::{Facts, Summary};
 use crate::graph::sync::{SyncGraph, Via};
 use crate::graph::what_if::without_edges;
 use crate::model::{CallId, ServiceId};
 use crate::recommend::Recommendation;
 use crate::rules::deep_sync_chain;
-use crate::source::Span;
 
 use super::measure::{Improvement, improvements};
 
@@ -88,24 +88,17 @@ impl<'a> Work<'a> {
         self.audit.model.name(s)
     }
 
-    /// Marks the findings of `rules` at `spans` (or about `service`, for findings with no
-    /// call of their own) as resolved, and names them.
-    pub fn resolve(
-        &mut self,
-        rules: &[&str],
-        spans: &[Span],
-        service: Option<&str>,
-    ) -> Vec<String> {
-        let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+    /// Marks the findings of `rules` whose typed subject concerns any of `about` (the calls,
+    /// publications or services a step changes) as resolved, and names them.
+    pub fn resolve(&mut self, rules: &[RuleId], about: &[Item]) -> Vec<String> {
+        let mut counts: BTreeMap<RuleId, usize> = BTreeMap::new();
         for (i, f) in self.audit.findings.iter().enumerate() {
-            if !rules.contains(&f.rule.0) || self.resolved.contains(&i) {
+            if !rules.contains(&f.rule) || self.resolved.contains(&i) {
                 continue;
             }
-            let at = f.span.is_some_and(|s| spans.contains(&s));
-            let about = service.is_some_and(|s| f.services.first().is_some_and(|n| n == s));
-            if at || about {
+            if f.subject.identity().iter().any(|item| about.contains(item)) {
                 self.resolved.insert(i);
-                *counts.entry(f.rule.0).or_default() += 1;
+                *counts.entry(f.rule).or_default() += 1;
             }
         }
         counts
@@ -115,12 +108,71 @@ impl<'a> Work<'a> {
     }
 }
 
+/// The model item a G_sync edge stands for: its call, or the publication that waits.
+pub(crate) fn item_of(via: Via, audit: &Audit) -> Item {
+    match via {
+        Via::Call(c) => Item::Call(c),
+        Via::RequestReply(r) => Item::Publication(audit.analysis.request_replies[r].publication),
+    }
+}
+
 /// `CA301 sync-side-effect` or `2 x CA302 internal-rest`.
-pub(crate) fn finding_label(rule: &'static str, n: usize) -> String {
-    let name = crate::diagnostics::catalog::name_of(crate::diagnostics::RuleId(rule));
+pub(crate) fn finding_label(rule: RuleId, n: usize) -> String {
+    let name = crate::diagnostics::catalog::name_of(rule);
     if n == 1 {
         format!("{rule} {name}")
     } else {
         format!("{n} x {rule} {name}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::catalog::{INTERNAL_REST, SYNC_SIDE_EFFECT};
+    use crate::load::{LoadOptions, read::DEFAULT_MAX_FILE_BYTES};
+
+    fn before() -> Audit {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/order-platform/before");
+        crate::audit::run(&LoadOptions {
+            paths: vec![dir],
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            compose_files: Vec::new(),
+            allow_dirs: Vec::new(),
+        })
+        .expect("the reference platform loads")
+    }
+
+    #[test]
+    fn a_step_resolves_the_findings_its_subject_names_once() {
+        let audit = before();
+        let (i, call) = audit
+            .findings
+            .iter()
+            .enumerate()
+            .find_map(|(i, f)| match (f.rule, f.subject.identity()) {
+                (INTERNAL_REST, [Item::Call(c), ..]) => Some((i, *c)),
+                _ => None,
+            })
+            .expect("before/ has internal REST");
+        let mut work = Work::new(&audit, &[]);
+        // Another rule about the same call, or the same rule about another item, is not it.
+        assert!(
+            work.resolve(&[SYNC_SIDE_EFFECT], &[Item::Call(call)])
+                .is_empty()
+        );
+        let other = Item::Call(CallId(u32::MAX));
+        assert!(work.resolve(&[INTERNAL_REST], &[other]).is_empty());
+        assert_eq!(
+            work.resolve(&[INTERNAL_REST], &[Item::Call(call)]),
+            ["CA302 internal-rest"]
+        );
+        assert!(work.resolved.contains(&i));
+        // Resolved once: a later step about the same call names it no more.
+        assert!(
+            work.resolve(&[INTERNAL_REST], &[Item::Call(call)])
+                .is_empty()
+        );
     }
 }
