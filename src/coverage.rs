@@ -30,6 +30,9 @@ pub struct Coverage {
     /// Templates, kept so findings can point at them; not in the JSON.
     #[serde(skip)]
     pub templates: Vec<SourceId>,
+    /// Other files read but not understood (gateway configurations), by kind; not in the JSON.
+    #[serde(skip)]
+    pub unread_files: Vec<(SourceId, SkippedKind)>,
     /// Files that could not be read or parsed (each a CA001 finding); not in the JSON.
     #[serde(skip)]
     pub broken: Vec<SourceId>,
@@ -92,7 +95,15 @@ impl Coverage {
         model: &Model,
     ) -> Coverage {
         let templates = skipped.templates.clone();
-        let understood = sources.len().saturating_sub(broken.len() + templates.len());
+        let mut unread_files: Vec<(SourceId, SkippedKind)> = Vec::new();
+        for &(kind, id) in &skipped.unread {
+            let counted = templates.contains(&id) || broken.contains(&id);
+            if kind.whole_file() && !counted && !unread_files.iter().any(|(f, _)| *f == id) {
+                unread_files.push((id, kind));
+            }
+        }
+        let not_read = broken.len() + templates.len() + unread_files.len();
+        let understood = sources.len().saturating_sub(not_read);
         let mut not_understood = Vec::new();
         if !templates.is_empty() {
             not_understood.push(NotUnderstood {
@@ -116,12 +127,43 @@ impl Coverage {
                 files: vec![first.clone()],
             });
         }
+        for (language, (count, first)) in &skipped.idl {
+            not_understood.push(NotUnderstood {
+                kind: SkippedKind::Idl,
+                what: format!("{language} {}", SkippedKind::Idl.describe()),
+                count: *count,
+                reason: SkippedKind::Idl.reason(),
+                files: vec![first.clone()],
+            });
+        }
+        // What the importers found and did not understand, one entry per kind.
+        let mut kinds: Vec<SkippedKind> = skipped.unread.iter().map(|(k, _)| *k).collect();
+        kinds.sort();
+        kinds.dedup();
+        for kind in kinds {
+            let mut files: Vec<String> = Vec::new();
+            let mut count = 0;
+            for (_, id) in skipped.unread.iter().filter(|(k, _)| *k == kind) {
+                count += 1;
+                let name = &sources.get(*id).name;
+                if files.len() < LISTED && !files.contains(name) {
+                    files.push(name.clone());
+                }
+            }
+            not_understood.push(NotUnderstood {
+                kind,
+                what: kind.describe().to_owned(),
+                count,
+                reason: kind.reason(),
+                files,
+            });
+        }
         Coverage {
             inputs: Inputs {
-                found: understood + broken.len() + templates.len(),
+                found: understood + not_read,
                 understood,
                 unreadable: broken.len(),
-                not_understood: templates.len(),
+                not_understood: templates.len() + unread_files.len(),
             },
             not_understood,
             orphan_contracts: orphan_contracts(model, sources),
@@ -134,6 +176,7 @@ impl Coverage {
                 .filter(|s| s.kind == ServiceKind::Service)
                 .count(),
             templates,
+            unread_files,
             broken: broken.iter().copied().collect(),
         }
     }

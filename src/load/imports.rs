@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::catalog::{INVALID_INPUT, UNRESOLVED_VARIABLE};
-use crate::diagnostics::{Finding, Item};
+use crate::diagnostics::{Finding, Item, Subject};
 use crate::source::{SourceId, Span, display_name};
 
 use super::backstage::{self, Definition};
@@ -142,53 +142,10 @@ impl Loader {
             let merged = compose::merge(order.iter().filter_map(|&i| picked[i].take()).collect());
             let env_files = self.read_env_files(&dir, &merged);
             let (project, problems) = compose::resolve(&dir, sources, merged, &vars, &env_files);
-            for u in problems {
-                let key = match &u.problem {
-                    Problem::Unset(name)
-                    | Problem::Required(name, _)
-                    | Problem::NotInDotenv(name) => format!("${name}"),
-                    Problem::Unclosed => "unclosed ${".to_owned(),
-                };
-                let (message, help) = match &u.problem {
-                    Problem::Unset(name) => (
-                        format!(
-                            "`{}` uses `${{{name}}}`, which has no value and no default",
-                            u.service
-                        ),
-                        format!(
-                            "set {name} in {}/.env, or give it a default: `${{{name}:-value}}`",
-                            display_name(&dir)
-                        ),
-                    ),
-                    Problem::Required(name, msg) => (
-                        format!("`{}` requires `{name}`: {msg}", u.service),
-                        format!("set {name} in {}/.env", display_name(&dir)),
-                    ),
-                    Problem::NotInDotenv(name) => (
-                        format!(
-                            "`{}` passes `{name}` through from the environment, but `.env` does not set it",
-                            u.service
-                        ),
-                        format!(
-                            "set {name} in {}/.env, or write its value here: `{name}=value`",
-                            display_name(&dir)
-                        ),
-                    ),
-                    Problem::Unclosed => (
-                        format!("`{}` has a `${{` with no closing `}}`", u.service),
-                        "close the variable reference, or write `$$` for a literal dollar sign"
-                            .into(),
-                    ),
-                };
-                self.loaded.findings.push(
-                    Finding::new(UNRESOLVED_VARIABLE, message)
-                        .at(u.span)
-                        .about(Item::Name(u.service.clone()))
-                        .about(Item::Key(key))
-                        .service(u.service)
-                        .help(help),
-                );
-            }
+            let at = project.files.first().copied();
+            self.loaded
+                .findings
+                .extend(unresolved_findings(&dir, at, problems));
             self.loaded.imports.compose.push(project);
         }
     }
@@ -352,4 +309,98 @@ impl Loader {
         }
         self.loaded.imports.backstage = files;
     }
+}
+
+/// One CA006 finding per variable and kind of problem in a compose project, at its first use,
+/// with every other use as a related place: one unset variable is one thing to fix, however
+/// many services use it.
+fn unresolved_findings(
+    dir: &Path,
+    project: Option<SourceId>,
+    problems: Vec<compose::Unresolved>,
+) -> Vec<Finding> {
+    // (kind of problem, variable) -> its uses; a `${` left open is never grouped.
+    type Group = (Option<(&'static str, String)>, Vec<compose::Unresolved>);
+    let mut groups: Vec<Group> = Vec::new();
+    for u in problems {
+        let key = match &u.problem {
+            Problem::Unset(name) => Some(("unset", name.clone())),
+            Problem::Required(name, _) => Some(("required", name.clone())),
+            Problem::NotInDotenv(name) => Some(("not in .env", name.clone())),
+            Problem::Unclosed => None,
+        };
+        match groups.iter_mut().find(|(k, _)| key.is_some() && *k == key) {
+            Some((_, uses)) => uses.push(u),
+            None => groups.push((key, vec![u])),
+        }
+    }
+    let mut out = Vec::new();
+    for (key, mut uses) in groups {
+        uses.sort_by_key(|u| (u.span.source, u.span.offset));
+        let Some((first, rest)) = uses.split_first() else {
+            continue;
+        };
+        let mut services: Vec<String> = Vec::new();
+        for u in &uses {
+            if !services.contains(&u.service) {
+                services.push(u.service.clone());
+            }
+        }
+        let more = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(" (used in {} places)", uses.len())
+        };
+        let service = &first.service;
+        let (message, help) = match &first.problem {
+            Problem::Unset(name) => (
+                format!("`{service}` uses `${{{name}}}`, which has no value and no default{more}"),
+                format!(
+                    "set {name} in {}/.env, or give it a default: `${{{name}:-value}}`",
+                    display_name(dir)
+                ),
+            ),
+            Problem::Required(name, msg) => (
+                format!("`{service}` requires `{name}`: {msg}{more}"),
+                format!("set {name} in {}/.env", display_name(dir)),
+            ),
+            Problem::NotInDotenv(name) => (
+                format!(
+                    "`{service}` passes `{name}` through from the environment, but `.env` does not set it{more}"
+                ),
+                format!(
+                    "set {name} in {}/.env, or write its value here: `{name}=value`",
+                    display_name(dir)
+                ),
+            ),
+            Problem::Unclosed => (
+                format!("`{service}` has a `${{` with no closing `}}`"),
+                "close the variable reference, or write `$$` for a literal dollar sign".into(),
+            ),
+        };
+        let mut finding = Finding::new(UNRESOLVED_VARIABLE, message)
+            .at(first.span)
+            .services(services.clone())
+            .help(help);
+        finding = match key {
+            // The variable and the project identify the finding; the services using it are
+            // its members, so one more user keeps its fingerprint.
+            Some((kind, name)) => finding.subject(Subject::group(
+                project
+                    .map(Item::File)
+                    .into_iter()
+                    .chain([Item::Name(format!("${name}")), Item::Key(kind.into())])
+                    .collect(),
+                services.iter().map(|s| Item::Name(s.clone())).collect(),
+            )),
+            None => finding
+                .about(Item::Name(service.clone()))
+                .about(Item::Key("unclosed ${".into())),
+        };
+        for u in rest.iter().filter(|u| u.span != first.span) {
+            finding = finding.related(u.span, format!("also used by `{}`", u.service));
+        }
+        out.push(finding);
+    }
+    out
 }

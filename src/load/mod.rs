@@ -172,6 +172,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
         || !loaded.openapi.is_empty()
         || !loaded.asyncapi.is_empty()
         || !loaded.skipped.templates.is_empty()
+        || !loaded.skipped.unread.is_empty()
         || !loaded.findings.is_empty();
     if !recognised {
         return Err(LoadError::NoInputs(options.paths.clone()));
@@ -516,6 +517,7 @@ impl Loader {
     fn add_declared(&mut self, mut declared: importers::Declarations) {
         self.loaded.findings.append(&mut declared.findings);
         self.loaded.imports.notes.append(&mut declared.notes);
+        self.loaded.skipped.unread.append(&mut declared.unread);
         if !declared.is_empty() {
             self.loaded.imports.declared.push(declared);
         }

@@ -16,6 +16,14 @@ pub enum SkippedKind {
     HelmTemplate,
     /// Application source code: the calls it makes are written in code, not declared.
     SourceCode,
+    /// Interface definitions in a language commaudit does not read (Thrift, GraphQL, Avro,
+    /// Smithy): the operations they define are not checked.
+    Idl,
+    /// A gateway or proxy configuration an importer recognised but could not read.
+    GatewayConfig,
+    /// An object that patches proxies' own configuration (Istio `EnvoyFilter`): its effect on
+    /// calls is not modelled.
+    ProxyPatch,
 }
 
 impl SkippedKind {
@@ -24,6 +32,9 @@ impl SkippedKind {
         match self {
             SkippedKind::HelmTemplate => "Helm templates",
             SkippedKind::SourceCode => "source files",
+            SkippedKind::Idl => "interface definitions",
+            SkippedKind::GatewayConfig => "gateway configurations",
+            SkippedKind::ProxyPatch => "EnvoyFilter objects",
         }
     }
 
@@ -36,7 +47,23 @@ impl SkippedKind {
             SkippedKind::SourceCode => {
                 "calls made in application code are not read; declare them in a manifest overlay or import telemetry"
             }
+            SkippedKind::Idl => {
+                "only .proto, OpenAPI and AsyncAPI contracts are read; calls against these interfaces are not checked"
+            }
+            SkippedKind::GatewayConfig => {
+                "recognised as a gateway or proxy configuration but not readable as it is; fix the file or declare its routes in a manifest overlay"
+            }
+            SkippedKind::ProxyPatch => {
+                "a patch to the proxies' own configuration is not modelled; declare its effect on calls (timeouts, retries, routes) in a manifest overlay"
+            }
         }
+    }
+
+    /// Whether a file of this kind was read into the sources but not understood, so it counts
+    /// against the inputs understood. Source code and interface definitions are only counted;
+    /// a proxy patch is one object in a file whose other objects were read.
+    pub fn whole_file(self) -> bool {
+        matches!(self, SkippedKind::HelmTemplate | SkippedKind::GatewayConfig)
     }
 }
 
@@ -47,16 +74,22 @@ pub struct Skipped {
     pub templates: Vec<SourceId>,
     /// Source files by language, counted, with the first one found of each.
     pub code: BTreeMap<&'static str, (usize, String)>,
+    /// Interface definitions by language, counted, with the first one found of each.
+    pub idl: BTreeMap<&'static str, (usize, String)>,
+    /// Files (or objects in files) the importers found and did not understand, in the order
+    /// found.
+    pub unread: Vec<(SkippedKind, SourceId)>,
 }
 
 impl Skipped {
     /// Counts a source file, if `path` is one.
     pub fn count_code(&mut self, path: &Path) {
-        let Some(language) = language(path) else {
-            return;
+        let (map, language) = match (language(path), idl(path)) {
+            (Some(language), _) => (&mut self.code, language),
+            (None, Some(idl)) => (&mut self.idl, idl),
+            (None, None) => return,
         };
-        let entry = self
-            .code
+        let entry = map
             .entry(language)
             .or_insert_with(|| (0, crate::source::display_name(path)));
         entry.0 += 1;
@@ -68,6 +101,11 @@ impl Skipped {
             let entry = self.code.entry(language).or_insert((0, first));
             entry.0 += n;
         }
+        for (language, (n, first)) in other.idl {
+            let entry = self.idl.entry(language).or_insert((0, first));
+            entry.0 += n;
+        }
+        self.unread.extend(other.unread);
     }
 
     /// Source files of every language.
@@ -97,6 +135,19 @@ pub fn language(path: &Path) -> Option<&'static str> {
     })
 }
 
+/// The interface definition language of a file, by its extension.
+pub fn idl(path: &Path) -> Option<&'static str> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "thrift" => "Thrift",
+        "graphql" | "graphqls" | "gql" => "GraphQL",
+        "avsc" | "avdl" | "avpr" => "Avro",
+        "smithy" => "Smithy",
+        "wsdl" => "WSDL",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,12 +161,14 @@ mod tests {
             "c/App.java",
             "d/README.md",
             "e/x",
+            "f/api.thrift",
         ] {
             skipped.count_code(Path::new(p));
         }
         assert_eq!(skipped.code_files(), 3);
         assert_eq!(skipped.code["Go"].0, 2);
         assert!(!skipped.code.contains_key("Markdown"));
+        assert_eq!(skipped.idl["Thrift"], (1, "f/api.thrift".to_owned()));
         let mut more = Skipped::default();
         more.count_code(Path::new("f/util.go"));
         skipped.append(more);

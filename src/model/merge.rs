@@ -157,6 +157,20 @@ impl Resolver<'_> {
     /// Calls, datastore uses and topics found in configuration, unless a manifest already
     /// declares the same dependency.
     pub(super) fn add_inferred_edges(&mut self, inferred: &Inferred) {
+        let shared = shared_settings(inferred);
+        // An address many services inherit from one place (a compose `env_file` or anchor, a
+        // ConfigMap every Deployment loads, a configuration server's shared file) says where
+        // they could call, not that each one does.
+        let weigh = |mut p: Provenance, span: Span| {
+            if let Some(&n) = shared.get(&span)
+                && p.origin == Origin::Inferred
+            {
+                p.confidence = super::Confidence::Possible;
+                p.evidence
+                    .push(format!("inherited from a setting {n} services share"));
+            }
+            p
+        };
         for c in &inferred.calls {
             let (Some(from), Some(to)) = (
                 self.model.service_named(&c.from),
@@ -194,7 +208,7 @@ impl Resolver<'_> {
                 poll_interval_ms: None,
                 span: c.span,
                 operation_span: None,
-                provenance: Provenance::imported(c.declared, c.evidence.clone()),
+                provenance: weigh(Provenance::imported(c.declared, c.evidence.clone()), c.span),
                 paths: c.paths.clone(),
                 proxy: c.proxy.clone(),
                 resilience: Default::default(),
@@ -227,7 +241,7 @@ impl Resolver<'_> {
                     if a.possible {
                         p.confidence = super::Confidence::Possible;
                     }
-                    p
+                    weigh(p, a.span)
                 },
             });
         }
@@ -260,7 +274,7 @@ impl Resolver<'_> {
                     payload_bytes: None,
                     retention_hours: None,
                     span: t.span,
-                    provenance: Provenance::inferred(t.evidence.clone()),
+                    provenance: weigh(Provenance::inferred(t.evidence.clone()), t.span),
                 });
             } else {
                 if self
@@ -280,7 +294,7 @@ impl Resolver<'_> {
                     replies: false,
                     dlq: None,
                     span: t.span,
-                    provenance: Provenance::inferred(t.evidence.clone()),
+                    provenance: weigh(Provenance::inferred(t.evidence.clone()), t.span),
                 });
             }
         }
@@ -343,4 +357,30 @@ pub(super) fn empty_manifest(span: Span) -> ServiceManifest {
         subscribes: Vec::new(),
         datastores: Vec::new(),
     }
+}
+
+/// Settings that more than one service's inferred edges come from: one position in one file,
+/// with how many services use it.
+fn shared_settings(inferred: &Inferred) -> std::collections::HashMap<Span, usize> {
+    let mut users: std::collections::HashMap<Span, std::collections::BTreeSet<&str>> =
+        Default::default();
+    let uses = inferred
+        .calls
+        .iter()
+        .map(|c| (c.span, c.from.as_str()))
+        .chain(
+            inferred
+                .accesses
+                .iter()
+                .map(|a| (a.span, a.service.as_str())),
+        )
+        .chain(inferred.topics.iter().map(|t| (t.span, t.service.as_str())));
+    for (span, service) in uses {
+        users.entry(span).or_default().insert(service);
+    }
+    users
+        .into_iter()
+        .filter(|(_, services)| services.len() > 1)
+        .map(|(span, services)| (span, services.len()))
+        .collect()
 }

@@ -5,6 +5,7 @@
 
 use crate::diagnostics::catalog::INCOMPLETE_GRAPH;
 use crate::diagnostics::{Finding, Item, Subject};
+use crate::load::skipped::SkippedKind;
 use crate::model::ServiceKind;
 use crate::source::Span;
 
@@ -15,6 +16,12 @@ const RELATED: usize = 20;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
+    // Nothing found could be read: every file is a CA001 error already, and a graph made of
+    // nothing is not "incomplete", so saying it again would be noise.
+    let inputs = &ctx.coverage.inputs;
+    if inputs.understood == 0 && inputs.unreadable > 0 {
+        return out;
+    }
     if ctx.coverage.no_service_calls() {
         out.extend(no_service_calls(ctx));
     }
@@ -69,6 +76,7 @@ fn inputs_missing(ctx: &Context) -> Option<Finding> {
     let files: Vec<_> = coverage
         .templates
         .iter()
+        .chain(coverage.unread_files.iter().map(|(f, _)| f))
         .chain(&coverage.broken)
         .copied()
         .collect();
@@ -82,6 +90,26 @@ fn inputs_missing(ctx: &Context) -> Option<Finding> {
             if n == 1 { "" } else { "s" }
         ));
         fill.push("render the chart (`helm template <chart> > rendered.yaml`) and scan the output");
+    }
+    let mut kinds: Vec<SkippedKind> = coverage.unread_files.iter().map(|(_, k)| *k).collect();
+    kinds.sort();
+    kinds.dedup();
+    for kind in kinds {
+        let n = coverage
+            .unread_files
+            .iter()
+            .filter(|(_, k)| *k == kind)
+            .count();
+        let what_kind = kind.describe();
+        what.push(format!(
+            "{n} {}",
+            if n == 1 {
+                what_kind.strip_suffix('s').unwrap_or(what_kind)
+            } else {
+                what_kind
+            }
+        ));
+        fill.push(kind.reason());
     }
     if !coverage.broken.is_empty() {
         let n = coverage.broken.len();
@@ -111,6 +139,8 @@ fn inputs_missing(ctx: &Context) -> Option<Finding> {
     for &f in files.iter().skip(1).take(RELATED) {
         let why = if coverage.templates.contains(&f) {
             "a Helm template, not read"
+        } else if coverage.unread_files.iter().any(|(u, _)| *u == f) {
+            "found but not understood"
         } else {
             "could not be read"
         };

@@ -51,7 +51,14 @@ fn finding(ctx: &Context, id: ServiceId) -> Option<Finding> {
         .filter_map(|&i| model.grpc.get(i))
         .map(|s| format!("`{}`", s.full_name))
         .collect();
-    let who = format!("`{}` is a {}", service.name, role(service));
+    let role = role(service);
+    // "an internal gateway", "a public service".
+    let article = if role.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    let who = format!("`{}` is {article} {role}", service.name);
     let mut message = if no_openapi {
         format!("{who} without a REST API described by OpenAPI")
     } else {

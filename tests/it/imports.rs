@@ -105,6 +105,51 @@ fixture! {
     protocol_per_port => "protocols";
     addresses_that_are_not_calls => "not-calls";
     envoy_static_configuration => "envoy";
+    addresses_from_a_shared_env_file_are_possible => "shared-env";
+    files_found_but_not_understood => "not-understood";
+}
+
+/// Every kind of file found but not understood is in the scan JSON's coverage, with its
+/// reason: templates, interface definitions, gateway configurations an importer could not
+/// read, and objects an importer does not model.
+#[test]
+fn coverage_names_every_kind_not_understood() {
+    let path = "tests/fixtures/imports/not-understood";
+    let run = commaudit(&["scan", path, "--format", "json", "--fail-on", "never"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let coverage = &doc["coverage"];
+    let kinds: Vec<(&str, u64, bool)> = coverage["not_understood"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["kind"].as_str().unwrap(),
+                n["count"].as_u64().unwrap(),
+                n["reason"].as_str().is_some_and(|r| !r.is_empty()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("helm-template", 1, true),
+            ("idl", 1, true),
+            ("gateway-config", 1, true),
+            ("proxy-patch", 1, true),
+        ]
+    );
+    // The template and the gateway configuration are whole files not understood.
+    assert_eq!(coverage["inputs"]["not_understood"], 2);
+    let ca007: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "CA007")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(ca007.len(), 1, "{ca007:?}");
+    assert!(ca007[0].contains("gateway configuration"), "{}", ca007[0]);
 }
 
 #[test]

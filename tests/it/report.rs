@@ -415,3 +415,22 @@ fn report_of_a_system_without_visible_calls_withholds_its_verdict() {
         .unwrap();
     insta::assert_snapshot!("report_without_visible_calls_assumptions", assumed);
 }
+
+/// "What to do first" says which steps rest on something nobody declared: an edge inferred
+/// from configuration (here an address in an environment variable, one of them inherited from
+/// an env_file two services share).
+#[test]
+fn what_to_do_first_marks_steps_based_on_an_assumption() {
+    let run = commaudit(&["report", "tests/fixtures/imports/shared-env"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let first = run
+        .stdout
+        .split("**What to do first**")
+        .nth(1)
+        .and_then(|rest| rest.split("\n\n|").next())
+        .unwrap()
+        .trim()
+        .to_owned();
+    assert!(first.contains("Based on an assumption: "), "{first}");
+    insta::assert_snapshot!("what_to_do_first_with_assumptions", first);
+}

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use crate::diagnostics::Finding;
 use crate::load::manifest::{BrokerKind, Exposure, LoadBalancer};
-use crate::source::Span;
+use crate::load::skipped::SkippedKind;
+use crate::source::{SourceId, Span};
 
 /// Everything one importer read from one file or object.
 #[derive(Debug, Clone, Default)]
@@ -22,6 +23,8 @@ pub struct Declarations {
     pub notes: Vec<String>,
     /// Problems in the file (CA001 for what cannot be parsed), reported as they are.
     pub findings: Vec<Finding>,
+    /// Files or objects found but not understood, for the coverage (by kind, with its reason).
+    pub unread: Vec<(SkippedKind, SourceId)>,
 }
 
 impl Declarations {
@@ -44,6 +47,7 @@ impl Declarations {
         self.aliases.append(&mut other.aliases);
         self.notes.append(&mut other.notes);
         self.findings.append(&mut other.findings);
+        self.unread.append(&mut other.unread);
     }
 }
 

@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use crate::load::skipped::SkippedKind;
 use crate::yaml::Node;
 
 use super::object::{self, list, text};
@@ -27,10 +28,7 @@ impl Importer for Envoy {
 
     fn read_file(&self, file: FileInput<'_>, out: &mut Declarations) {
         let Ok(doc) = crate::yaml::parse_node(file.text) else {
-            out.notes.push(format!(
-                "{}: an Envoy configuration that is not valid YAML, not read",
-                file.path.display()
-            ));
+            out.unread.push((SkippedKind::GatewayConfig, file.source));
             return;
         };
         let Some(resources) = doc.get("static_resources") else {

@@ -8,6 +8,7 @@
 
 use crate::load::manifest::{Exposure, LoadBalancer};
 use crate::source::SourceId;
+use crate::load::skipped::SkippedKind;
 use crate::yaml::Node;
 
 use super::object::{self, Meta};
@@ -40,10 +41,7 @@ impl Importer for Istio {
             "VirtualService" => virtual_service(source, &meta, spec, out),
             "DestinationRule" => destination_rule(source, &meta, spec, out),
             "ServiceEntry" => service_entry(&meta, spec, out),
-            _ => out.notes.push(format!(
-                "{} patches the proxies' own configuration; it was not read",
-                meta.describe("Istio")
-            )),
+            _ => out.unread.push((SkippedKind::ProxyPatch, source)),
         }
     }
 }

@@ -158,5 +158,7 @@ spec: {configPatches: []}
             ("mysqldb.vm.svc.cluster.local", &NodeRole::Service, &[][..]),
         ]
     );
-    assert_eq!(out.notes.len(), 1);
+    assert!(out.notes.is_empty(), "{:?}", out.notes);
+    assert_eq!(out.unread.len(), 1, "the EnvoyFilter is not understood");
+    assert_eq!(out.unread[0].0, crate::load::skipped::SkippedKind::ProxyPatch);
 }
