@@ -264,3 +264,75 @@ fn a_grouped_finding_stays_known_when_a_member_joins() {
         scan.stdout
     );
 }
+
+/// Two findings of one rule about the same operation (both callers of `POST /charges` retry it
+/// without an idempotency key): fixing one leaves the other's fingerprint, and every other
+/// finding's, as it was. Nothing moves a counter onto a sibling.
+#[test]
+fn fixing_one_finding_leaves_every_other_fingerprint_alone() {
+    let repo = copy_of(BEFORE);
+    let dir = repo.path();
+    let fingerprints = |dir: &Path| -> Vec<(String, String, String)> {
+        let doc = json(&commaudit_in(dir, &["scan", "--format", "json"]));
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["fingerprint"].as_str().unwrap().to_owned(),
+                    f["rule"].as_str().unwrap().to_owned(),
+                    f["message"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let before = fingerprints(dir);
+    assert!(
+        before
+            .iter()
+            .all(|(fp, _, _)| fp.len() == 16 && !fp.contains('-')),
+        "no occurrence counter: {before:?}"
+    );
+    let ca403: Vec<_> = before.iter().filter(|f| f.1 == "CA403").collect();
+    assert_eq!(ca403.len(), 2, "{ca403:?}");
+    edit(
+        &dir.join("services/orders.yaml"),
+        "    idempotent: false\n    rps: 40",
+        "    idempotent: false\n    idempotency_key: Idempotency-Key\n    rps: 40",
+    );
+    let after = fingerprints(dir);
+    let gone: Vec<_> = before.iter().filter(|f| !after.contains(f)).collect();
+    assert_eq!(gone.len(), 1, "only the fixed finding goes: {gone:?}");
+    assert!(
+        gone[0].1 == "CA403" && gone[0].2.contains("`orders`"),
+        "{gone:?}"
+    );
+    assert!(
+        after.iter().all(|f| before.contains(f)),
+        "no finding changed its fingerprint or appeared"
+    );
+}
+
+/// A baseline written before fingerprints came from typed subjects (version 1) cannot match
+/// anything: the scan stops and says how to migrate, instead of failing on every finding.
+#[test]
+fn a_version_1_baseline_says_how_to_migrate() {
+    let repo = copy_of(BEFORE);
+    let dir = repo.path();
+    std::fs::write(
+        dir.join(".commaudit-baseline.json"),
+        r#"{"version": 1, "entries": [{"fingerprint": "0123456789abcdef-2", "rule": "CA403", "message": "m"}]}"#,
+    )
+    .unwrap();
+    let run = commaudit_in(dir, &["scan"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(
+        run.stderr.contains("`\"version\": 1`")
+            && run
+                .stderr
+                .contains("regenerate it with `commaudit baseline`"),
+        "{}",
+        run.transcript()
+    );
+}
