@@ -1,7 +1,7 @@
 //! Builds the [`Model`] from what was loaded: declares services, brokers and datastores, links
 //! contracts, and resolves every call and datastore use by name.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostics::catalog::INVALID_INPUT;
 use crate::diagnostics::{Finding, Item};
@@ -199,14 +199,12 @@ impl Resolver<'_> {
         extra: Vec<Service>,
     ) -> Vec<ManifestInput> {
         let mut kept: Vec<ManifestInput> = Vec::new();
+        // Where each name was first declared, so a duplicate costs one lookup, not a pass.
+        let mut first_of: HashMap<String, Span> = HashMap::new();
         for input in manifests {
             let m = &input.manifest;
             let span = m.service.span(input.source);
-            if let Some(first) = kept
-                .iter()
-                .find(|k| k.manifest.service.value == m.service.value)
-            {
-                let first = first.manifest.service.span(first.source);
+            if let Some(&first) = first_of.get(&m.service.value) {
                 self.duplicate("service", &m.service.value, span, first);
                 continue;
             }
@@ -224,38 +222,63 @@ impl Resolver<'_> {
                 );
                 continue;
             }
+            first_of.insert(m.service.value.clone(), span);
             let service = self.service_of(&input);
             self.model.services.push(service);
             kept.push(input);
         }
         // Services known from elsewhere: imported ones, and those whose manifest is unreadable.
-        // A manifest for the same name wins; the import only fills what it left out.
+        // A manifest for the same name wins; the import only fills what it left out; a name
+        // imported twice is one service. The new ones are merged in by name, in one pass.
+        let mut extra = extra;
+        extra.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut added: Vec<Service> = Vec::new();
         for service in extra {
-            if let Some(i) = self
+            if let Ok(i) = self
                 .model
                 .services
-                .iter()
-                .position(|s| s.name == service.name)
+                .binary_search_by(|s| s.name.as_str().cmp(&service.name))
             {
                 super::merge::enrich(&mut self.model.services[i], service);
-                continue;
+            } else if let Some(last) = added.last_mut().filter(|l| l.name == service.name) {
+                super::merge::enrich(last, service);
+            } else {
+                added.push(service);
             }
-            let at = self
-                .model
-                .services
-                .partition_point(|s| s.name < service.name);
-            let span = service.span;
-            self.model.services.insert(at, service);
-            kept.insert(
-                at,
-                ManifestInput {
+        }
+        if added.is_empty() {
+            return kept;
+        }
+        let declared = std::mem::take(&mut self.model.services);
+        let mut services = Vec::with_capacity(declared.len() + added.len());
+        let mut inputs = Vec::with_capacity(services.capacity());
+        let mut declared = declared.into_iter().zip(kept).peekable();
+        let mut added = added.into_iter().peekable();
+        loop {
+            let take_added = match (declared.peek(), added.peek()) {
+                (Some((d, _)), Some(a)) => a.name < d.name,
+                (None, Some(_)) => true,
+                (_, None) => false,
+            };
+            if take_added {
+                let Some(service) = added.next() else { break };
+                let span = service.span;
+                services.push(service);
+                inputs.push(ManifestInput {
                     source: span.source,
                     dir: std::path::PathBuf::new(),
                     manifest: super::merge::empty_manifest(span),
-                },
-            );
+                });
+            } else {
+                let Some((service, input)) = declared.next() else {
+                    break;
+                };
+                services.push(service);
+                inputs.push(input);
+            }
         }
-        kept
+        self.model.services = services;
+        inputs
     }
 
     /// An availability written in percent, as a fraction; anything else is reported.
@@ -331,5 +354,42 @@ impl Resolver<'_> {
             load_balancer_span: m.load_balancer.as_ref().map(|l| l.span(source)),
             provenance: Provenance::manifest(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Declaring 100,000 services checks each name once: quadratic, this takes minutes.
+    #[test]
+    fn duplicate_names_among_a_hundred_thousand_manifests_are_found_by_lookup() {
+        let mut loaded = Loaded::default();
+        let source = loaded.sources.add(
+            "commaudit.yaml".into(),
+            "commaudit.yaml".into(),
+            "services: []\n".into(),
+        );
+        let manifest = |name: String| {
+            let mut manifest = super::super::merge::empty_manifest(Span::new(source, 0, 1));
+            manifest.service.value = name;
+            ManifestInput {
+                source,
+                dir: std::path::PathBuf::new(),
+                manifest,
+            }
+        };
+        loaded.manifests = (0..100_000).map(|i| manifest(format!("s{i:06}"))).collect();
+        for i in [7, 50_000, 99_999] {
+            loaded.manifests.push(manifest(format!("s{i:06}")));
+        }
+        let resolved = build(loaded);
+        assert_eq!(resolved.model.services.len(), 100_000);
+        let twice = resolved
+            .findings
+            .iter()
+            .filter(|f| f.message.contains("is declared twice"))
+            .count();
+        assert_eq!(twice, 3);
     }
 }

@@ -1,7 +1,7 @@
 //! The part of a source file a human diagnostic shows. Only the lines from its first span to
-//! its last are kept (those before are left empty, so line numbers hold); every unsafe
-//! character is drawn as
-//! one visible glyph ([`crate::escape::glyph`]), so a file cannot drive the terminal; a line
+//! its last are kept (with one line of context); the excerpt remembers the file line it starts
+//! at, so line numbers hold and a diagnostic deep in a large file costs only its own lines;
+//! every unsafe character is drawn as one visible glyph ([`crate::escape::glyph`]), so a file cannot drive the terminal; a line
 //! longer than [`MAX_LINE`] characters is cut around the spans, with `…`, so a minified or
 //! hostile file cannot flood it. The header keeps the file's own line and column.
 
@@ -21,6 +21,8 @@ const MAX_SPAN_LINES: usize = 8;
 pub struct Excerpt {
     name: String,
     text: String,
+    /// The file's 0-based line that the excerpt's first line is.
+    first_line: usize,
     /// For each span start in `text`: the file's own 0-based line and byte column.
     starts: Vec<(usize, usize, usize)>,
 }
@@ -68,16 +70,13 @@ impl Excerpt {
             .max()
             .unwrap_or(0);
         let last = last.min(last_line);
-        let kept = |line: usize| line + CONTEXT >= first;
+        let first_line = first.saturating_sub(CONTEXT).min(last);
         let mut out = String::new();
         // Mapped offsets of every span endpoint, filled line by line.
         let mut mapped: Vec<(Option<usize>, Option<usize>)> = vec![(None, None); ends.len()];
-        for line in 0..=last {
-            if line > 0 {
+        for line in first_line..=last {
+            if line > first_line {
                 out.push('\n');
-            }
-            if !kept(line) {
-                continue;
             }
             let source = file.line_text(line as u32 + 1);
             let points: Vec<usize> = ends
@@ -120,6 +119,7 @@ impl Excerpt {
         let excerpt = Excerpt {
             name: file.name.clone(),
             text: out,
+            first_line,
             starts,
         };
         (excerpt, spans)
@@ -202,7 +202,7 @@ impl SourceCode for Excerpt {
         // The header names the file's own line and column, whatever was cut or replaced.
         let (line, column) = match self.starts.iter().find(|s| s.0 == span.offset()) {
             Some(&(_, line, column)) if before == 0 && after == 0 => (line, column),
-            _ => (inner.line(), inner.column()),
+            _ => (inner.line() + self.first_line, inner.column()),
         };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
@@ -210,7 +210,10 @@ impl SourceCode for Excerpt {
             *inner.span(),
             line,
             column,
-            inner.line_count(),
+            // miette counts the lines from the start of the text to the end of the context, and
+            // merges two labels' contexts when that count reaches the second: count the lines
+            // left out too, so the file's labels stay in one snippet as they always were.
+            inner.line_count() + self.first_line,
         )))
     }
 }
@@ -226,11 +229,34 @@ mod tests {
     }
 
     #[test]
-    fn far_lines_are_left_empty_and_spans_still_point_at_their_text() {
+    fn far_lines_are_left_out_and_spans_keep_their_file_lines() {
         let text = "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\n";
-        let (shown, spans) = excerpt(text, &[(15, 1)]);
-        assert_eq!(shown, "\n\nc: 3\nd: 4\ne: 5\n");
-        assert_eq!(&shown[spans[0].offset()..][..1], "d");
+        let file = SourceFile::new("f".into(), "f".into(), text.into());
+        let (e, spans) = Excerpt::new(&file, &[(15, 1)]);
+        assert_eq!(e.text, "c: 3\nd: 4\ne: 5\n");
+        assert_eq!(&e.text[spans[0].offset()..][..1], "d");
+        // With context, as miette reads it: the first line shown is the file's third (0-based 2).
+        let contents = e.read_span(&spans[0], 1, 1).expect("span");
+        assert_eq!(contents.line(), 2);
+        let exact = e.read_span(&spans[0], 0, 0).expect("span");
+        assert_eq!((exact.line(), exact.column()), (3, 0));
+    }
+
+    #[test]
+    fn thousands_of_spans_deep_in_one_file_cost_their_own_lines() {
+        // Quadratic if each excerpt walked the file from its first line: 40k lines x 4k spans.
+        let lines: Vec<String> = (0..40_000).map(|i| format!("key{i}: value\n")).collect();
+        let mut offsets = Vec::new();
+        let mut offset = 0;
+        for line in &lines {
+            offsets.push(offset);
+            offset += line.len();
+        }
+        let file = SourceFile::new("f".into(), "f".into(), lines.concat().into());
+        for &offset in offsets.iter().step_by(10) {
+            let (e, _) = Excerpt::new(&file, &[(offset, 3)]);
+            assert!(e.text.lines().count() <= 3, "{}", e.text);
+        }
     }
 
     #[test]

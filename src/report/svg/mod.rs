@@ -47,7 +47,7 @@ pub fn render(picture: &Picture, title: &str) -> String {
     let _ = writeln!(
         out,
         "<desc id=\"graph-desc\">{}</desc>",
-        escape(&description(picture))
+        escape(&description(picture, laid.unrouted))
     );
     out.push_str(&markers(picture));
     let _ = writeln!(
@@ -113,7 +113,7 @@ pub fn render(picture: &Picture, title: &str) -> String {
 }
 
 /// One sentence for screen readers: what is drawn and what the styles mean.
-fn description(picture: &Picture) -> String {
+fn description(picture: &Picture, unrouted: usize) -> String {
     let mut text = format!(
         "{} nodes and {} edges; sync edges solid, async edges dashed, coloured by protocol.",
         picture.nodes.len(),
@@ -134,6 +134,11 @@ fn description(picture: &Picture) -> String {
     }
     if !picture.left_out.is_empty() {
         text.push_str(&format!(" Not drawn: {}.", picture.left_out.join("; ")));
+    }
+    if unrouted > 0 {
+        text.push_str(&format!(
+            " The graph is too dense to route every edge around the layers it crosses: {unrouted} long edges are drawn straight between their ends."
+        ));
     }
     text
 }

@@ -4,6 +4,10 @@
 //! sweeps order each layer (keeping the order with fewest crossings), and positions come from
 //! an isotonic fit of each node to its neighbours under minimum separations.
 //!
+//! Dense graphs are bounded: past [`DUMMY_BUDGET`] dummy points in all, the longest edges are
+//! drawn as one curve between their ends instead of being routed through every layer they cross
+//! ([`Layout::unrouted`] counts them, so the drawing can say so).
+//!
 //! Everything is deterministic: ties break by node index.
 
 mod order;
@@ -21,6 +25,9 @@ pub(super) const NODE_GAP: f64 = 26.0;
 /// Width a long edge takes where it crosses a layer.
 const DUMMY_WIDTH: f64 = 14.0;
 pub const MARGIN: f64 = 16.0;
+/// Dummy points (one per layer a long edge crosses) laid out at most. A fully connected graph of
+/// n nodes needs about n^3/6 of them, so without a bound 200 services take minutes.
+pub const DUMMY_BUDGET: usize = 20_000;
 
 /// Where everything goes.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +39,8 @@ pub struct Layout {
     pub routes: Vec<Vec<(f64, f64)>>,
     pub width: f64,
     pub height: f64,
+    /// Long edges drawn straight between their ends, past [`DUMMY_BUDGET`].
+    pub unrouted: usize,
 }
 
 /// Lays out nodes of the given (width, height) joined by `edges` (from, to). Nodes marked in
@@ -45,6 +54,7 @@ pub fn layout(sizes: &[(f64, f64)], edges: &[(usize, usize)], top: &[bool]) -> L
             routes: vec![Vec::new(); edges.len()],
             width: 2.0 * MARGIN,
             height: 2.0 * MARGIN,
+            unrouted: 0,
         };
     }
     let edges: Vec<(usize, usize)> = edges
@@ -76,11 +86,14 @@ pub fn layout(sizes: &[(f64, f64)], edges: &[(usize, usize)], top: &[bool]) -> L
     // Virtual nodes: the real ones, then a dummy per layer crossed by a long edge.
     let mut vlayer = layer.clone();
     let mut vwidth: Vec<f64> = sizes.iter().map(|s| s.0.max(1.0)).collect();
+    let routed = routed_edges(&dag, &layer);
+    let unrouted = routed.iter().filter(|&&r| !r).count();
     let mut chains: Vec<Vec<usize>> = Vec::with_capacity(dag.len());
-    for &(a, b) in &dag {
+    for (&(a, b), &routed) in dag.iter().zip(&routed) {
         let mut chain = vec![a];
         if a != b {
-            for l in layer[a] + 1..layer[b] {
+            let crossed = if routed { layer[a] + 1..layer[b] } else { 0..0 };
+            for l in crossed {
                 vlayer.push(l);
                 vwidth.push(DUMMY_WIDTH);
                 chain.push(vlayer.len() - 1);
@@ -147,7 +160,31 @@ pub fn layout(sizes: &[(f64, f64)], edges: &[(usize, usize)], top: &[bool]) -> L
         routes,
         width,
         height,
+        unrouted,
     }
+}
+
+/// Which edges get a dummy point per layer they cross: all of them when that fits in
+/// [`DUMMY_BUDGET`], else the shortest first (ties by index) until the budget is spent.
+fn routed_edges(dag: &[(usize, usize)], layer: &[usize]) -> Vec<bool> {
+    let span = |&(a, b): &(usize, usize)| layer[b].saturating_sub(layer[a] + 1);
+    let total: usize = dag.iter().map(span).sum();
+    if total <= DUMMY_BUDGET {
+        return vec![true; dag.len()];
+    }
+    let mut by_span: Vec<usize> = (0..dag.len()).collect();
+    by_span.sort_by_key(|&e| (span(&dag[e]), e));
+    let mut routed = vec![false; dag.len()];
+    let mut spent = 0;
+    for e in by_span {
+        let cost = span(&dag[e]);
+        if spent + cost > DUMMY_BUDGET {
+            break;
+        }
+        spent += cost;
+        routed[e] = true;
+    }
+    routed
 }
 
 /// Edges that close a cycle in a depth-first search from the sources (then from every node
@@ -303,5 +340,20 @@ mod tests {
         let l = layout(&sizes, &edges, &[]);
         assert_eq!(l.centers.len(), 525);
         assert!(started.elapsed().as_secs() < 10);
+    }
+
+    #[test]
+    fn two_hundred_fully_connected_nodes_are_bounded_and_say_so() {
+        // About 1.3 million dummy points unbounded: minutes, and gigabytes.
+        let n = 200;
+        let edges: Vec<(usize, usize)> = (0..n)
+            .flat_map(|a| (0..n).filter(move |&b| b != a).map(move |b| (a, b)))
+            .collect();
+        let l = layout(&vec![(90.0, 30.0); n], &edges, &[]);
+        assert_eq!(l.centers.len(), n);
+        assert_eq!(l.routes.len(), edges.len());
+        assert!(l.unrouted > 0);
+        let dummies: usize = l.routes.iter().map(|r| r.len().saturating_sub(2)).sum();
+        assert!(dummies <= DUMMY_BUDGET, "{dummies}");
     }
 }

@@ -35,7 +35,13 @@ pub(super) fn order_layers(
     }
     let mut best = order.clone();
     let mut best_crossings = crossings(&order, down, vlayer.len());
+    // Positions in the current order; only the layer just reordered changes them.
     let mut pos = vec![0usize; vlayer.len()];
+    for row in &order {
+        for (i, &v) in row.iter().enumerate() {
+            pos[v] = i;
+        }
+    }
     for sweep in 0..SWEEPS {
         let downward = sweep % 2 == 0;
         let layers: Vec<usize> = if downward {
@@ -44,11 +50,6 @@ pub(super) fn order_layers(
             (0..depth.saturating_sub(1)).rev().collect()
         };
         for l in layers {
-            for row in &order {
-                for (i, &v) in row.iter().enumerate() {
-                    pos[v] = i;
-                }
-            }
             let neighbours = if downward { up } else { down };
             let mut keyed: Vec<(f64, usize, usize)> = order[l]
                 .iter()
@@ -64,6 +65,9 @@ pub(super) fn order_layers(
                 .collect();
             keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             order[l] = keyed.into_iter().map(|(_, _, v)| v).collect();
+            for (i, &v) in order[l].iter().enumerate() {
+                pos[v] = i;
+            }
         }
         let c = crossings(&order, down, vlayer.len());
         if c < best_crossings {
