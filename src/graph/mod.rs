@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 pub mod analysis;
 pub mod assumptions;
 pub mod chains;
-pub mod cost;
 pub mod cycles;
 pub mod facts;
 pub mod reach;

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::audit::Audit;
-use crate::graph::cost::CpuEstimate;
+use crate::graph::facts::cost::CpuEstimate;
 use crate::graph::facts::{self, Facts};
 use crate::graph::sync::Via;
 use crate::graph::{EdgeKind, NodeRef};

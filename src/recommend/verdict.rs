@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::audit::Audit;
-use crate::graph::cost::{self as estimate, CpuEstimate};
+use crate::graph::facts::cost::{self as estimate, CpuEstimate};
 use crate::graph::sync::Via;
 use crate::graph::{Edge, EdgeKind};
 use crate::load::manifest::{BrokerKind, Delivery, LoadBalancer, Redrive};

@@ -5,7 +5,7 @@ use crate::diagnostics::{Finding, Item};
 use crate::model::{Call, CallId, Exposure, Protocol, ServiceKind};
 
 use super::Context;
-use crate::graph::cost;
+use crate::graph::facts::cost;
 use crate::diagnostics::catalog::INTERNAL_REST;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {

@@ -8,6 +8,7 @@
 //! Every algorithm here runs on the condensation of G_sync: linear in services plus edges, plus
 //! one traversal per entrypoint. Paths are never enumerated.
 
+pub mod cost;
 pub mod latency;
 pub mod load;
 pub mod stream;

@@ -119,9 +119,9 @@ fn rest_to_grpc(work: &mut Work, callee: ServiceId, calls: &[CallId]) -> (f64, S
     let mut json = 0.0;
     let mut saved = 0.0;
     for &c in calls {
-        let estimate = crate::graph::cost::cpu_saved(audit.model.call(c), a);
+        let estimate = crate::graph::facts::cost::cpu_saved(audit.model.call(c), a);
         saved += estimate.cores;
-        json += estimate.rps * 2.0 * estimate.payload_bytes / 1024.0 * a.json_us_per_kb / 1e6;
+        json += estimate.json_cores;
     }
     let callers: Vec<String> = calls
         .iter()

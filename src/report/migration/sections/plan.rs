@@ -1,7 +1,7 @@
 //! The migration plan, a table of steps per phase, and the estimated savings with the
 //! assumptions they rest on.
 
-use crate::graph::cost::cores_text;
+use crate::graph::facts::cost::cores_text;
 use crate::recommend::plan::{Effort, Step};
 use crate::report::migration::Report;
 use crate::report::migration::table::{Cell, Column, Show, Table};

@@ -1,16 +1,19 @@
-//! The cost model: the CPU a REST call would stop spending on JSON if it moved to gRPC and
-//! Protobuf, at its declared rate and size (or the assumed ones). A fact about a call edge, so it
-//! lives with the graph's measures: CA302 prints it and the recommender ranks and sums it.
+//! Serialization CPU of a call edge: what a REST call spends on JSON, and what it would stop
+//! spending if it moved to gRPC and Protobuf, at its declared rate and size (or the assumed
+//! ones). A measure of one edge, defined once here (see `docs/measures.md`): CA302 prints it,
+//! the recommender ranks edges by it and the plan sums it into its savings.
 
 use crate::model::Call;
 
-use super::assumptions::Assumptions;
+use super::super::assumptions::Assumptions;
 
 /// Serialization CPU saved on one call edge, with what it was computed from.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CpuEstimate {
     /// CPU cores saved across caller and callee together.
     pub cores: f64,
+    /// CPU cores caller and callee spend on JSON for this edge today.
+    pub json_cores: f64,
     pub rps: f64,
     /// Request plus response, in bytes.
     pub payload_bytes: f64,
@@ -35,6 +38,7 @@ pub fn cpu_saved(call: &Call, assumptions: &Assumptions) -> CpuEstimate {
     let saved_us_per_second = rps * json_us_per_exchange * assumptions.protobuf_saving;
     CpuEstimate {
         cores: saved_us_per_second / 1e6,
+        json_cores: rps * json_us_per_exchange / 1e6,
         rps,
         payload_bytes,
         rps_assumed,
@@ -153,6 +157,7 @@ mod tests {
         // 2 KB encoded and decoded at 12 µs per KB is 48 µs; 40% of it is 19.2 µs per call.
         let e = cpu_saved(&call(Some(1000.0), Some(2048.0)), &Assumptions::default());
         assert!((e.cores - 0.0192).abs() < 1e-12, "{}", e.cores);
+        assert!((e.json_cores - 0.048).abs() < 1e-12, "{}", e.json_cores);
         assert!(!e.rps_assumed && !e.payload_assumed);
         assert_eq!(
             e.describe(),
