@@ -17,6 +17,7 @@ use crate::source::display_name;
 use super::Exit;
 use super::atomic::Guard;
 use super::gate::{BaselineChoice, GateArgs};
+use super::init_sections::{Section, find, sections};
 use super::input::print_error;
 
 #[derive(Debug, clap::Args)]
@@ -79,7 +80,34 @@ fn init(args: &InitArgs) -> Result<(), Exit> {
         || "my system".to_owned(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let text = template(&name, found.as_ref(), &args.path);
+    let old = match &existing {
+        Some(existing) => {
+            // The copy is read like any input, so a link out of the repository is not followed.
+            let reader = Reader::new(
+                std::slice::from_ref(&args.path),
+                &[],
+                DEFAULT_MAX_FILE_BYTES,
+            );
+            Some(reader.read_text(existing).map_err(|problem| {
+                eprintln!(
+                    "error: cannot keep a copy of `{}`: {}\n  help: {}",
+                    display_name(existing),
+                    problem.message(),
+                    problem.help()
+                );
+                Exit::Usage
+            })?)
+        }
+        None => None,
+    };
+    let kept = old.as_deref().map(sections).unwrap_or_default();
+    // What the scan reports before `init` changes anything: the baseline records only these.
+    let known = if args.baseline {
+        Some(known_fingerprints(&args.path, &options)?)
+    } else {
+        None
+    };
+    let text = template(&name, found.as_ref(), &args.path, &kept);
     let guard = match &found {
         Some(audit) => Guard::of(audit).except(&target),
         None => Guard::within(Reader::new(
@@ -94,23 +122,8 @@ fn init(args: &InitArgs) -> Result<(), Exit> {
             Exit::Usage
         })
     };
-    if let Some(existing) = &existing {
-        // The copy is read like any input, so a link out of the repository is not followed.
-        let reader = Reader::new(
-            std::slice::from_ref(&args.path),
-            &[],
-            DEFAULT_MAX_FILE_BYTES,
-        );
-        let old = reader.read_text(existing).map_err(|problem| {
-            eprintln!(
-                "error: cannot keep a copy of `{}`: {}\n  help: {}",
-                display_name(existing),
-                problem.message(),
-                problem.help()
-            );
-            Exit::Usage
-        })?;
-        write(&existing.with_extension("yaml.bak"), &old)?;
+    if let (Some(existing), Some(old)) = (&existing, &old) {
+        write(&existing.with_extension("yaml.bak"), old)?;
     }
     write(&target, &text)?;
     println!("wrote {}", display_name(&target));
@@ -123,25 +136,48 @@ fn init(args: &InitArgs) -> Result<(), Exit> {
             choice: Choice::Discover,
             overrides: Default::default(),
         };
-        let gate = GateArgs {
-            select: Vec::new(),
-            ignore: Vec::new(),
-            severity: Vec::new(),
-            inferred_severity: None,
-            no_inline_ignores: false,
-        };
+        let gate = no_gate();
         let root = super::gate::repo_root(&input.paths);
         let gated = super::gate::gated_at(&input, &settings, &gate, &BaselineChoice::Off, &root)?;
         let path = target
             .parent()
             .unwrap_or(Path::new("."))
             .join(crate::gate::baseline::FILE_NAME);
+        let known = known.unwrap_or_default();
         let (findings, fingerprints): (Vec<_>, Vec<_>) = gated
             .findings
             .iter()
             .zip(&gated.fingerprints)
             .filter(|(f, _)| catalog::by_id(f.rule).is_none_or(|r| r.family != "meta"))
             .map(|(f, fp)| (f.clone(), fp.clone()))
+            .unzip();
+        // A finding the new file caused is not a known finding: it is reported, not recorded.
+        let caused: Vec<&crate::diagnostics::Finding> = findings
+            .iter()
+            .zip(&fingerprints)
+            .filter(|(_, fp)| !known.contains(*fp))
+            .map(|(f, _)| f)
+            .collect();
+        if !caused.is_empty() {
+            eprintln!(
+                "warning: {} finding{} appeared with the new {} and {} not recorded in the baseline:",
+                caused.len(),
+                plural(caused.len()),
+                display_name(&target),
+                if caused.len() == 1 { "was" } else { "were" }
+            );
+            for f in &caused {
+                eprintln!("  {} {}", f.rule, f.message);
+            }
+            eprintln!(
+                "  help: fix the configuration (or restore {}.bak), then run `commaudit baseline`",
+                display_name(&target)
+            );
+        }
+        let (findings, fingerprints): (Vec<_>, Vec<_>) = findings
+            .into_iter()
+            .zip(fingerprints)
+            .filter(|(_, fp)| known.contains(fp))
             .unzip();
         let baseline = crate::gate::baseline::Baseline::of(&findings, &fingerprints);
         write(&path, &baseline.render())?;
@@ -158,8 +194,48 @@ fn init(args: &InitArgs) -> Result<(), Exit> {
     Ok(())
 }
 
-/// The commented configuration for a repository whose inputs resolve to `model`.
-fn template(name: &str, audit: Option<&Audit>, root: &Path) -> String {
+/// The fingerprints of what `scan` reports in `path` now, with its configuration as it is.
+fn known_fingerprints(
+    path: &Path,
+    options: &LoadOptions,
+) -> Result<std::collections::BTreeSet<String>, Exit> {
+    let input = LoadOptions {
+        paths: vec![path.to_path_buf()],
+        ..options.clone()
+    };
+    let settings = Settings {
+        choice: Choice::Discover,
+        overrides: Default::default(),
+    };
+    let root = super::gate::repo_root(&input.paths);
+    match super::gate::gated_at(&input, &settings, &no_gate(), &BaselineChoice::Off, &root) {
+        Ok(gated) => Ok(gated.fingerprints.into_iter().collect()),
+        // Nothing to scan yet, or a configuration that does not load: nothing is known.
+        Err(_) => Ok(Default::default()),
+    }
+}
+
+fn no_gate() -> GateArgs {
+    GateArgs {
+        select: Vec::new(),
+        ignore: Vec::new(),
+        severity: Vec::new(),
+        inferred_severity: None,
+        no_inline_ignores: false,
+    }
+}
+
+/// Writes `key`'s section as the old file had it, when it had one; `None` otherwise.
+fn kept_section(out: &mut String, kept: &[Section], key: &str) -> Option<()> {
+    let section = find(kept, key)?;
+    out.push_str(section.text.trim_start_matches('\n'));
+    out.push('\n');
+    Some(())
+}
+
+/// The commented configuration for a repository whose inputs resolve to `model`; the sections
+/// of the file it replaces (`kept`) stay as they were.
+fn template(name: &str, audit: Option<&Audit>, root: &Path, kept: &[Section]) -> String {
     let model = audit.map(|a| &a.model);
     let mut out = String::new();
     let _ = writeln!(
@@ -189,25 +265,59 @@ fn template(name: &str, audit: Option<&Audit>, root: &Path) -> String {
             );
         }
     }
-    let _ = writeln!(out, "version: 1\nname: {}\n", yaml_string(name));
-    let roots = audit.map(|a| proto_roots(a, root)).unwrap_or_default();
-    out.push_str(
-        "# Where `import \"a/b.proto\"` statements are resolved, relative to this file.\n",
-    );
-    if roots.is_empty() {
-        out.push_str("# proto_roots: [proto]\n\n");
-    } else {
-        let _ = writeln!(out, "proto_roots: [{}]\n", roots.join(", "));
+    if !kept.is_empty() {
+        let _ = writeln!(
+            out,
+            "#\n# The settings of the file this one replaces (kept as commaudit.yaml.bak) are kept\n\
+             # as they were, so the next scan reports what the last one did.\n"
+        );
     }
-    out.push_str(
-        "# Files to leave out, as globs relative to this file.\n# exclude: [\"generated/**\"]\n\n\
-         # Brokers and datastores the services share.\n\
-         # brokers:\n#   - { name: nats, kind: nats-jetstream }\n\
-         # datastores:\n#   - { name: orders-db, kind: postgres, owner: team-orders }\n\n",
-    );
-    out.push_str(
-        "# Per-rule settings: `severity` (error, warning, note or off) and thresholds.\nrules:\n",
-    );
+    out.push_str("version: 1\n");
+    if kept_section(&mut out, kept, "name").is_none() {
+        let _ = writeln!(out, "name: {}\n", yaml_string(name));
+    }
+    if kept_section(&mut out, kept, "proto_roots").is_none() {
+        let roots = audit.map(|a| proto_roots(a, root)).unwrap_or_default();
+        out.push_str(
+            "# Where `import \"a/b.proto\"` statements are resolved, relative to this file.\n",
+        );
+        if roots.is_empty() {
+            out.push_str("# proto_roots: [proto]\n\n");
+        } else {
+            let _ = writeln!(out, "proto_roots: [{}]\n", roots.join(", "));
+        }
+    }
+    kept_section(&mut out, kept, "include");
+    if kept_section(&mut out, kept, "exclude").is_none() {
+        out.push_str(
+            "# Files to leave out, as globs relative to this file.\n# exclude: [\"generated/**\"]\n\n",
+        );
+    }
+    kept_section(&mut out, kept, "compose");
+    kept_section(&mut out, kept, "services");
+    let brokers = kept_section(&mut out, kept, "brokers");
+    let datastores = kept_section(&mut out, kept, "datastores");
+    if brokers.is_none() || datastores.is_none() {
+        out.push_str("# Brokers and datastores the services share.\n");
+    }
+    if brokers.is_none() {
+        out.push_str("# brokers:\n#   - { name: nats, kind: nats-jetstream }\n");
+    }
+    if datastores.is_none() {
+        out.push_str(
+            "# datastores:\n#   - { name: orders-db, kind: postgres, owner: team-orders }\n",
+        );
+    }
+    if brokers.is_none() || datastores.is_none() {
+        out.push('\n');
+    }
+    if kept_section(&mut out, kept, "rules").is_some() {
+        out.push_str("# Every rule's settings, with their defaults:\n");
+    } else {
+        out.push_str(
+            "# Per-rule settings: `severity` (error, warning, note or off) and thresholds.\nrules:\n",
+        );
+    }
     for rule in catalog::all() {
         let mut settings = vec![format!(
             "severity: {}",
@@ -228,9 +338,20 @@ fn template(name: &str, audit: Option<&Audit>, root: &Path) -> String {
             rule.name
         );
     }
-    out.push_str("\n# Assumptions behind estimates such as the CPU gRPC saves.\n# recommend:\n");
-    for (key, value, _) in Assumptions::default().entries() {
-        let _ = writeln!(out, "#   {key}: {value}");
+    out.push('\n');
+    if kept_section(&mut out, kept, "recommend").is_none() {
+        out.push_str("# Assumptions behind estimates such as the CPU gRPC saves.\n# recommend:\n");
+        for (key, value, _) in Assumptions::default().entries() {
+            let _ = writeln!(out, "#   {key}: {value}");
+        }
+    }
+    // Any other section the old file had, as it was.
+    for s in kept.iter().filter(|s| !HANDLED.contains(&s.key.as_str())) {
+        out.push_str(&s.text);
+        out.push('\n');
+    }
+    if kept_section(&mut out, kept, "ignores").is_some() {
+        return out;
     }
     out.push_str(
         "\n# Findings accepted on purpose: by rule and by service, edge or operation, with a\n\
@@ -240,6 +361,22 @@ fn template(name: &str, audit: Option<&Audit>, root: &Path) -> String {
     );
     out
 }
+
+/// The sections [`template`] writes itself (or keeps in its place); `version` is always 1.
+const HANDLED: &[&str] = &[
+    "version",
+    "name",
+    "proto_roots",
+    "include",
+    "exclude",
+    "compose",
+    "services",
+    "brokers",
+    "datastores",
+    "rules",
+    "recommend",
+    "ignores",
+];
 
 /// The `proto`/`protos` folders that hold the .proto files, relative to `root`.
 fn proto_roots(audit: &Audit, root: &Path) -> Vec<String> {

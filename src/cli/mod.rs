@@ -8,6 +8,7 @@ mod explain;
 mod gate;
 mod graph;
 mod init;
+mod init_sections;
 mod input;
 mod output;
 mod recommend;

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::common::{commaudit_in, copy_of, repository, rules_of};
 
@@ -178,4 +178,91 @@ fn init_writes_a_commented_config_and_the_first_baseline() {
         .filter(|p| p.to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// The findings of a scan of `dir`, by fingerprint, rule and message (lines move when a
+/// configuration is rewritten; what is found must not).
+fn findings_of(dir: &Path) -> Vec<(String, String, String)> {
+    let run = commaudit_in(
+        dir,
+        &["scan", ".", "--format", "json", "--fail-on", "never"],
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let mut out: Vec<(String, String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap().to_owned();
+            (s("fingerprint"), s("rule"), s("message"))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// `init` changes nothing the scan finds: on the reference platform (replacing its project
+/// file, whose brokers and datastores stay declared) and on a compose project with no
+/// manifest. The baseline `init --baseline` writes holds exactly what the scan found before.
+#[test]
+fn init_keeps_what_the_next_scan_reports() {
+    for (from, args) in [
+        (BEFORE, &["init", ".", "--force", "--baseline"][..]),
+        (
+            "tests/fixtures/imports/compose-overlays",
+            &["init", ".", "--baseline"][..],
+        ),
+    ] {
+        let repo = copy_of(from);
+        let dir = repo.path();
+        let before = findings_of(dir);
+        assert!(!before.is_empty(), "{from}");
+        let run = commaudit_in(dir, args);
+        assert_eq!(run.code, 0, "{from}: {}", run.transcript());
+        assert!(run.stderr.is_empty(), "{from}: {}", run.stderr);
+        let baseline = dir.join(".commaudit-baseline.json");
+        let text = std::fs::read_to_string(&baseline).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            doc["entries"].as_array().unwrap().len(),
+            before.len(),
+            "{from}"
+        );
+        std::fs::remove_file(&baseline).unwrap();
+        assert_eq!(
+            findings_of(dir),
+            before,
+            "{from}: init changed the findings"
+        );
+    }
+}
+
+/// A project file init cannot keep section by section (one flow-style document) is replaced
+/// by the template, which declares no brokers or datastores: the errors that causes are
+/// reported and never recorded as known findings.
+#[test]
+fn init_baseline_never_records_what_init_caused() {
+    let repo = copy_of(BEFORE);
+    let dir = repo.path();
+    std::fs::write(
+        dir.join("commaudit.yaml"),
+        "{version: 1, name: flow, proto_roots: [proto], brokers: [{name: nats, kind: nats-jetstream}], datastores: [{name: orders-db, kind: postgres}, {name: inventory-db, kind: postgres}, {name: pricing-db, kind: postgres}, {name: invoice-store, kind: s3}, {name: search-index, kind: opensearch}, {name: analytics-warehouse, kind: clickhouse}, {name: session-cache, kind: redis}]}\n",
+    )
+    .unwrap();
+    let before = findings_of(dir);
+    assert!(!before.iter().any(|f| f.1 == "CA002"), "{before:?}");
+    let run = commaudit_in(dir, &["init", ".", "--force", "--baseline"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stderr.contains("not recorded in the baseline") && run.stderr.contains("CA002"),
+        "{}",
+        run.stderr
+    );
+    let text = std::fs::read_to_string(dir.join(".commaudit-baseline.json")).unwrap();
+    assert!(!text.contains("\"CA002\""), "{text}");
+    // What init caused still fails the scan, so it cannot go unnoticed.
+    let scan = commaudit_in(dir, &["scan"]);
+    assert_eq!(scan.code, 1, "{}", scan.transcript());
+    assert!(scan.stdout.contains("CA002"), "{}", scan.stdout);
 }
