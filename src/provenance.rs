@@ -16,7 +16,7 @@ pub enum Origin {
     /// Inferred from deployment configuration: an address in an environment variable, a topic
     /// name in a setting.
     Inferred,
-    /// Observed in telemetry. Reserved: nothing records it yet.
+    /// Observed in telemetry: a trace export or service-graph metrics (`--observed`).
     Observed,
 }
 

@@ -32,6 +32,11 @@ pub struct InputArgs {
     /// scanned repository (repeatable). Nothing outside the repository is read without it.
     #[arg(long = "allow-dir", value_name = "DIR")]
     pub allow_dirs: Vec<PathBuf>,
+    /// Observed traffic to compare with the declarations (repeatable): an OTLP JSON, Jaeger or
+    /// Zipkin v2 JSON trace export, or Prometheus service-graph metrics. Such files below PATH
+    /// are read without it.
+    #[arg(long = "observed", value_name = "FILE")]
+    pub observed: Vec<PathBuf>,
 }
 
 impl InputArgs {
@@ -46,6 +51,7 @@ impl InputArgs {
             max_file_bytes: self.max_file_size,
             compose_files: self.compose_files.clone(),
             allow_dirs: self.allow_dirs.clone(),
+            observed: self.observed.clone(),
         }
     }
 

@@ -51,6 +51,11 @@ macro_rules! for_each_rule {
             CA404 TIMEOUT_MISMATCH check(timeout_mismatch);
             CA405 RETRY_STORM check(retry_storm);
             CA406 INFRASTRUCTURE_CEILING check(infrastructure_ceiling);
+            CA501 UNDECLARED_CALL check(undeclared_call);
+            CA502 UNOBSERVED_CALL check(unobserved_call);
+            CA503 AWAITED_SIDE_EFFECT check(awaited_side_effect);
+            CA504 PROTOCOL_DRIFT check(protocol_drift);
+            CA505 SLOWER_THAN_TIMEOUT check(slower_than_timeout);
             CA901 UNUSED_SUPPRESSION gate;
             CA902 EXPIRED_SUPPRESSION gate;
             CA903 STALE_BASELINE_ENTRY gate;
@@ -87,7 +92,7 @@ pub struct RuleMeta {
     pub id: String,
     /// Kebab-case name of the problem, reads well after "allow".
     pub name: String,
-    /// contracts, coupling, messaging, protocol-fit, resilience or meta.
+    /// contracts, coupling, messaging, protocol-fit, resilience, drift or meta.
     pub family: String,
     /// Severity when the configuration does not change it.
     pub severity: SeverityName,

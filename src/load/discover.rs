@@ -28,6 +28,8 @@ pub enum Kind {
     AppConfig,
     /// A format read by the importer at this index of the registry (`importers::IMPORTERS`).
     Imported(usize),
+    /// Observed traffic: a trace export or service-graph metrics.
+    Observed(super::observed::Format),
 }
 
 impl Kind {
@@ -43,6 +45,7 @@ impl Kind {
             Kind::Backstage => "Backstage catalog file",
             Kind::AppConfig => "application configuration file",
             Kind::Imported(index) => super::importers::name(index),
+            Kind::Observed(format) => format.describe(),
         }
     }
 }
@@ -58,7 +61,7 @@ pub struct Candidate {
 /// Project file names, in the order they are preferred.
 pub const PROJECT_FILES: [&str; 3] = ["commaudit.yaml", "commaudit.yml", ".commaudit.yaml"];
 
-const EXTENSIONS: [&str; 5] = ["yaml", "yml", "json", "proto", "properties"];
+const EXTENSIONS: [&str; 6] = ["yaml", "yml", "json", "proto", "properties", "prom"];
 
 /// Whether a file name is a compose file or overlay: `compose.yaml`, `docker-compose.yml`,
 /// `docker-compose.override.yml`, `compose.prod.yaml`, ...
@@ -253,7 +256,9 @@ pub fn sniff(path: &Path, text: &str) -> Option<Kind> {
         return None;
     }
     let builtin = sniff_builtin(text);
-    builtin.or_else(|| super::importers::claim(path, text).map(Kind::Imported))
+    builtin
+        .or_else(|| super::observed::sniff(name, text).map(Kind::Observed))
+        .or_else(|| super::importers::claim(path, text).map(Kind::Imported))
 }
 
 /// The built-in formats told apart by their text.

@@ -459,6 +459,19 @@ pub struct ProjectFile {
     /// How to read docker-compose files.
     #[serde(default)]
     pub compose: Option<ComposeSettings>,
+    /// How to read observed traffic (trace exports, service-graph metrics).
+    #[serde(default)]
+    pub observed: Option<ObservedSettings>,
+}
+
+/// How observed traffic maps onto the declared system.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ObservedSettings {
+    /// Observed names (`service.name`, a workload, a host) and the declared service each one
+    /// is: `{ cartservice: cart, pricing-v2: pricing }`.
+    #[serde(default)]
+    pub names: std::collections::BTreeMap<String, Located<String>>,
 }
 
 /// Which compose files make up the system, when it is not the default base plus override.

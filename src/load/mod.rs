@@ -15,6 +15,7 @@ pub mod interpolate;
 pub mod kube;
 pub mod manifest;
 pub mod numbers;
+pub mod observed;
 pub mod openapi;
 mod parse;
 mod projects;
@@ -46,6 +47,9 @@ pub struct LoadOptions {
     /// Folders outside the scanned repositories that `include:`, `proto_roots:` and
     /// references may read (`--allow-dir`).
     pub allow_dirs: Vec<PathBuf>,
+    /// Trace exports and service-graph metrics to compare with the declarations
+    /// (`--observed`), besides those found below the scanned paths.
+    pub observed: Vec<PathBuf>,
 }
 
 /// A service manifest, from its own file or from a project file's `services:`.
@@ -88,6 +92,8 @@ pub struct Loaded {
     pub reader: Reader,
     /// Files found but not understood (Helm templates, source code), for the coverage.
     pub skipped: skipped::Skipped,
+    /// Observed traffic: trace exports and service-graph metrics.
+    pub observed: Vec<observed::ObservedFile>,
 }
 
 impl Loaded {
@@ -119,12 +125,24 @@ impl LoadError {
 
 /// Reads every input below `options.paths`.
 pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
-    for path in options.paths.iter().chain(&options.allow_dirs) {
+    for path in options
+        .paths
+        .iter()
+        .chain(&options.allow_dirs)
+        .chain(&options.observed)
+    {
         if !path.exists() {
             return Err(LoadError::PathNotFound(path.clone()));
         }
     }
-    let reader = Reader::new(&options.paths, &options.allow_dirs, options.max_file_bytes);
+    // A file named with `--observed` may be read wherever it is; nothing beside it may.
+    let allowed: Vec<PathBuf> = options
+        .allow_dirs
+        .iter()
+        .chain(&options.observed)
+        .cloned()
+        .collect();
+    let reader = Reader::new(&options.paths, &allowed, options.max_file_bytes);
     let mut loader = Loader {
         loaded: Loaded {
             reader,
@@ -157,6 +175,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     let all = rest.clone();
     loader.read_batch(rest, None);
     loader.load_config_repositories(&all);
+    loader.read_observed(&options.observed);
     loader.report_unreadable();
     loader.load_references();
     let mut compose_files = options.compose_files.clone();
@@ -234,6 +253,7 @@ enum Parsed {
     Declared(importers::Declarations),
     Backstage(Vec<backstage::Entity>),
     AppConfig(appconfig::AppConfig),
+    Observed(observed::ObservedFile, Vec<Finding>),
     Broken(Vec<Finding>),
 }
 
@@ -478,6 +498,10 @@ impl Loader {
                 self.add_declared(declared);
             }
             Parsed::Declared(declared) => self.add_declared(declared),
+            Parsed::Observed(file, findings) => {
+                self.loaded.findings.extend(findings);
+                self.loaded.observed.push(file);
+            }
             Parsed::Backstage(entities) => {
                 self.loaded.imports.backstage.push(imports::BackstageFile {
                     source: id,

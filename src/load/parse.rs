@@ -82,6 +82,10 @@ pub(super) fn parse(id: SourceId, kind: Kind, text: &str, sources: &Sources) -> 
             Ok(docs) => Parsed::AppConfig(appconfig::read_yaml(id, &docs)),
             Err(err) => yaml_problem("application configuration file", err),
         },
+        Kind::Observed(format) => {
+            let (read, findings) = super::observed::read(id, format, file);
+            Parsed::Observed(read, findings)
+        }
         Kind::Imported(index) => Parsed::Declared(importers::read_file(
             index,
             importers::FileInput {

@@ -9,6 +9,7 @@ mod contracts;
 mod infer;
 mod merge;
 pub mod messaging;
+pub mod observed;
 pub mod operations;
 mod references;
 mod resolve;
@@ -45,6 +46,8 @@ pub struct Model {
     pub grpc: Vec<ProtoService>,
     pub openapi: Vec<OpenApiDoc>,
     pub asyncapi: Vec<AsyncApiDoc>,
+    /// What the traffic showed, beside what was declared (empty without observed files).
+    pub observed: observed::Observed,
 }
 
 impl Model {

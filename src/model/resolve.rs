@@ -41,6 +41,7 @@ pub fn build(loaded: Loaded) -> Resolved {
         imports,
         reader: _,
         skipped: _,
+        observed,
     } = loaded;
     let mut r = Resolver {
         model: Model {
@@ -97,6 +98,15 @@ pub fn build(loaded: Loaded) -> Resolved {
         r.resolve_messaging(id, input);
     }
     r.add_inferred_edges(&inferred);
+    let names = super::observed::Names {
+        map: projects
+            .iter()
+            .filter_map(|p| p.file.observed.as_ref())
+            .flat_map(|o| &o.names)
+            .map(|(k, v)| (k.clone(), v.value.clone()))
+            .collect(),
+    };
+    r.model.observed = super::observed::build(&r.model, &observed, &names);
     let mut notes = imports.notes.clone();
     notes.extend(inferred.notes.iter().cloned());
     notes.extend(r.isolated_note());

@@ -64,6 +64,7 @@ fn ids_and_names_are_unique_and_well_formed() {
             "messaging",
             "protocol-fit",
             "resilience",
+            "drift",
             "meta",
         ];
         assert!(

@@ -255,3 +255,8 @@ fn online_boutique_findings_are_real() {
         base.stdout
     );
 }
+
+/// Observed traffic (trace exports, service-graph metrics) is read beside the imports; its tests
+/// are in their own file.
+#[path = "observed.rs"]
+mod observed;

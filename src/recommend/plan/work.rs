@@ -138,8 +138,7 @@ mod tests {
         crate::audit::run(&LoadOptions {
             paths: vec![dir],
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
-            compose_files: Vec::new(),
-            allow_dirs: Vec::new(),
+            ..LoadOptions::default()
         })
         .expect("the reference platform loads")
     }

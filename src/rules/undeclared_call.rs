@@ -1,0 +1,58 @@
+//! CA501 undeclared-call: the traffic shows a service calling another that no manifest, contract
+//! or imported configuration says it calls. Both ends must be services of the model; names the
+//! traffic has that nothing declares are listed in the summary instead.
+
+use std::collections::BTreeSet;
+
+use crate::diagnostics::catalog::UNDECLARED_CALL;
+use crate::diagnostics::{Finding, Item};
+use crate::model::ServiceId;
+
+use super::Context;
+
+pub fn check(ctx: &Context) -> Vec<Finding> {
+    let model = ctx.model;
+    let observed = &model.observed;
+    let declared: BTreeSet<(ServiceId, ServiceId)> =
+        model.calls.iter().map(|c| (c.from, c.to)).collect();
+    let mut findings = Vec::new();
+    for call in &observed.calls {
+        let (Some(from), Some(to)) = (call.from.service(), call.to.service()) else {
+            continue;
+        };
+        if declared.contains(&(from, to)) {
+            continue;
+        }
+        let (caller, callee) = (model.name(from), model.name(to));
+        let over = call
+            .protocol
+            .as_deref()
+            .map(|p| format!(" over {p}"))
+            .unwrap_or_default();
+        let protocol = match call.protocol.as_deref() {
+            None | Some("http") => "rest",
+            Some(other) => other,
+        };
+        findings.push(
+            Finding::new(
+                UNDECLARED_CALL,
+                format!(
+                    "`{caller}` calls `{callee}`{over} in the observed traffic ({}), but nothing declares that call",
+                    call.stats.describe()
+                ),
+            )
+            .at(model.service(from).span)
+            .about(Item::Service(from))
+            .about(Item::Service(to))
+            .about(Item::Key(format!("observed {protocol}")))
+            .label(format!("calls `{callee}` undeclared"))
+            .service(caller.to_owned())
+            .service(callee.to_owned())
+            .related(call.at, format!("first seen here ({})", call.evidence))
+            .help(format!(
+                "declare it under `calls:` of `{caller}` (`- {{ to: {callee}, protocol: {protocol} }}`) with its timeout and whether the answer is needed, or remove the call from the code"
+            )),
+        );
+    }
+    findings
+}

@@ -1,0 +1,157 @@
+//! Observed traffic against the declarations: `--observed`, discovery, and the drift rules on
+//! the reference platform with the traffic shipped for it (written by the OpenTelemetry SDK, see
+//! examples/order-platform/traffic/generate.py).
+
+#![allow(clippy::unwrap_used)]
+
+use crate::common::{commaudit, copy_of};
+
+const BEFORE: &str = "examples/order-platform/before";
+const TRAFFIC: &str = "examples/order-platform/traffic/before.otlp.json";
+
+fn findings(args: &[&str]) -> (i32, Vec<serde_json::Value>) {
+    let mut all = vec!["scan", "--format", "json"];
+    all.extend_from_slice(args);
+    let run = commaudit(&all);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect(&run.stderr);
+    (run.code, doc["findings"].as_array().unwrap().clone())
+}
+
+fn of<'a>(findings: &'a [serde_json::Value], rule: &str) -> Vec<&'a serde_json::Value> {
+    findings.iter().filter(|f| f["rule"] == rule).collect()
+}
+
+#[test]
+fn one_undeclared_pair_is_a_drift_finding_naming_both_services() {
+    let (_, found) = findings(&[
+        BEFORE,
+        "--observed",
+        "tests/fixtures/observed/storefront-pricing.otlp.json",
+    ]);
+    let undeclared = of(&found, "CA501");
+    assert_eq!(undeclared.len(), 1, "{undeclared:?}");
+    assert_eq!(
+        undeclared[0]["services"],
+        serde_json::json!(["storefront", "pricing"])
+    );
+    assert_eq!(undeclared[0]["provenance"]["origin"], "observed");
+    assert_eq!(
+        undeclared[0]["related"][0]["file"],
+        "tests/fixtures/observed/storefront-pricing.otlp.json"
+    );
+}
+
+#[test]
+fn the_shipped_traffic_shows_the_planted_drift_and_keeps_every_seeded_finding() {
+    let (code, plain) = findings(&[BEFORE]);
+    let (observed_code, found) = findings(&[BEFORE, "--observed", TRAFFIC]);
+    assert_eq!((code, observed_code), (1, 1));
+    let summary = |rule: &str| -> Vec<String> {
+        of(&found, rule)
+            .iter()
+            .map(|f| f["message"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(
+        summary("CA501")
+            .iter()
+            .any(|m| m.starts_with("`storefront` calls `pricing`")),
+        "{:?}",
+        summary("CA501")
+    );
+    assert!(
+        summary("CA502").iter().any(|m| m.starts_with(
+            "`checkout` declares a call to `invoicing` that never happened in 24.6 s of traces"
+        )),
+        "{:?}",
+        summary("CA502")
+    );
+    assert_eq!(summary("CA502").len(), 1, "{:?}", summary("CA502"));
+    assert!(
+        summary("CA503")[0]
+            .starts_with("`checkout` declares its call to `notifications` a side effect")
+    );
+    assert!(summary("CA504")[0].starts_with(
+        "`payments` declares its call to `orders` as http, but the observed traffic is grpc"
+    ));
+    assert!(summary("CA505")[0].starts_with("`pricing` gives `inventory` 200 ms"));
+    // Every finding of the declarations alone is still there.
+    for f in &plain {
+        let rule = f["rule"].as_str().unwrap();
+        assert!(
+            found
+                .iter()
+                .any(|g| g["rule"] == rule && g["fingerprint"] == f["fingerprint"]),
+            "{rule} {} is gone with the traffic",
+            f["message"]
+        );
+    }
+}
+
+#[test]
+fn traffic_below_the_scanned_folder_is_found_by_its_content() {
+    let dir = copy_of(BEFORE);
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(TRAFFIC),
+        dir.path().join("traces.json"),
+    )
+    .unwrap();
+    let run = crate::common::commaudit_in(dir.path(), &["scan", "--format", "concise"]);
+    assert!(run.stdout.contains("CA501"), "{}", run.stdout);
+}
+
+#[test]
+fn an_observed_file_that_is_not_traffic_is_reported_not_skipped() {
+    let (_, found) = findings(&[BEFORE, "--observed", "Cargo.toml"]);
+    let bad = of(&found, "CA001");
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert_eq!(bad[0]["file"], "Cargo.toml");
+    let run = commaudit(&["scan", BEFORE, "--observed", "no-such-file.json"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
+#[test]
+fn hostile_traces_are_findings_with_lines_not_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "cut.json",
+            "{\"resourceSpans\": [{\"scopeSpans\": [{\"spans\": [{\"traceId\"",
+        ),
+        ("shape.json", "{\"resourceSpans\": {\"a\": 1}}"),
+        (
+            "deep.json",
+            &format!(
+                "{{\"resourceSpans\": {}1{}}}",
+                "[".repeat(5000),
+                "]".repeat(5000)
+            ),
+        ),
+        ("zipkin.json", "[{\"traceId\": 1, \"localEndpoint\": 7}]"),
+        (
+            "jaeger.json",
+            "{\"data\": [{\"traceID\": \"t\", \"spans\": 3, \"processes\": []}]}",
+        ),
+        ("m.prom", "istio_requests_total{source_workload=\"a\n"),
+    ];
+    for (name, text) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let run = commaudit(&[
+            "scan",
+            BEFORE,
+            "--format",
+            "concise",
+            "--observed",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(run.code, 1, "{name}: {}", run.stderr);
+        assert!(
+            run.stdout
+                .lines()
+                .any(|l| l.contains(name) && l.contains("CA001")),
+            "{name}: {}",
+            run.stdout
+        );
+    }
+}
