@@ -172,6 +172,7 @@ mod tests {
                 circuit_breaker: false,
                 fallback: false,
                 rps: None,
+                observed_rps: None,
                 payload_bytes: None,
                 poll_interval_ms: None,
                 span: Span::new(SourceId(0), 0, 0),

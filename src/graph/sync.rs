@@ -62,7 +62,7 @@ impl SyncGraph {
                     (Some(a), Some(b)) => Some(a.min(b)),
                     (a, b) => a.or(b),
                 },
-                rps: c.rps,
+                rps: c.rate(),
                 sequential: c.resilience.order == crate::model::CallOrder::Sequential,
             })
             .collect();

@@ -204,6 +204,7 @@ impl Resolver<'_> {
                 circuit_breaker: false,
                 fallback: false,
                 rps: None,
+                observed_rps: None,
                 payload_bytes: None,
                 poll_interval_ms: None,
                 span: c.span,

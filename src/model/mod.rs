@@ -307,6 +307,9 @@ pub struct Call {
     /// The caller answers, degraded, when this call fails.
     pub fallback: bool,
     pub rps: Option<f64>,
+    /// The rate the observed traffic measured for this call over its window, when traffic
+    /// shows it: measures use it before the declared `rps`, and say so.
+    pub observed_rps: Option<f64>,
     pub payload_bytes: Option<f64>,
     pub poll_interval_ms: Option<f64>,
     /// The call's entry in the manifest.
@@ -321,6 +324,13 @@ pub struct Call {
     pub proxy: ProxyPolicy,
     /// Order, retry policy and idempotency, as declared.
     pub resilience: Resilience,
+}
+
+impl Call {
+    /// The rate measures use: observed, else declared.
+    pub fn rate(&self) -> Option<f64> {
+        self.observed_rps.or(self.rps)
+    }
 }
 
 /// Timeouts, retries and ejection that a proxy applies to a call (a mesh route, a gateway route,

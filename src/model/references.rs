@@ -101,6 +101,7 @@ impl Resolver<'_> {
                 circuit_breaker: call.circuit_breaker.as_ref().is_some_and(|c| c.value),
                 fallback: call.fallback.as_ref().is_some_and(|c| c.value),
                 rps: positive(&call.rps),
+                observed_rps: None,
                 payload_bytes: positive(&call.payload_bytes),
                 poll_interval_ms: positive(&call.poll_interval_ms),
                 span: call.span(source),

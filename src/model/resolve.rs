@@ -107,6 +107,7 @@ pub fn build(loaded: Loaded) -> Resolved {
             .collect(),
     };
     r.model.observed = super::observed::build(&r.model, &observed, &names);
+    super::observed::apply_rates(&mut r.model);
     let mut notes = imports.notes.clone();
     notes.extend(inferred.notes.iter().cloned());
     notes.extend(r.isolated_note());

@@ -7,6 +7,7 @@ use crate::options;
 
 use super::{Context, hops};
 use crate::graph::sync::{SyncEdge, Via};
+use crate::model::observed::round;
 use crate::diagnostics::catalog::RETRY_AMPLIFICATION;
 
 options::declare! {
@@ -34,13 +35,26 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             .map(|&e| (1 + sync.edge(e).retries).to_string())
             .collect();
         let first = sync.edge(chain.edges[0]);
+        // With traffic, the rate into the chain is measured: say what it becomes at the leaf.
+        let observed = match first.via {
+            Via::Call(id) => ctx.model.call(id).observed_rps.map(|rps| {
+                format!(
+                    "; at the observed {} rps into `{}` that is up to {} calls per second at `{leaf}`",
+                    round(rps),
+                    ctx.model.name(first.to),
+                    round(rps * attempts)
+                )
+            }),
+            Via::RequestReply(_) => None,
+        };
         let mut finding = Finding::new(
             RETRY_AMPLIFICATION,
             format!(
-                "one request to `{}` can become {attempts:.0} calls to `{leaf}`: retries multiply along {} ({})",
+                "one request to `{}` can become {attempts:.0} calls to `{leaf}`: retries multiply along {} ({}){}",
                 ctx.model.name(entry),
                 hops::path_text(ctx, &services),
                 factors.join(" x "),
+                observed.unwrap_or_default(),
             ),
         )
         .at(hops::span(ctx, first))

@@ -75,6 +75,22 @@ fn the_shipped_traffic_shows_the_planted_drift_and_keeps_every_seeded_finding() 
         "`payments` declares its call to `orders` as http, but the observed traffic is grpc"
     ));
     assert!(summary("CA505")[0].starts_with("`pricing` gives `inventory` 200 ms"));
+    // The rates come from the traffic, and the findings say so.
+    assert!(
+        summary("CA302")
+            .iter()
+            .any(|m| m.starts_with("`storefront` calls `inventory`")
+                && m.contains("at an observed 2.6 rps")),
+        "{:?}",
+        summary("CA302")
+    );
+    assert!(
+        summary("CA106")
+            .iter()
+            .any(|m| m.contains("; at the observed 0.65 rps into `checkout`")),
+        "{:?}",
+        summary("CA106")
+    );
     // Every finding of the declarations alone is still there.
     for f in &plain {
         let rule = f["rule"].as_str().unwrap();

@@ -19,6 +19,8 @@ pub struct CpuEstimate {
     pub payload_bytes: f64,
     /// The call declares no `rps`; `default-rps` was used.
     pub rps_assumed: bool,
+    /// The rate is the one the observed traffic measured, not the declared one.
+    pub rps_observed: bool,
     /// The call declares no `payload_bytes`; `default-payload-bytes` was used.
     pub payload_assumed: bool,
 }
@@ -26,10 +28,11 @@ pub struct CpuEstimate {
 /// Each exchange is encoded once by its sender and decoded once by its receiver, so its
 /// kilobytes cost JSON work twice; Protobuf saves a share of that work.
 pub fn cpu_saved(call: &Call, assumptions: &Assumptions) -> CpuEstimate {
-    let (rps, rps_assumed) = match call.rps {
+    let (rps, rps_assumed) = match call.rate() {
         Some(rps) => (rps, false),
         None => (assumptions.default_rps, true),
     };
+    let rps_observed = call.observed_rps.is_some();
     let (payload_bytes, payload_assumed) = match call.payload_bytes {
         Some(bytes) => (bytes, false),
         None => (assumptions.default_payload_bytes, true),
@@ -42,6 +45,7 @@ pub fn cpu_saved(call: &Call, assumptions: &Assumptions) -> CpuEstimate {
         rps,
         payload_bytes,
         rps_assumed,
+        rps_observed,
         payload_assumed,
     }
 }
@@ -53,7 +57,11 @@ impl CpuEstimate {
         format!(
             "{} at {}{} rps ({}{:.1} KB per exchange)",
             cores_text(self.cores),
-            assumed(self.rps_assumed),
+            if self.rps_observed {
+                "an observed "
+            } else {
+                assumed(self.rps_assumed)
+            },
             plain(self.rps),
             assumed(self.payload_assumed),
             kilobytes(self.payload_bytes),
@@ -141,6 +149,7 @@ mod tests {
             circuit_breaker: false,
             fallback: false,
             rps,
+            observed_rps: None,
             payload_bytes,
             poll_interval_ms: None,
             span: Span::new(SourceId(0), 0, 0),

@@ -138,6 +138,26 @@ impl Observed {
     }
 }
 
+/// Gives every declared call the rate the traffic measured for it (its caller to its callee,
+/// over the window), so measures use it before the declared or assumed one.
+pub fn apply_rates(model: &mut Model) {
+    let rates: Vec<Option<f64>> = model
+        .calls
+        .iter()
+        .map(|call| {
+            let rates: Vec<f64> = model
+                .observed
+                .calls_between(call.from, call.to)
+                .filter_map(|c| c.stats.rps)
+                .collect();
+            (!rates.is_empty()).then(|| rates.iter().sum())
+        })
+        .collect();
+    for (call, rate) in model.calls.iter_mut().zip(rates) {
+        call.observed_rps = rate;
+    }
+}
+
 /// Pairs and counts the observed files against the model's services.
 pub fn build(model: &Model, files: &[ObservedFile], names: &Names) -> Observed {
     let mut observed = Observed {
