@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::audit::Audit;
 use crate::graph::{EdgeKind, Graph, NodeRef};
+use crate::model::observed::{ObservedCall, Peer};
 use crate::model::{Confidence, Exposure};
 
 use super::json::{LocationOut, SCHEMA_VERSION};
@@ -52,8 +53,53 @@ struct EdgeOut {
     /// What a proxy does to a call apart from the caller's code.
     #[serde(skip_serializing_if = "Option::is_none")]
     proxy: Option<ProxyOut>,
+    /// With observed traffic only: `declared` (not seen), `observed` (seen, declared nowhere)
+    /// or `both`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    presence: Option<&'static str>,
+    /// What the traffic measured on the edge, when it was seen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    observed: Option<ObservedOut>,
     #[serde(flatten)]
     location: LocationOut,
+}
+
+#[derive(Serialize)]
+struct ObservedOut {
+    calls: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rps: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    p50_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    p99_ms: Option<f64>,
+    error_rate: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    calls_per_parent: Option<f64>,
+    parallel: u64,
+    sequential: u64,
+    waited: u64,
+    not_waited: u64,
+    evidence: String,
+}
+
+impl ObservedOut {
+    fn of(call: &ObservedCall) -> ObservedOut {
+        let s = &call.stats;
+        ObservedOut {
+            calls: s.count,
+            rps: s.rps,
+            p50_ms: s.p50_ms,
+            p99_ms: s.p99_ms,
+            error_rate: s.error_rate(),
+            calls_per_parent: s.per_parent,
+            parallel: s.parallel,
+            sequential: s.sequential,
+            waited: s.waited,
+            not_waited: s.unwaited,
+            evidence: call.evidence.clone(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -108,7 +154,8 @@ pub fn render_graph(audit: &Audit, graph: &Graph) -> String {
             }
         })
         .collect();
-    let edges = graph
+    let traffic = !model.observed.is_empty();
+    let mut edges: Vec<EdgeOut> = graph
         .edges
         .iter()
         .map(|e| {
@@ -116,6 +163,7 @@ pub fn render_graph(audit: &Audit, graph: &Graph) -> String {
                 EdgeKind::Call(id) => Some(model.call(id)),
                 _ => None,
             };
+            let seen = call.and_then(|c| model.observed.calls_between(c.from, c.to).next());
             EdgeOut {
                 from: graph.nodes[e.from].name.clone(),
                 to: graph.nodes[e.to].name.clone(),
@@ -136,10 +184,47 @@ pub fn render_graph(audit: &Audit, graph: &Graph) -> String {
                         circuit_breaker: p.circuit_breaker,
                         evidence: p.evidence.clone(),
                     }),
+                presence: (traffic && call.is_some()).then_some(if seen.is_some() {
+                    "both"
+                } else {
+                    "declared"
+                }),
+                observed: seen.map(ObservedOut::of),
                 location: LocationOut::of(Some(e.span), &audit.sources),
             }
         })
         .collect();
+    // Calls the traffic shows and nothing declares, between nodes of this graph.
+    for c in &model.observed.calls {
+        let (Peer::Service(from), Peer::Service(to)) = (&c.from, &c.to) else {
+            continue;
+        };
+        if model.calls.iter().any(|d| d.from == *from && d.to == *to) {
+            continue;
+        }
+        let (Some(a), Some(b)) = (
+            graph.node_named(model.name(*from)),
+            graph.node_named(model.name(*to)),
+        ) else {
+            continue;
+        };
+        edges.push(EdgeOut {
+            from: graph.nodes[a].name.clone(),
+            to: graph.nodes[b].name.clone(),
+            kind: "call",
+            protocol: c.protocol.clone().unwrap_or_else(|| "unknown".into()),
+            sync: true,
+            operation: c.operations.first().cloned(),
+            origin: c.provenance.origin.as_str(),
+            evidence: c.provenance.evidence_text(),
+            confidence: c.provenance.confidence,
+            paths: Vec::new(),
+            proxy: None,
+            presence: Some("observed"),
+            observed: Some(ObservedOut::of(c)),
+            location: LocationOut::of(Some(c.at), &audit.sources),
+        });
+    }
     let doc = Document {
         schema_version: SCHEMA_VERSION,
         nodes,

@@ -171,3 +171,31 @@ fn hostile_traces_are_findings_with_lines_not_panics() {
         );
     }
 }
+
+#[test]
+fn the_graph_marks_each_call_declared_observed_or_both() {
+    let run = commaudit(&["graph", BEFORE, "--format", "json", "--observed", TRAFFIC]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let edge = |from: &str, to: &str| {
+        doc["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["from"] == from && e["to"] == to && e["kind"] == "call")
+            .cloned()
+            .unwrap()
+    };
+    let undeclared = edge("storefront", "pricing");
+    assert_eq!(
+        (&undeclared["presence"], &undeclared["origin"]),
+        (&"observed".into(), &"observed".into())
+    );
+    assert_eq!(undeclared["observed"]["calls"], 64);
+    assert_eq!(edge("checkout", "invoicing")["presence"], "declared");
+    let waited = edge("checkout", "notifications");
+    assert_eq!(waited["presence"], "both");
+    assert_eq!(waited["observed"]["waited"], 16);
+    // Without traffic the graph says nothing about it.
+    let plain = commaudit(&["graph", BEFORE, "--format", "json"]);
+    assert!(!plain.stdout.contains("\"presence\""));
+}
