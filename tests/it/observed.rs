@@ -199,3 +199,20 @@ fn the_graph_marks_each_call_declared_observed_or_both() {
     let plain = commaudit(&["graph", BEFORE, "--format", "json"]);
     assert!(!plain.stdout.contains("\"presence\""));
 }
+
+#[test]
+fn a_real_zipkin_trace_maps_its_names_and_shows_the_undeclared_calls() {
+    // tests/fixtures/observed/zipkin-yelp/yelp.json is the Zipkin project's test data (SOURCE.md).
+    let (_, found) = findings(&["tests/fixtures/observed/zipkin-yelp"]);
+    let mut undeclared: Vec<String> = of(&found, "CA501")
+        .iter()
+        .map(|f| f["services"].to_string())
+        .collect();
+    undeclared.sort();
+    assert_eq!(
+        undeclared,
+        [r#"["api-proxy","mobile-api"]"#, r#"["mobile-api","blt"]"#]
+    );
+    assert!(of(&found, "CA001").is_empty(), "{found:?}");
+    assert!(of(&found, "CA502").is_empty(), "{found:?}");
+}
