@@ -111,6 +111,7 @@ pub fn build(loaded: Loaded) -> Resolved {
     let mut notes = imports.notes.clone();
     notes.extend(inferred.notes.iter().cloned());
     notes.extend(r.isolated_note());
+    notes.extend(r.model.observed.notes(&observed));
     let Resolver {
         model, findings, ..
     } = r;

@@ -129,6 +129,42 @@ impl Observed {
             .filter(move |c| c.from == Peer::Service(from) && c.to == Peer::Service(to))
     }
 
+    /// What the summary says about the traffic: how much was read, and the names in it that
+    /// map to no declared service (not judged).
+    pub fn notes(&self, files: &[ObservedFile]) -> Vec<String> {
+        if self.is_empty() {
+            return Vec::new();
+        }
+        let spans: usize = files.iter().map(|f| f.spans.len()).sum();
+        let samples: usize = files.iter().map(|f| f.metrics.len()).sum();
+        let mut read = format!(
+            "observed traffic: {} file{}",
+            files.len(),
+            if files.len() == 1 { "" } else { "s" }
+        );
+        if spans > 0 {
+            read.push_str(&format!(", {spans} spans over {}", self.describe_window()));
+        }
+        if samples > 0 {
+            read.push_str(&format!(", {samples} service-graph edges"));
+        }
+        read.push_str(&format!(
+            "; {} call edges and {} message flows between services",
+            self.calls.len(),
+            self.messages.len()
+        ));
+        let mut notes = vec![read];
+        if !self.unknown.is_empty() {
+            let names: Vec<&str> = self.unknown.iter().take(10).map(String::as_str).collect();
+            notes.push(format!(
+                "observed names that match no declared service, not judged: {}{}; map them with `observed: {{ names: {{ observed: declared }} }}` in commaudit.yaml",
+                names.join(", "),
+                if self.unknown.len() > 10 { ", ..." } else { "" }
+            ));
+        }
+        notes
+    }
+
     /// The window in words, with the files it was read from.
     pub fn describe_window(&self) -> String {
         match self.window {
