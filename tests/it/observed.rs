@@ -216,3 +216,36 @@ fn a_real_zipkin_trace_maps_its_names_and_shows_the_undeclared_calls() {
     assert!(of(&found, "CA001").is_empty(), "{found:?}");
     assert!(of(&found, "CA502").is_empty(), "{found:?}");
 }
+
+#[test]
+fn service_graph_counters_show_edges_without_inventing_rates() {
+    let (_, found) = findings(&[
+        BEFORE,
+        "--observed",
+        "tests/fixtures/observed/service-graph.prom",
+    ]);
+    let undeclared = of(&found, "CA501");
+    assert_eq!(undeclared.len(), 1, "{undeclared:?}");
+    assert_eq!(
+        undeclared[0]["message"],
+        "`storefront` calls `pricing` in the observed traffic (8800 calls, 0.14% errors), but nothing declares that call"
+    );
+    // checkout is a client in the counters, so its declared calls it never made are reported,
+    // over the counters rather than a window.
+    let unobserved: Vec<&str> = of(&found, "CA502")
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(unobserved.len(), 5, "{unobserved:?}");
+    assert!(
+        unobserved
+            .iter()
+            .all(|m| m.contains("the service-graph counters"))
+    );
+    // Counters carry no rate: CA302 keeps the declared ones.
+    assert!(
+        of(&found, "CA302")
+            .iter()
+            .all(|f| !f["message"].as_str().unwrap().contains("observed"))
+    );
+}
