@@ -18,7 +18,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         let slowest = model
             .observed
             .calls_between(call.from, call.to)
-            .filter_map(|c| Some((c.stats.p99_ms?, c.stats.max_ms?, c.stats.count)))
+            .filter_map(|c| Some((c.stats.p99_ms?, c.stats.max_ms, c.stats.count)))
             .max_by(|a, b| a.0.total_cmp(&b.0));
         let Some((p99, max, count)) = slowest.filter(|s| s.0 > timeout) else {
             continue;
@@ -28,10 +28,14 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             Finding::new(
                 SLOWER_THAN_TIMEOUT,
                 format!(
-                    "`{caller}` gives `{callee}` {} ms, but the observed p99 is {} ms (slowest {} ms over {count} calls)",
+                    "`{caller}` gives `{callee}` {} ms, but the observed p99 is {} ms ({})",
                     round(timeout),
                     round(p99),
-                    round(max)
+                    match max {
+                        Some(max) => format!("slowest {} ms over {count} calls", round(max)),
+                        // Counters and histogram buckets: the p99 is a bucket's upper bound.
+                        None => format!("at most, from a latency histogram over {count} calls"),
+                    }
                 ),
             )
             .at(call.span)

@@ -117,6 +117,10 @@ pub struct MetricEdge {
     pub requests: f64,
     pub failed: f64,
     pub protocol: Option<String>,
+    /// Latency percentiles read from the edge's histogram buckets (the upper bound of the
+    /// bucket the percentile falls in), when the file has them.
+    pub p50_ms: Option<f64>,
+    pub p99_ms: Option<f64>,
     /// The metric's name, for the evidence.
     pub metric: &'static str,
     pub at: Span,

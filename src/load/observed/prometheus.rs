@@ -16,6 +16,14 @@ pub(super) const METRICS: [&str; 3] = [
     "istio_requests_total",
 ];
 
+/// Latency histograms, with the factor from their unit to milliseconds. The client's view
+/// (what the caller waits) goes before the server's when both are there.
+const HISTOGRAMS: [(&str, f64); 3] = [
+    ("traces_service_graph_request_client_seconds_bucket", 1000.0),
+    ("traces_service_graph_request_server_seconds_bucket", 1000.0),
+    ("istio_request_duration_milliseconds_bucket", 1.0),
+];
+
 pub(super) fn read(
     source: SourceId,
     text: &str,
@@ -24,6 +32,7 @@ pub(super) fn read(
 ) {
     let mut edges: BTreeMap<(String, String, Option<String>, &'static str), MetricEdge> =
         BTreeMap::new();
+    let mut buckets: Histograms = BTreeMap::new();
     let mut offset = 0usize;
     for line in text.split_inclusive('\n') {
         let at = Span::new(
@@ -34,6 +43,39 @@ pub(super) fn read(
         offset += line.len();
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some((index, (name, factor))) = HISTOGRAMS
+            .iter()
+            .enumerate()
+            .find(|(_, (m, _))| line.starts_with(&format!("{m}{{")))
+        {
+            match sample(&line[name.len()..]) {
+                Some((labels, value)) => {
+                    let label =
+                        |k: &str| labels.iter().find(|(l, _)| l == k).map(|(_, v)| v.clone());
+                    let ends = match name.starts_with("istio") {
+                        true => (label("source_workload"), label("destination_workload")),
+                        false => (label("client"), label("server")),
+                    };
+                    let le = label("le").and_then(|le| match le.as_str() {
+                        "+Inf" => Some(f64::INFINITY),
+                        other => other.parse::<f64>().ok().filter(|v| v.is_finite()),
+                    });
+                    if let ((Some(client), Some(server)), Some(le)) = (ends, le) {
+                        let series = buckets
+                            .entry((client, server))
+                            .or_default()
+                            .entry(index)
+                            .or_default();
+                        match series.iter_mut().find(|(b, _)| *b == le * factor) {
+                            Some(bucket) => bucket.1 += value,
+                            None => series.push((le * factor, value)),
+                        }
+                    }
+                }
+                None => problems.at(at, "a sample that is not `name{labels} value`"),
+            }
             continue;
         }
         let Some(name) = METRICS.iter().find(|m| {
@@ -85,6 +127,8 @@ pub(super) fn read(
                 requests: 0.0,
                 failed: 0.0,
                 protocol,
+                p50_ms: None,
+                p99_ms: None,
                 metric,
                 at,
             });
@@ -97,7 +141,33 @@ pub(super) fn read(
             }
         }
     }
+    for edge in edges.values_mut() {
+        let key = (edge.client.clone(), edge.server.clone());
+        if let Some(series) = buckets.get_mut(&key).and_then(|h| h.values_mut().next()) {
+            series.sort_by(|a, b| a.0.total_cmp(&b.0));
+            edge.p50_ms = quantile(series, 0.5);
+            edge.p99_ms = quantile(series, 0.99);
+        }
+    }
     out.extend(edges.into_values());
+}
+
+/// (client, server) -> histogram (index into [`HISTOGRAMS`]) -> (upper bound in ms, cumulative
+/// count).
+type Histograms = BTreeMap<(String, String), BTreeMap<usize, Vec<(f64, f64)>>>;
+
+/// The upper bound of the bucket the quantile falls in, from cumulative buckets sorted by
+/// bound; `None` when it falls in the `+Inf` bucket or there is no count.
+fn quantile(buckets: &[(f64, f64)], q: f64) -> Option<f64> {
+    let total = buckets.last()?.1;
+    if total <= 0.0 {
+        return None;
+    }
+    buckets
+        .iter()
+        .find(|(_, count)| *count >= q * total)
+        .map(|(bound, _)| *bound)
+        .filter(|b| b.is_finite())
 }
 
 /// `{a="x",b="y"} 12 1700000000` -> labels and value.
@@ -169,5 +239,23 @@ process_cpu_seconds_total 3\n";
         assert_eq!((ac.requests, ac.failed), (6.0, 1.0));
         assert_eq!(ac.protocol.as_deref(), Some("grpc"));
         assert!(m.iter().any(|e| e.client == "a\"x"));
+    }
+
+    #[test]
+    fn latency_percentiles_come_from_the_buckets() {
+        let text = "traces_service_graph_request_total{client=\"a\",server=\"b\"} 100\n\
+traces_service_graph_request_client_seconds_bucket{client=\"a\",server=\"b\",le=\"0.1\"} 60\n\
+traces_service_graph_request_client_seconds_bucket{client=\"a\",server=\"b\",le=\"0.5\"} 98\n\
+traces_service_graph_request_client_seconds_bucket{client=\"a\",server=\"b\",le=\"1\"} 100\n\
+traces_service_graph_request_client_seconds_bucket{client=\"a\",server=\"b\",le=\"+Inf\"} 100\n\
+traces_service_graph_request_server_seconds_bucket{client=\"a\",server=\"b\",le=\"0.01\"} 100\n";
+        let file = SourceFile::new("m.prom".into(), "m.prom".into(), text.into());
+        let (out, findings) =
+            super::super::read(SourceId(0), super::super::Format::Prometheus, &file);
+        assert!(findings.is_empty(), "{findings:?}");
+        let edge = &out.metrics[0];
+        assert_eq!((edge.p50_ms, edge.p99_ms), (Some(100.0), Some(1000.0)));
+        assert_eq!(quantile(&[(10.0, 0.0), (f64::INFINITY, 0.0)], 0.5), None);
+        assert_eq!(quantile(&[(10.0, 1.0), (f64::INFINITY, 5.0)], 0.99), None);
     }
 }

@@ -26,6 +26,8 @@ struct Edge {
     evidence: String,
     /// Counted by service-graph metrics, not timed by spans: no rate.
     counters: bool,
+    /// p50 and p99 from a latency histogram, for counted edges.
+    latency: Option<(f64, f64)>,
 }
 
 #[derive(Default)]
@@ -225,7 +227,13 @@ pub(super) fn pair(
             to,
             protocol,
             operations: e.operations.into_iter().collect(),
-            stats: e.acc.finish(if e.counters { None } else { window_s }),
+            stats: {
+                let mut stats = e.acc.finish(if e.counters { None } else { window_s });
+                if let Some((p50, p99)) = e.latency {
+                    (stats.p50_ms, stats.p99_ms) = (Some(p50), Some(p99));
+                }
+                stats
+            },
             at: e.at.unwrap_or_else(|| Span::file_start(files[0].source)),
             provenance: Provenance {
                 origin: Origin::Observed,
@@ -308,6 +316,7 @@ fn add_metrics(
             .or_default();
         edge.acc.count += m.requests.round() as u64;
         edge.acc.errors += m.failed.round() as u64;
+        edge.latency = edge.latency.or(m.p50_ms.zip(m.p99_ms));
         if edge.at.is_none() {
             edge.at = Some(m.at);
             edge.evidence = m.metric.to_owned();
