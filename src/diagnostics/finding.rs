@@ -125,6 +125,11 @@ impl Finding {
         self
     }
 
+    /// Replaces the help of a finding already made, kept on one line as [`Finding::help`] does.
+    pub fn set_help(&mut self, help: String) {
+        self.help = Some(one_line(help));
+    }
+
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(one_line(help.into()));
         self

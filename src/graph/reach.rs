@@ -7,16 +7,16 @@ use crate::model::ServiceId;
 use super::sync::SyncGraph;
 
 /// Services `start` needs, directly or through others, over hard edges (without `start`).
+/// Costs what it finds, not the size of the graph: it runs once per entrypoint, and 16,000
+/// entrypoints calling one service would otherwise cost 16,000 vectors of every service.
 pub fn hard_dependencies(sync: &SyncGraph, start: ServiceId) -> Vec<ServiceId> {
-    let mut seen = vec![false; sync.len()];
-    seen[start.index()] = true;
+    let mut seen = std::collections::HashSet::from([start]);
     let mut stack = vec![start];
     let mut found = Vec::new();
     while let Some(s) = stack.pop() {
         for &e in sync.out_edges(s) {
             let edge = sync.edge(e);
-            if edge.hard && !seen[edge.to.index()] {
-                seen[edge.to.index()] = true;
+            if edge.hard && seen.insert(edge.to) {
                 found.push(edge.to);
                 stack.push(edge.to);
             }

@@ -167,7 +167,16 @@ impl SyncGraph {
                 }
             }
         }
-        Components { of, members, topo }
+        let mut rank = vec![0; members.len()];
+        for (i, &c) in topo.iter().enumerate() {
+            rank[c] = i;
+        }
+        Components {
+            of,
+            members,
+            topo,
+            rank,
+        }
     }
 }
 
@@ -180,6 +189,8 @@ pub struct Components {
     pub members: Vec<Vec<ServiceId>>,
     /// Components in topological order: callers before callees.
     pub topo: Vec<usize>,
+    /// Position of each component in `topo`.
+    pub rank: Vec<usize>,
 }
 
 impl Components {

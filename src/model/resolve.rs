@@ -60,6 +60,7 @@ pub fn build(loaded: Loaded) -> Resolved {
         paths,
         broken,
         sources: &sources,
+        unknown_services: Vec::new(),
     };
     for project in &projects {
         for broker in &project.file.brokers {
@@ -97,6 +98,7 @@ pub fn build(loaded: Loaded) -> Resolved {
         r.resolve_datastores(id, input);
         r.resolve_messaging(id, input);
     }
+    r.suggest_services();
     r.add_inferred_edges(&inferred);
     let names = super::observed::Names {
         map: projects
@@ -133,6 +135,8 @@ pub(super) struct Resolver<'a> {
     pub(super) paths: BTreeMap<std::path::PathBuf, SourceId>,
     pub(super) broken: std::collections::BTreeSet<SourceId>,
     pub(super) sources: &'a Sources,
+    /// CA002 findings for unknown services (index in `findings`, name), suggested at the end.
+    pub(super) unknown_services: Vec<(usize, String)>,
 }
 
 impl Resolver<'_> {

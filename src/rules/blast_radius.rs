@@ -29,7 +29,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         return Vec::new();
     }
     // One breadth-first tree per entrypoint gives the path to every flagged service.
-    let trees: HashMap<ServiceId, Vec<Option<ServiceId>>> = ctx
+    let trees: HashMap<ServiceId, HashMap<ServiceId, ServiceId>> = ctx
         .analysis
         .entrypoints
         .iter()
@@ -74,19 +74,17 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     findings
 }
 
-/// Breadth-first parents over hard edges from `from`.
-fn hard_tree(ctx: &Context, from: ServiceId) -> Vec<Option<ServiceId>> {
+/// Breadth-first parents over hard edges from `from`, for the services it reaches only: one
+/// tree per entrypoint, so a dense vector each would cost entrypoints x services.
+fn hard_tree(ctx: &Context, from: ServiceId) -> HashMap<ServiceId, ServiceId> {
     let sync = &ctx.analysis.sync;
-    let mut parent: Vec<Option<ServiceId>> = vec![None; sync.len()];
-    let mut seen = vec![false; sync.len()];
-    seen[from.index()] = true;
+    let mut parent: HashMap<ServiceId, ServiceId> = HashMap::new();
     let mut queue = VecDeque::from([from]);
     while let Some(s) = queue.pop_front() {
         for &e in sync.out_edges(s) {
             let edge = sync.edge(e);
-            if edge.hard && !seen[edge.to.index()] {
-                seen[edge.to.index()] = true;
-                parent[edge.to.index()] = Some(s);
+            if edge.hard && edge.to != from && !parent.contains_key(&edge.to) {
+                parent.insert(edge.to, s);
                 queue.push_back(edge.to);
             }
         }
@@ -95,12 +93,12 @@ fn hard_tree(ctx: &Context, from: ServiceId) -> Vec<Option<ServiceId>> {
 }
 
 /// The tree's path from its root to `to` (just `[root]` when `to` is the root or unreached).
-fn path_to(parent: &[Option<ServiceId>], root: ServiceId, to: ServiceId) -> Vec<ServiceId> {
+fn path_to(parent: &HashMap<ServiceId, ServiceId>, root: ServiceId, to: ServiceId) -> Vec<ServiceId> {
     let mut path = vec![to];
     let mut at = to;
     while at != root {
-        match parent[at.index()] {
-            Some(prev) => {
+        match parent.get(&at) {
+            Some(&prev) => {
                 path.push(prev);
                 at = prev;
             }
@@ -110,3 +108,4 @@ fn path_to(parent: &[Option<ServiceId>], root: ServiceId, to: ServiceId) -> Vec<
     path.reverse();
     path
 }
+

@@ -10,13 +10,22 @@ use super::Context;
 use crate::diagnostics::catalog::PUBLIC_NON_REST;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
+    // Client calls by callee, in call order: one pass, not one per entrypoint.
+    let mut into: Vec<Vec<&Call>> = vec![Vec::new(); ctx.model.services.len()];
+    for c in &ctx.model.calls {
+        if ctx.model.service(c.from).kind == ServiceKind::Client
+            && let Some(list) = into.get_mut(c.to.index())
+        {
+            list.push(c);
+        }
+    }
     ctx.model
         .service_ids()
-        .filter_map(|id| finding(ctx, id))
+        .filter_map(|id| finding(ctx, id, &into[id.index()]))
         .collect()
 }
 
-fn finding(ctx: &Context, id: ServiceId) -> Option<Finding> {
+fn finding(ctx: &Context, id: ServiceId, from_clients: &[&Call]) -> Option<Finding> {
     let model = ctx.model;
     let service = model.service(id);
     let at_edge = service.kind == ServiceKind::Gateway
@@ -28,11 +37,7 @@ fn finding(ctx: &Context, id: ServiceId) -> Option<Finding> {
         return None;
     }
     let no_openapi = service.contracts.openapi.is_empty() && !service.contracts.unreadable;
-    let from_clients: Vec<&Call> = model
-        .calls
-        .iter()
-        .filter(|c| c.to == id && model.service(c.from).kind == ServiceKind::Client)
-        .collect();
+    let from_clients: Vec<&Call> = from_clients.to_vec();
     let off_rest: Vec<&Call> = from_clients
         .iter()
         .copied()

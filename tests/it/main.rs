@@ -20,6 +20,7 @@ mod path_explosion;
 mod readme;
 mod report;
 mod rule_fixtures;
+mod scale;
 mod schemas;
 mod suppressions;
 mod what_if;

@@ -5,6 +5,8 @@
 //! of G_sync, so the whole system costs one pass over its edges. Inside a sync cycle an
 //! undeclared rate uses what the caller has received when the cycle is reached.
 
+use std::collections::HashMap;
+
 use crate::model::ServiceId;
 
 use super::super::sync::{Components, SyncGraph};
@@ -46,21 +48,41 @@ pub fn of(sync: &SyncGraph, comps: &Components) -> Vec<Load> {
 
 /// Sync calls one request to `entry` makes, over its whole call tree: each call is made once
 /// for every time its caller is reached. Retries are not counted (see the retry product).
+/// Costs the part of the graph `entry` reaches, not the whole graph: it runs per entrypoint.
 pub fn calls_per_request(sync: &SyncGraph, comps: &Components, entry: ServiceId) -> f64 {
-    let mut visits = vec![0.0; comps.members.len()];
-    visits[comps.of(entry)] = 1.0;
+    let next = |c: usize| {
+        comps.members[c]
+            .iter()
+            .flat_map(|&s| sync.out_edges(s))
+            .map(|&e| comps.of(sync.edge(e).to))
+    };
+    let start = comps.of(entry);
+    let mut visits: HashMap<usize, f64> = HashMap::from([(start, 1.0)]);
+    let mut reached = vec![start];
+    let mut stack = vec![start];
+    while let Some(c) = stack.pop() {
+        for d in next(c) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = visits.entry(d) {
+                slot.insert(0.0);
+                reached.push(d);
+                stack.push(d);
+            }
+        }
+    }
+    // In topological order, as over the whole graph, so the sums are the same.
+    reached.sort_by_key(|&c| comps.rank[c]);
     let mut calls = 0.0;
-    for &c in &comps.topo {
-        if visits[c] == 0.0 {
+    for c in reached {
+        let here = visits.get(&c).copied().unwrap_or(0.0);
+        if here == 0.0 {
             continue;
         }
-        for &s in &comps.members[c] {
-            for &e in sync.out_edges(s) {
-                calls += visits[c];
-                let d = comps.of(sync.edge(e).to);
-                if d != c {
-                    visits[d] += visits[c];
-                }
+        for d in next(c) {
+            calls += here;
+            if d != c
+                && let Some(v) = visits.get_mut(&d)
+            {
+                *v += here;
             }
         }
     }
