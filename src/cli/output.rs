@@ -79,16 +79,25 @@ impl clap::Args for Outputs {
 /// The environment variable GitHub Actions sets to the job summary file.
 const STEP_SUMMARY: &str = "GITHUB_STEP_SUMMARY";
 
+/// What stdout shows besides the format: only the findings, or counts per rule instead.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct View {
+    pub quiet: bool,
+    pub statistics: bool,
+}
+
 pub fn emit(
     gated: &Gated,
     format: &Format,
     color: ColorChoice,
     fail_on: Option<Severity>,
     outputs: &Outputs,
+    view: View,
 ) -> Result<(), Exit> {
     let plain = Style {
         color: Color::Never,
         fail_on,
+        quiet: false,
     };
     let guard = super::atomic::Guard::of(&gated.audit);
     for (file_format, path) in &outputs.files {
@@ -101,8 +110,13 @@ pub fn emit(
             Color::Never
         },
         fail_on,
+        quiet: view.quiet,
     };
-    let text = (format.render)(gated, &style);
+    let text = if view.statistics {
+        report::statistics::render(gated, format.name == "json")
+    } else {
+        (format.render)(gated, &style)
+    };
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth a panic.
     let _ = stdout.write_all(text.as_bytes());

@@ -21,8 +21,20 @@ pub struct ScanArgs {
     #[command(flatten)]
     gate: GateArgs,
     /// Output format on stdout.
-    #[arg(long, default_value = "human", value_parser = output::format_parser())]
+    #[arg(
+        long,
+        env = "COMMAUDIT_OUTPUT_FORMAT",
+        default_value = "human",
+        value_parser = output::format_parser()
+    )]
     format: &'static Format,
+    /// Print the findings only: no coverage, notes or summary line (human and concise).
+    #[arg(short, long)]
+    quiet: bool,
+    /// Print how many findings each rule raised, most first, instead of the findings (as JSON
+    /// with --format json).
+    #[arg(long)]
+    statistics: bool,
     #[command(flatten)]
     outputs: Outputs,
     /// Lowest severity that makes the exit code 1.
@@ -101,7 +113,18 @@ fn scan(args: &ScanArgs) -> Result<Exit, Exit> {
         });
     }
     let fail_on = args.fail_on.level();
-    output::emit(&gated, args.format, args.color, fail_on, &args.outputs)?;
+    let view = output::View {
+        quiet: args.quiet,
+        statistics: args.statistics,
+    };
+    output::emit(
+        &gated,
+        args.format,
+        args.color,
+        fail_on,
+        &args.outputs,
+        view,
+    )?;
     Ok(verdict(&gated, fail_on, args.exit_zero))
 }
 

@@ -7,7 +7,7 @@ use crate::gate::Gated;
 
 use super::Style;
 
-pub fn render(gated: &Gated, _: &Style) -> String {
+pub fn render(gated: &Gated, style: &Style) -> String {
     let mut out = String::new();
     for f in &gated.findings {
         let place = f.span.map_or_else(
@@ -19,7 +19,9 @@ pub fn render(gated: &Gated, _: &Style) -> String {
         );
         let _ = writeln!(out, "{place}: {} [{}] {}", f.rule, f.severity, f.message);
     }
-    out.push_str(&super::summary::notes(gated));
-    out.push_str(&super::summary::footer(gated));
+    if !style.quiet {
+        out.push_str(&super::summary::notes(gated));
+        out.push_str(&super::summary::footer(gated));
+    }
     out
 }

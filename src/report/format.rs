@@ -14,6 +14,8 @@ use super::{Color, concise, github, gitlab, human, json, junit, markdown, sarif}
 pub struct Style {
     pub color: Color,
     pub fail_on: Option<Severity>,
+    /// Findings only: no coverage lines, notes or summary line (`--quiet`).
+    pub quiet: bool,
 }
 
 /// One output format.

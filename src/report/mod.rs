@@ -18,6 +18,7 @@ pub mod migration;
 pub mod picture;
 pub mod recommendations;
 pub mod sarif;
+pub mod statistics;
 pub mod summary;
 pub mod svg;
 pub mod what_if;

@@ -41,6 +41,7 @@ pub fn commaudit_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         .env_remove("GITHUB_ACTIONS")
         .env_remove("GITHUB_STEP_SUMMARY")
         .env_remove("COMMAUDIT_TODAY")
+        .env_remove("COMMAUDIT_OUTPUT_FORMAT")
         .envs(env.iter().copied())
         .output()
         .unwrap();

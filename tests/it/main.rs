@@ -23,4 +23,5 @@ mod rule_fixtures;
 mod scale;
 mod schemas;
 mod suppressions;
+mod terminal;
 mod what_if;

@@ -21,16 +21,22 @@ use super::{Color, Style};
 /// Width that fits a laptop terminal and stays stable in snapshots.
 const WIDTH: usize = 100;
 
-/// Every finding, then the notes and the summary line.
+/// Every finding, the most severe first and by location among equals, then the notes and the
+/// summary line (unless quiet).
 pub fn render(gated: &Gated, style: &Style) -> String {
-    let mut out = findings(&gated.findings, gated.sources(), style.color);
-    out.push_str(&super::summary::notes(gated));
-    out.push_str(&super::summary::footer(gated));
+    let mut ordered: Vec<&Finding> = gated.findings.iter().collect();
+    // Stable: the gate's location order stays among findings of one severity.
+    ordered.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    let mut out = findings(&ordered, gated.sources(), style.color);
+    if !style.quiet {
+        out.push_str(&super::summary::notes(gated));
+        out.push_str(&super::summary::footer(gated));
+    }
     out
 }
 
 /// Renders every finding; empty when there are none.
-fn findings(findings: &[Finding], sources: &Sources, color: Color) -> String {
+fn findings(findings: &[&Finding], sources: &Sources, color: Color) -> String {
     let theme = match color {
         Color::Always => GraphicalTheme::unicode(),
         Color::Never => GraphicalTheme::unicode_nocolor(),
