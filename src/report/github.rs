@@ -11,9 +11,15 @@ use super::Style;
 use crate::diagnostics::Severity;
 use crate::diagnostics::catalog;
 
+/// Annotations GitHub shows per level and step; the rest are dropped without a word.
+const SHOWN_PER_LEVEL: usize = 10;
+
 pub fn render(gated: &Gated, _: &Style) -> String {
     let mut out = String::new();
-    for f in &gated.findings {
+    // The most severe first, so the annotations GitHub shows are the ones that matter most.
+    let mut ordered: Vec<&crate::diagnostics::Finding> = gated.findings.iter().collect();
+    ordered.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    for f in ordered {
         let command = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -52,6 +58,23 @@ pub fn render(gated: &Gated, _: &Style) -> String {
                 "::warning title={}::{}",
                 escape_property("commaudit: a measure got worse"),
                 escape_data(&m.line())
+            );
+        }
+    }
+    let tally = crate::diagnostics::Tally::of(&gated.findings);
+    for (count, level) in [
+        (tally.errors, "errors"),
+        (tally.warnings, "warnings"),
+        (tally.notes, "notes"),
+    ] {
+        if count > SHOWN_PER_LEVEL {
+            let _ = writeln!(
+                out,
+                "::notice title={}::{}",
+                escape_property("commaudit: more annotations than GitHub shows"),
+                escape_data(&format!(
+                    "{count} {level}: GitHub shows {SHOWN_PER_LEVEL} per level on the pull request; every finding is in the job summary and the log above"
+                ))
             );
         }
     }

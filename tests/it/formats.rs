@@ -227,10 +227,32 @@ fn github_annotations_and_the_job_summary() {
         &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
     );
     assert_eq!(run.code, 1);
+    // GitHub shows 10 annotations per level: the errors come first, then the warnings.
     let first = run.stdout.lines().next().unwrap();
+    assert!(first.starts_with("::error "), "{first}");
+    let levels: Vec<u8> = run
+        .stdout
+        .lines()
+        .filter_map(|l| l.split_once(' ').map(|(c, _)| c))
+        .filter_map(|c| match c {
+            "::error" => Some(2),
+            "::warning" => Some(1),
+            _ => None,
+        })
+        .collect();
+    assert!(levels.windows(2).all(|w| w[0] >= w[1]), "{levels:?}");
     assert!(
-        first.starts_with("::warning file=examples/order-platform/before/commaudit.yaml,line=19,col=11,endLine=19,endColumn=20,title=CA107 shared-datastore::"),
-        "{first}"
+        run.stdout.contains("::warning file=examples/order-platform/before/commaudit.yaml,line=19,col=11,endLine=19,endColumn=20,title=CA107 shared-datastore::"),
+        "{}",
+        run.stdout
+    );
+    // More warnings than GitHub shows: a notice says how many and where the rest are.
+    assert!(
+        run.stdout.contains(
+            "::notice title=commaudit%3A more annotations than GitHub shows::52 warnings"
+        ),
+        "{}",
+        run.stdout
     );
     // `%` in a message is escaped; a CA103 message holds a percentage.
     assert!(
