@@ -70,7 +70,7 @@ pub struct EdgeOrigins {
     pub declared: usize,
     /// Inferred from configuration (an address in a setting).
     pub inferred: usize,
-    /// Seen in telemetry.
+    /// Seen in telemetry (`--observed`) and declared nowhere.
     pub observed: usize,
 }
 
@@ -380,6 +380,7 @@ fn origins(model: &Model) -> EdgeOrigins {
     for p in all {
         count(&mut out, p);
     }
+    out.observed += crate::model::observed::undeclared_calls(model).count();
     out
 }
 

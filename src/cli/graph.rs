@@ -53,7 +53,7 @@ pub fn run(args: &GraphArgs) -> Exit {
     let text = match args.format {
         GraphFormat::Json => report::graph_json::render_graph(&audit, graph),
         GraphFormat::Dot => report::dot::render_graph(&audit, graph),
-        GraphFormat::Mermaid => report::mermaid::render_graph(graph),
+        GraphFormat::Mermaid => report::mermaid::render_graph(&audit, graph),
         GraphFormat::Svg => {
             let picture = Picture::of_graph(&audit, graph, &Highlights::of(&audit));
             let title = match &args.focus {

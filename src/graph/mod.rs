@@ -11,6 +11,7 @@ pub mod assumptions;
 pub mod chains;
 pub mod cycles;
 pub mod facts;
+pub mod observed;
 pub mod reach;
 pub mod request_reply;
 pub mod sync;

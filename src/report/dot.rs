@@ -1,5 +1,6 @@
 //! `graph --format dot`: Graphviz, with channels grouped by broker, sync edges solid and async
-//! edges dashed, coloured by protocol.
+//! edges dashed, coloured by protocol; edges only the observed traffic shows dotted and labelled
+//! `observed`, with a legend.
 
 use std::fmt::Write;
 
@@ -79,6 +80,24 @@ pub fn render_graph(audit: &Audit, graph: &Graph) -> String {
             protocol_color(protocol),
             if edge.sync { "solid" } else { "dashed" }
         );
+    }
+    let observed = crate::graph::observed::observed_only(&audit.model, graph);
+    for edge in &observed {
+        let label = match &edge.operation {
+            Some(op) => format!("observed: {}: {op}", edge.protocol),
+            None => format!("observed: {}", edge.protocol),
+        };
+        let _ = writeln!(
+            out,
+            "  n{} -> n{} [label={}, color=\"{}\", style=dotted, fontcolor=\"#555555\"];",
+            edge.from,
+            edge.to,
+            quote(&label),
+            protocol_color(&edge.protocol)
+        );
+    }
+    if !observed.is_empty() {
+        out.push_str("  subgraph cluster_legend {\n    label=\"legend\";\n    style=dotted;\n    legend_a [label=\"\", shape=point];\n    legend_b [label=\"\", shape=point];\n    legend_a -> legend_b [label=\"observed in traffic, declared nowhere\", style=dotted];\n  }\n");
     }
     out.push_str("}\n");
     out

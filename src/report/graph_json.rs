@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::audit::Audit;
 use crate::graph::{EdgeKind, Graph, NodeRef};
-use crate::model::observed::{ObservedCall, Peer};
+use crate::model::observed::ObservedCall;
 use crate::model::{Confidence, Exposure};
 
 use super::json::{LocationOut, SCHEMA_VERSION};
@@ -195,16 +195,10 @@ pub fn render_graph(audit: &Audit, graph: &Graph) -> String {
         })
         .collect();
     // Calls the traffic shows and nothing declares, between nodes of this graph.
-    for c in &model.observed.calls {
-        let (Peer::Service(from), Peer::Service(to)) = (&c.from, &c.to) else {
-            continue;
-        };
-        if model.calls.iter().any(|d| d.from == *from && d.to == *to) {
-            continue;
-        }
+    for (from, to, c) in crate::model::observed::undeclared_calls(model) {
         let (Some(a), Some(b)) = (
-            graph.node_named(model.name(*from)),
-            graph.node_named(model.name(*to)),
+            graph.node_of(NodeRef::Service(from)),
+            graph.node_of(NodeRef::Service(to)),
         ) else {
             continue;
         };

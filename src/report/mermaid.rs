@@ -1,4 +1,6 @@
-//! `graph --format mermaid`: a flowchart GitHub renders, sync edges solid, async edges dotted.
+//! `graph --format mermaid`: a flowchart GitHub renders, sync edges solid, async edges dotted;
+//! with observed traffic, edges only the traffic shows are dotted, labelled `observed`, and a
+//! comment says so.
 
 use std::fmt::Write;
 
@@ -19,11 +21,11 @@ pub fn escape(text: &str) -> String {
 }
 
 pub fn render(audit: &Audit) -> String {
-    render_graph(&audit.graph)
+    render_graph(audit, &audit.graph)
 }
 
 /// `graph` may be a part of the audit's graph (`graph --focus`).
-pub fn render_graph(graph: &Graph) -> String {
+pub fn render_graph(audit: &Audit, graph: &Graph) -> String {
     let mut out = String::from("flowchart LR\n");
     for (i, node) in graph.nodes.iter().enumerate() {
         let name = escape(&node.name);
@@ -46,6 +48,21 @@ pub fn render_graph(graph: &Graph) -> String {
             escape(edge.protocol.as_str()),
             edge.to
         );
+    }
+    let observed = crate::graph::observed::observed_only(&audit.model, graph);
+    if !observed.is_empty() {
+        out.push_str("  %% observed: seen in the observed traffic, declared nowhere\n");
+    }
+    let first = graph.edges.len();
+    for (i, edge) in observed.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  n{} -.->|\"observed: {}\"| n{}",
+            edge.from,
+            escape(&edge.protocol),
+            edge.to
+        );
+        let _ = writeln!(out, "  linkStyle {} stroke-dasharray:2 3", first + i);
     }
     out
 }

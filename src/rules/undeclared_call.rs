@@ -2,27 +2,16 @@
 //! or imported configuration says it calls. Both ends must be services of the model; names the
 //! traffic has that nothing declares are listed in the summary instead.
 
-use std::collections::BTreeSet;
-
 use crate::diagnostics::catalog::UNDECLARED_CALL;
 use crate::diagnostics::{Finding, Item};
-use crate::model::ServiceId;
+use crate::model::observed::undeclared_calls;
 
 use super::Context;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let model = ctx.model;
-    let observed = &model.observed;
-    let declared: BTreeSet<(ServiceId, ServiceId)> =
-        model.calls.iter().map(|c| (c.from, c.to)).collect();
     let mut findings = Vec::new();
-    for call in &observed.calls {
-        let (Some(from), Some(to)) = (call.from.service(), call.to.service()) else {
-            continue;
-        };
-        if declared.contains(&(from, to)) {
-            continue;
-        }
+    for (from, to, call) in undeclared_calls(model) {
         let (caller, callee) = (model.name(from), model.name(to));
         let over = call
             .protocol

@@ -254,3 +254,102 @@ fn service_graph_counters_show_edges_without_inventing_rates() {
             .all(|f| !f["message"].as_str().unwrap().contains("observed"))
     );
 }
+
+const PAIR: &str = "tests/fixtures/observed/storefront-pricing.otlp.json";
+
+/// The part of `text` from the line starting with `from` to the next line starting with `to`.
+fn section<'a>(text: &'a str, from: &str, to: &str) -> &'a str {
+    let start = text.find(from).expect(from);
+    let end = text[start + from.len()..]
+        .find(to)
+        .map_or(text.len(), |e| start + from.len() + e);
+    &text[start..end]
+}
+
+#[test]
+fn graph_formats_draw_observed_only_edges_dotted_and_labelled() {
+    let mermaid = commaudit(&["graph", BEFORE, "--format", "mermaid", "--observed", PAIR]);
+    assert_eq!(mermaid.code, 0, "{}", mermaid.stderr);
+    insta::assert_snapshot!("graph_mermaid_observed_pair", mermaid.stdout);
+    let dot = commaudit(&["graph", BEFORE, "--format", "dot", "--observed", PAIR]);
+    insta::assert_snapshot!("graph_dot_observed_pair", dot.stdout);
+    // Without traffic nothing is drawn as observed.
+    for format in ["mermaid", "dot", "svg"] {
+        let plain = commaudit(&["graph", BEFORE, "--format", format]);
+        assert!(!plain.stdout.contains("observed"), "{format}");
+    }
+}
+
+#[test]
+fn the_svg_draws_observed_only_edges_with_a_label_and_a_legend_line() {
+    let run = commaudit(&["graph", BEFORE, "--format", "svg", "--observed", PAIR]);
+    let doc = roxmltree::Document::parse(&run.stdout).unwrap();
+    let edges: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("g") && n.attribute("class") == Some("edge"))
+        .filter(|g| {
+            g.descendants()
+                .any(|t| t.has_tag_name("title") && t.text().unwrap_or("").contains("observed"))
+        })
+        .collect();
+    assert_eq!(edges.len(), 1);
+    let edge = edges[0];
+    let title = edge.first_element_child().unwrap().text().unwrap();
+    assert!(
+        title.starts_with("storefront -> pricing: http, sync, observed only"),
+        "{title}"
+    );
+    assert!(
+        edge.descendants()
+            .any(|p| p.has_tag_name("path") && p.attribute("stroke-dasharray") == Some("2 3"))
+    );
+    assert!(
+        edge.descendants()
+            .any(|t| t.has_tag_name("text") && t.text() == Some("observed"))
+    );
+    let legend = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("legend"))
+        .unwrap();
+    assert!(
+        legend
+            .descendants()
+            .any(|t| t.text() == Some("observed in traffic, declared nowhere"))
+    );
+}
+
+#[test]
+fn the_report_shows_observed_only_edges_in_its_picture() {
+    let md = commaudit(&[
+        "report",
+        BEFORE,
+        "--format",
+        "markdown",
+        "--observed",
+        TRAFFIC,
+    ]);
+    insta::assert_snapshot!(
+        "report_markdown_graph_with_traffic",
+        section(&md.stdout, "## The dependency graph", "\n## ")
+    );
+    let html = commaudit(&["report", BEFORE, "--format", "html", "--observed", TRAFFIC]);
+    assert!(html.stdout.contains(
+        "Edges labelled <em>observed</em> were seen in the observed traffic and are declared nowhere (dotted)."
+    ));
+    assert!(
+        html.stdout
+            .contains(">observed in traffic, declared nowhere</text>")
+    );
+    let json = commaudit(&["report", BEFORE, "--format", "json", "--observed", TRAFFIC]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let observed: Vec<_> = doc["graph"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["observed"] == true)
+        .collect();
+    assert_eq!(observed.len(), 1, "{observed:?}");
+    // Without traffic the report draws no such edge and says nothing about it.
+    let plain = commaudit(&["report", BEFORE, "--format", "markdown"]);
+    assert!(!plain.stdout.contains("labelled `observed`"));
+}

@@ -174,6 +174,19 @@ impl Observed {
     }
 }
 
+/// Observed sync calls between two services of the model that no declared call joins (in
+/// either protocol): what CA501 reports and the pictures draw as observed only.
+pub fn undeclared_calls(
+    model: &Model,
+) -> impl Iterator<Item = (ServiceId, ServiceId, &ObservedCall)> {
+    let declared: BTreeSet<(ServiceId, ServiceId)> =
+        model.calls.iter().map(|c| (c.from, c.to)).collect();
+    model.observed.calls.iter().filter_map(move |c| {
+        let (from, to) = (c.from.service()?, c.to.service()?);
+        (!declared.contains(&(from, to))).then_some((from, to, c))
+    })
+}
+
 /// Gives every declared call the rate the traffic measured for it (its caller to its callee,
 /// over the window), so measures use it before the declared or assumed one.
 pub fn apply_rates(model: &mut Model) {

@@ -94,6 +94,11 @@ pub fn graph(out: &mut String, r: &Report) {
             escape(&cycles.join("; "))
         );
     }
+    if p.has_observed() {
+        out.push_str(
+            " Edges labelled <em>observed</em> were seen in the observed traffic and are declared nowhere (dotted).",
+        );
+    }
     if !p.left_out.is_empty() {
         let _ = write!(
             out,

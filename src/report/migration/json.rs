@@ -70,6 +70,9 @@ struct EdgeOut<'a> {
     count: usize,
     chain: bool,
     cycle: bool,
+    /// Seen in the observed traffic and declared nowhere; present only then.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    observed: bool,
 }
 
 #[derive(Serialize)]
@@ -138,6 +141,7 @@ pub fn render(r: &Report) -> String {
                     count: e.count,
                     chain: e.chain,
                     cycle: e.cycle,
+                    observed: e.observed,
                 })
                 .collect(),
             left_out: &p.left_out,

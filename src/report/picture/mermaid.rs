@@ -1,6 +1,6 @@
 //! A [`Picture`] as a Mermaid flowchart, for the Markdown report (GitHub draws it): edges
 //! coloured by protocol, async edges dotted, the longest sync chain thick and amber, sync
-//! cycles red.
+//! cycles red; edges only the observed traffic shows are dotted and labelled `observed`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -32,12 +32,16 @@ pub fn render(picture: &Picture) -> String {
     // Link styles group edges by their look; Mermaid numbers links in declaration order.
     let mut styles: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, edge) in picture.edges.iter().enumerate() {
-        let arrow = match (edge.sync, edge.chain) {
+        let arrow = match (edge.sync && !edge.observed, edge.chain) {
             (true, true) => "==>",
             (true, false) => "-->",
             (false, _) => "-.->",
         };
-        let mut label = edge.protocol.clone();
+        let mut label = if edge.observed {
+            format!("observed: {}", edge.protocol)
+        } else {
+            edge.protocol.clone()
+        };
         if edge.count > 1 {
             label.push_str(&format!(" x{}", edge.count));
         }
@@ -48,7 +52,12 @@ pub fn render(picture: &Picture) -> String {
             escape(&label),
             edge.to
         );
-        let style = if edge.cycle {
+        let style = if edge.observed {
+            format!(
+                "stroke:{},stroke-dasharray:2 3",
+                protocol_color(&edge.protocol)
+            )
+        } else if edge.cycle {
             format!("stroke:{CYCLE},stroke-width:3px")
         } else if edge.chain {
             format!("stroke:{CHAIN},stroke-width:4px")

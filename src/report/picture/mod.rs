@@ -50,6 +50,9 @@ pub struct PictureEdge {
     pub count: usize,
     pub chain: bool,
     pub cycle: bool,
+    /// Seen in the traffic (`--observed`) and declared nowhere: drawn dashed, labelled
+    /// `observed`.
+    pub observed: bool,
 }
 
 impl PictureEdge {
@@ -61,6 +64,9 @@ impl PictureEdge {
             self.protocol,
             if self.sync { "sync" } else { "async" }
         );
+        if self.observed {
+            text.push_str(", observed only, declared nowhere");
+        }
         if self.count > 1 {
             text.push_str(&format!(", {} edges", self.count));
         }
@@ -197,6 +203,7 @@ impl Picture {
                     count: 0,
                     chain: false,
                     cycle: false,
+                    observed: false,
                 });
                 edges.len() - 1
             });
@@ -210,6 +217,23 @@ impl Picture {
             edge.chain |= highlights.chain_edges.contains(&e.kind);
             edge.cycle |= highlights.cycle_edges.contains(&e.kind);
         }
+        for e in crate::graph::observed::observed_only(model, graph) {
+            let (from, to) = (index[e.from], index[e.to]);
+            if from == usize::MAX || to == usize::MAX {
+                continue;
+            }
+            edges.push(PictureEdge {
+                from,
+                to,
+                protocol: e.protocol,
+                sync: e.sync,
+                operations: e.operation.into_iter().collect(),
+                count: 1,
+                chain: false,
+                cycle: false,
+                observed: true,
+            });
+        }
         Picture {
             nodes,
             edges,
@@ -218,6 +242,11 @@ impl Picture {
             chain: highlights.chain_names(model),
             cycles: highlights.cycle_names(model),
         }
+    }
+
+    /// Some edge is drawn only because the traffic showed it.
+    pub fn has_observed(&self) -> bool {
+        self.edges.iter().any(|e| e.observed)
     }
 
     /// Protocols drawn, in a stable order, for the legend.

@@ -206,6 +206,7 @@ fn by_owner(
                 count: 0,
                 chain: false,
                 cycle: false,
+                observed: false,
             });
         edge.count += 1;
         if let Some(op) = op

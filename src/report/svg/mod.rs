@@ -79,16 +79,28 @@ pub fn render(picture: &Picture, title: &str) -> String {
             }
         }
         let width = if edge.chain || edge.cycle { 2.2 } else { 1.4 };
-        let dash = if edge.sync {
-            ""
+        let dash = if edge.observed {
+            format!(" stroke-dasharray=\"{}\"", shapes::OBSERVED_DASH)
+        } else if edge.sync {
+            String::new()
         } else {
-            " stroke-dasharray=\"6 4\""
+            format!(" stroke-dasharray=\"{}\"", shapes::ASYNC_DASH)
         };
         let _ = writeln!(
             out,
             "<path d=\"{d}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{width}\"{dash} marker-end=\"url(#arrow-{})\"/>",
             &color[1..]
         );
+        if edge.observed
+            && let Some(&(x, y)) = laid.routes[i].get(laid.routes[i].len() / 2)
+        {
+            let _ = writeln!(
+                out,
+                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"#555555\" font-style=\"italic\">observed</text>",
+                x + 4.0,
+                y + 11.0
+            );
+        }
         if edge.count > 1
             && let Some(&(x, y)) = laid.routes[i].get(laid.routes[i].len() / 2)
         {
@@ -130,6 +142,12 @@ fn description(picture: &Picture, unrouted: usize) -> String {
         text.push_str(&format!(
             " Sync cycles are highlighted in red: {}.",
             cycles.join("; ")
+        ));
+    }
+    let observed = picture.edges.iter().filter(|e| e.observed).count();
+    if observed > 0 {
+        text.push_str(&format!(
+            " {observed} edges seen in the observed traffic and declared nowhere are dotted and labelled observed."
         ));
     }
     if !picture.left_out.is_empty() {

@@ -187,9 +187,16 @@ pub struct Legend {
 }
 
 enum Sample {
-    Line { color: &'static str, dashed: bool },
+    Line {
+        color: &'static str,
+        dash: Option<&'static str>,
+    },
     Halo(&'static str),
 }
+
+/// Dash patterns: async edges, and edges only the traffic shows.
+pub const ASYNC_DASH: &str = "6 4";
+pub const OBSERVED_DASH: &str = "2 3";
 
 const ROW: f64 = 20.0;
 const ITEM_GAP: f64 = 18.0;
@@ -209,29 +216,32 @@ pub fn legend(picture: &Picture) -> Legend {
             .into_iter()
             .filter(|p| protocol_color(p) == color)
             .collect();
-        items.push((
-            Sample::Line {
-                color,
-                dashed: false,
-            },
-            same.join(", "),
-        ));
+        items.push((Sample::Line { color, dash: None }, same.join(", ")));
     }
     let grey = "#4a4a4a";
     items.push((
         Sample::Line {
             color: grey,
-            dashed: false,
+            dash: None,
         },
         "sync".into(),
     ));
     items.push((
         Sample::Line {
             color: grey,
-            dashed: true,
+            dash: Some(ASYNC_DASH),
         },
         "async".into(),
     ));
+    if picture.has_observed() {
+        items.push((
+            Sample::Line {
+                color: grey,
+                dash: Some(OBSERVED_DASH),
+            },
+            "observed in traffic, declared nowhere".into(),
+        ));
+    }
     if picture.edges.iter().any(|e| e.chain) {
         items.push((Sample::Halo(CHAIN), "longest sync chain".into()));
     }
@@ -271,12 +281,10 @@ impl Legend {
             }
             let x0 = left + x;
             match sample {
-                Sample::Line { color, dashed } => {
-                    let dash = if *dashed {
-                        " stroke-dasharray=\"6 4\""
-                    } else {
-                        ""
-                    };
+                Sample::Line { color, dash } => {
+                    let dash = dash
+                        .map(|d| format!(" stroke-dasharray=\"{d}\""))
+                        .unwrap_or_default();
                     let _ = write!(
                         out,
                         "<line x1=\"{x0:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"{color}\" stroke-width=\"2\"{dash}/>",

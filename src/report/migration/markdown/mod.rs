@@ -75,6 +75,11 @@ fn graph(out: &mut String, r: &Report) {
     if !p.cycles.is_empty() {
         out.push_str("Sync cycles are red. ");
     }
+    if p.has_observed() {
+        out.push_str(
+            "Edges labelled `observed` were seen in the observed traffic and are declared nowhere (dotted). ",
+        );
+    }
     out.push('\n');
     if !p.left_out.is_empty() {
         let _ = writeln!(out, "\nNot drawn: {}.", p.left_out.join("; "));
