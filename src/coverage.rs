@@ -380,7 +380,9 @@ fn origins(model: &Model) -> EdgeOrigins {
     for p in all {
         count(&mut out, p);
     }
-    out.observed += crate::model::observed::undeclared_calls(model).count();
+    out.observed += crate::model::observed::undeclared_calls(model).count()
+        + crate::model::observed::undeclared_publications(model).len()
+        + crate::model::observed::undeclared_consumptions(model).count();
     out
 }
 

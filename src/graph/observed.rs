@@ -2,13 +2,12 @@
 //! (`report`, `graph --format mermaid|dot|svg`) can draw them beside the declared ones. Graph
 //! JSON lists the same calls with `presence: observed`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::observed::undeclared_calls;
-use crate::model::subject::overlaps;
+use crate::model::observed::{Peer, publishes, undeclared_calls, undeclared_consumptions};
 use crate::model::{Model, ServiceId};
 
-use super::{Graph, NodeKind, NodeRef};
+use super::{Graph, NodeRef};
 
 /// One observed-only edge between two nodes of a graph.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -44,66 +43,53 @@ pub fn observed_only(model: &Model, graph: &Graph) -> Vec<ObservedEdge> {
             });
         }
     }
+    let mut by_subject: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, n) in graph.nodes.iter().enumerate() {
+        if let NodeRef::Channel(c) = n.target {
+            by_subject
+                .entry(model.channel(c).subject.as_str())
+                .or_default()
+                .push(i);
+        }
+    }
+    let channels = |destination: &str| -> Vec<usize> {
+        by_subject.get(destination).cloned().unwrap_or_default()
+    };
+    let message = |from: usize, to: usize, system: &Option<String>, operation| ObservedEdge {
+        from,
+        to,
+        protocol: system.clone().unwrap_or_else(|| "unknown".into()),
+        sync: false,
+        operation,
+    };
     for m in &observed.messages {
-        let protocol = m.system.clone().unwrap_or_else(|| "unknown".into());
-        let channels: Vec<usize> = graph
-            .nodes
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| n.kind == NodeKind::Channel)
-            .filter(|(_, n)| match n.target {
-                NodeRef::Channel(c) => model.channel(c).subject == m.destination,
-                _ => false,
-            })
-            .map(|(i, _)| i)
-            .collect();
         let publisher = m.publisher.service();
-        let consumer = m.consumer.as_ref().and_then(|c| c.service());
-        let edge = |from: usize, to: usize, operation: Option<String>| ObservedEdge {
-            from,
-            to,
-            protocol: protocol.clone(),
-            sync: false,
-            operation,
-        };
-        if channels.is_empty() {
+        let through = channels(&m.destination);
+        if through.is_empty() {
+            // No channel of that name: straight from publisher to consumer.
+            let consumer = m.consumer.as_ref().and_then(Peer::service);
             if let (Some(p), Some(c)) = (publisher.and_then(node), consumer.and_then(node))
                 && p != c
             {
-                out.insert(edge(p, c, Some(m.destination.clone())));
+                out.insert(message(p, c, &m.system, Some(m.destination.clone())));
             }
             continue;
         }
-        for &channel in &channels {
-            if let Some(p) = publisher
-                && !publishes(model, p, &m.destination)
-                && let Some(p) = node(p)
-            {
-                out.insert(edge(p, channel, None));
+        if let Some(p) = publisher
+            && !publishes(model, p, &m.destination)
+            && let Some(p) = node(p)
+        {
+            for &channel in &through {
+                out.insert(message(p, channel, &m.system, None));
             }
-            if let Some(c) = consumer
-                && !subscribes(model, c, &m.destination)
-                && let Some(c) = node(c)
-            {
-                out.insert(edge(channel, c, None));
+        }
+    }
+    for (consumer, c) in undeclared_consumptions(model) {
+        if let Some(to) = node(consumer) {
+            for channel in channels(&c.destination) {
+                out.insert(message(channel, to, &c.system, None));
             }
         }
     }
     out.into_iter().collect()
-}
-
-/// `service` declares a publication to `subject`.
-pub fn publishes(model: &Model, service: ServiceId, subject: &str) -> bool {
-    model
-        .publications
-        .iter()
-        .any(|p| p.service == service && model.channel(p.channel).subject == subject)
-}
-
-/// `service` declares a subscription whose subject (wildcards allowed) takes `subject`.
-pub fn subscribes(model: &Model, service: ServiceId, subject: &str) -> bool {
-    model
-        .subscriptions
-        .iter()
-        .any(|s| s.service == service && overlaps(&model.channel(s.channel).subject, subject))
 }

@@ -25,7 +25,21 @@ impl<'a> Basis<'a> {
             .map(|c| (c.span, &c.provenance))
             .chain(model.publications.iter().map(|p| (p.span, &p.provenance)))
             .chain(model.subscriptions.iter().map(|s| (s.span, &s.provenance)))
-            .chain(model.observed.calls.iter().map(|c| (c.at, &c.provenance)));
+            .chain(model.observed.calls.iter().map(|c| (c.at, &c.provenance)))
+            .chain(
+                model
+                    .observed
+                    .messages
+                    .iter()
+                    .map(|m| (m.at, &m.provenance)),
+            )
+            .chain(
+                model
+                    .observed
+                    .consumed
+                    .iter()
+                    .map(|c| (c.at, &c.provenance)),
+            );
         for (span, provenance) in edges {
             // Two edges declared on one line: the weaker speaks for the line.
             at.entry(span)

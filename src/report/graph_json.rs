@@ -164,6 +164,11 @@ pub fn render_graph(audit: &Audit, graph: &Graph) -> String {
                 _ => None,
             };
             let seen = call.and_then(|c| model.observed.calls_between(c.from, c.to).next());
+            let message_seen = match e.kind {
+                EdgeKind::Publish(p) => Some(seen_publishing(model, p)),
+                EdgeKind::Subscribe(s) => Some(seen_consuming(model, s)),
+                _ => None,
+            };
             EdgeOut {
                 from: graph.nodes[e.from].name.clone(),
                 to: graph.nodes[e.to].name.clone(),
@@ -184,11 +189,14 @@ pub fn render_graph(audit: &Audit, graph: &Graph) -> String {
                         circuit_breaker: p.circuit_breaker,
                         evidence: p.evidence.clone(),
                     }),
-                presence: (traffic && call.is_some()).then_some(if seen.is_some() {
-                    "both"
-                } else {
-                    "declared"
-                }),
+                presence: traffic
+                    .then(|| match (call.is_some(), message_seen) {
+                        (true, _) if seen.is_some() => Some("both"),
+                        (true, _) | (false, Some(false)) => Some("declared"),
+                        (false, Some(true)) => Some("both"),
+                        (false, None) => None,
+                    })
+                    .flatten(),
                 observed: seen.map(ObservedOut::of),
                 location: LocationOut::of(Some(e.span), &audit.sources),
             }
@@ -219,6 +227,87 @@ pub fn render_graph(audit: &Audit, graph: &Graph) -> String {
             location: LocationOut::of(Some(c.at), &audit.sources),
         });
     }
+    // Publications and subscriptions the traffic shows and nothing declares, through the
+    // channels of their destination.
+    let channels = |destination: &str| -> Vec<usize> {
+        graph
+            .nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| match n.target {
+                NodeRef::Channel(c) if model.channel(c).subject == destination => Some(i),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut added: std::collections::BTreeSet<(usize, usize)> = std::collections::BTreeSet::new();
+    let observed_message = |service: usize,
+                            channel: usize,
+                            publish: bool,
+                            system: Option<&str>,
+                            at,
+                            provenance: &crate::provenance::Provenance| {
+        let (from, to) = if publish {
+            (service, channel)
+        } else {
+            (channel, service)
+        };
+        EdgeOut {
+            from: graph.nodes[from].name.clone(),
+            to: graph.nodes[to].name.clone(),
+            kind: if publish { "publish" } else { "subscribe" },
+            protocol: system.unwrap_or("unknown").to_owned(),
+            sync: false,
+            operation: Some(graph.nodes[channel].name.clone()),
+            origin: provenance.origin.as_str(),
+            evidence: provenance.evidence_text(),
+            confidence: provenance.confidence,
+            paths: Vec::new(),
+            proxy: None,
+            presence: Some("observed"),
+            observed: None,
+            location: LocationOut::of(Some(at), &audit.sources),
+        }
+    };
+    for m in &model.observed.messages {
+        let Some(p) = m.publisher.service() else {
+            continue;
+        };
+        if crate::model::observed::publishes(model, p, &m.destination) {
+            continue;
+        }
+        let Some(node) = graph.node_of(NodeRef::Service(p)) else {
+            continue;
+        };
+        for channel in channels(&m.destination) {
+            // One edge per publisher and channel, however many consumers were seen.
+            if added.insert((node, channel)) {
+                edges.push(observed_message(
+                    node,
+                    channel,
+                    true,
+                    m.system.as_deref(),
+                    m.at,
+                    &m.provenance,
+                ));
+            }
+        }
+    }
+    for (c, seen) in crate::model::observed::undeclared_consumptions(model) {
+        let Some(node) = graph.node_of(NodeRef::Service(c)) else {
+            continue;
+        };
+        for channel in channels(&seen.destination) {
+            edges.push(observed_message(
+                node,
+                channel,
+                false,
+                seen.system.as_deref(),
+                seen.at,
+                &seen.provenance,
+            ));
+        }
+    }
     let doc = Document {
         schema_version: SCHEMA_VERSION,
         nodes,
@@ -228,4 +317,25 @@ pub fn render_graph(audit: &Audit, graph: &Graph) -> String {
         serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     crate::escape::json(text)
+}
+
+/// The traffic shows the publisher of `p` publishing to its subject.
+fn seen_publishing(model: &crate::model::Model, p: crate::model::PublicationId) -> bool {
+    let publication = &model.publications[p.0 as usize];
+    let subject = &model.channel(publication.channel).subject;
+    model
+        .observed
+        .messages
+        .iter()
+        .any(|m| m.publisher.service() == Some(publication.service) && &m.destination == subject)
+}
+
+/// The traffic shows the subscriber of `s` consuming something its subject takes.
+fn seen_consuming(model: &crate::model::Model, s: crate::model::SubscriptionId) -> bool {
+    let subscription = &model.subscriptions[s.0 as usize];
+    let subject = &model.channel(subscription.channel).subject;
+    model.observed.consumed.iter().any(|c| {
+        c.consumer.service() == Some(subscription.service)
+            && crate::model::subject::overlaps(subject, &c.destination)
+    })
 }

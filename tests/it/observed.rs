@@ -353,3 +353,56 @@ fn the_report_shows_observed_only_edges_in_its_picture() {
     let plain = commaudit(&["report", BEFORE, "--format", "markdown"]);
     assert!(!plain.stdout.contains("labelled `observed`"));
 }
+
+#[test]
+fn messages_are_judged_and_drawn_like_calls() {
+    let fixtures = "tests/fixtures/rules";
+    // Declared on both sides but never seen: the graph says which edges the traffic showed.
+    let run = commaudit(&[
+        "graph",
+        &format!("{fixtures}/CA502/fires-declared-topic-never-seen"),
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let presence: Vec<String> = doc["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} -> {} {}: {}",
+                e["from"], e["to"], e["kind"], e["presence"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        presence,
+        [
+            r#""orders" -> "orders.cancelled" "publish": "declared""#,
+            r#""orders" -> "orders.placed" "publish": "both""#,
+            r#""orders.cancelled" -> "billing" "subscribe": "declared""#,
+            r#""orders.placed" -> "billing" "subscribe": "both""#,
+        ]
+    );
+    // Seen and declared nowhere: CA501 for each side, and the picture draws the message
+    // straight from publisher to consumer, as no channel of that name is declared.
+    let (_, found) = findings(&[&format!("{fixtures}/CA501/fires-message-nobody-declared")]);
+    assert_eq!(of(&found, "CA501").len(), 2, "{found:?}");
+    assert!(
+        of(&found, "CA501")
+            .iter()
+            .all(|f| f["provenance"]["origin"] == "observed")
+    );
+    let mermaid = commaudit(&[
+        "graph",
+        &format!("{fixtures}/CA501/fires-message-nobody-declared"),
+        "--format",
+        "mermaid",
+    ]);
+    assert!(
+        mermaid.stdout.contains("n1 -.->|\"observed: nats\"| n0"),
+        "{}",
+        mermaid.stdout
+    );
+}

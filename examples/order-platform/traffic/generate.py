@@ -299,8 +299,12 @@ def main():
     }
     for case, calls in cases.items():
         rule_case(os.path.join(rules, case, "traffic.otlp.json"), calls)
-    rule_case(os.path.join(rules, "CA503/fires-publisher-waits-for-consumer", "traffic.otlp.json"),
-              [], messages=[("orders", "orders.placed", "billing", True)])
+    # One message case, read against different declarations: the same traffic file in each.
+    for case in ["CA503/fires-publisher-waits-for-consumer", "CA501/fires-message-nobody-declared",
+                 "CA501/quiet-declared-messages", "CA502/fires-declared-topic-never-seen",
+                 "CA502/quiet-publisher-not-traced"]:
+        rule_case(os.path.join(rules, case, "traffic.otlp.json"),
+                  [], messages=[("orders", "orders.placed", "billing", True)])
 
 
 if __name__ == "__main__":

@@ -96,6 +96,21 @@ pub struct ObservedMessage {
     /// Messages whose publisher's request ended only after the consumer finished: it waited.
     pub waited: u64,
     pub at: Span,
+    /// Observed, with the format that showed it.
+    pub provenance: crate::provenance::Provenance,
+}
+
+/// A service seen consuming from a destination (every CONSUMER span, whether or not its
+/// producer was recorded).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObservedConsumption {
+    pub consumer: Peer,
+    pub destination: String,
+    pub system: Option<String>,
+    pub count: u64,
+    pub at: Span,
+    /// Observed, with the format that showed it.
+    pub provenance: crate::provenance::Provenance,
 }
 
 /// Everything the traffic showed.
@@ -106,6 +121,12 @@ pub struct Observed {
     pub window: Option<Window>,
     pub calls: Vec<ObservedCall>,
     pub messages: Vec<ObservedMessage>,
+    /// What each service was seen consuming, by destination.
+    pub consumed: Vec<ObservedConsumption>,
+    /// Services that recorded PRODUCER spans: their publications are covered by the traffic.
+    pub producing: BTreeSet<ServiceId>,
+    /// Services that recorded CONSUMER spans: their subscriptions are covered by the traffic.
+    pub consuming: BTreeSet<ServiceId>,
     /// Services that recorded client or producer spans (or appear as clients in service-graph
     /// metrics): their outgoing calls are covered by the traffic.
     pub covered: BTreeSet<ServiceId>,
@@ -184,6 +205,59 @@ pub fn undeclared_calls(
     model.observed.calls.iter().filter_map(move |c| {
         let (from, to) = (c.from.service()?, c.to.service()?);
         (!declared.contains(&(from, to))).then_some((from, to, c))
+    })
+}
+
+/// Observed publications whose publisher declares none to that destination: (publisher,
+/// destination, messages, system, first span), one per publisher and destination.
+pub fn undeclared_publications(model: &Model) -> Vec<(ServiceId, &str, u64, Option<&str>, Span)> {
+    let mut out: Vec<(ServiceId, &str, u64, Option<&str>, Span)> = Vec::new();
+    for m in &model.observed.messages {
+        let Some(publisher) = m.publisher.service() else {
+            continue;
+        };
+        if publishes(model, publisher, &m.destination) {
+            continue;
+        }
+        match out
+            .iter_mut()
+            .find(|(p, d, ..)| *p == publisher && *d == m.destination)
+        {
+            Some(seen) => seen.2 += m.count,
+            None => out.push((
+                publisher,
+                &m.destination,
+                m.count,
+                m.system.as_deref(),
+                m.at,
+            )),
+        }
+    }
+    out
+}
+
+/// Observed consumptions whose consumer declares no subscription taking that destination.
+pub fn undeclared_consumptions(
+    model: &Model,
+) -> impl Iterator<Item = (ServiceId, &ObservedConsumption)> {
+    model.observed.consumed.iter().filter_map(move |c| {
+        let consumer = c.consumer.service()?;
+        (!subscribes(model, consumer, &c.destination)).then_some((consumer, c))
+    })
+}
+
+/// `service` declares a publication to `subject`.
+pub fn publishes(model: &Model, service: ServiceId, subject: &str) -> bool {
+    model
+        .publications
+        .iter()
+        .any(|p| p.service == service && model.channel(p.channel).subject == subject)
+}
+
+/// `service` declares a subscription whose subject (wildcards allowed) takes `subject`.
+pub fn subscribes(model: &Model, service: ServiceId, subject: &str) -> bool {
+    model.subscriptions.iter().any(|s| {
+        s.service == service && super::subject::overlaps(&model.channel(s.channel).subject, subject)
     })
 }
 

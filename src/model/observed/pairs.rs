@@ -11,7 +11,7 @@ use crate::provenance::{Confidence, Origin, Provenance};
 use crate::source::Span;
 
 use super::stats::Accumulator;
-use super::{Observed, ObservedCall, ObservedMessage, Peer, Window};
+use super::{Observed, ObservedCall, ObservedConsumption, ObservedMessage, Peer, Window};
 
 type Key = (Peer, Peer, Option<String>);
 
@@ -36,6 +36,16 @@ struct Message {
     waited: u64,
     system: Option<String>,
     at: Option<Span>,
+    evidence: &'static str,
+}
+
+/// What a finding resting on something only the traffic showed says about it.
+fn observed(evidence: &str) -> Provenance {
+    Provenance {
+        origin: Origin::Observed,
+        evidence: vec![evidence.to_owned()],
+        confidence: Confidence::Certain,
+    }
 }
 
 /// The protocol's canonical name: `https` and `http` are `http`.
@@ -90,6 +100,12 @@ pub(super) fn pair(
         match peer {
             Peer::Service(id) if matches!(s.kind, SpanKind::Client | SpanKind::Producer) => {
                 out.covered.insert(*id);
+                if s.kind == SpanKind::Producer {
+                    out.producing.insert(*id);
+                }
+            }
+            Peer::Service(id) if s.kind == SpanKind::Consumer => {
+                out.consuming.insert(*id);
             }
             Peer::Service(_) => {}
             Peer::Unknown(name) => {
@@ -107,7 +123,31 @@ pub(super) fn pair(
     let mut edges: BTreeMap<Key, Edge> = BTreeMap::new();
     let mut messages: BTreeMap<(Peer, String, Option<Peer>), Message> = BTreeMap::new();
     let mut siblings: Siblings = BTreeMap::new();
+    let mut consumed: BTreeMap<(Peer, String), Message> = BTreeMap::new();
     for (i, s) in spans.iter().enumerate() {
+        if s.kind == SpanKind::Consumer {
+            // The destination the consumer names, else the one of the producer it hangs under
+            // or links to.
+            let producer = parent_of(s).into_iter().chain(
+                s.links
+                    .iter()
+                    .filter_map(|(t, id)| by_id.get(&(t.as_str(), id.as_str())).copied()),
+            );
+            let destination = s.destination.clone().or_else(|| {
+                producer
+                    .filter(|&p| spans[p].kind == SpanKind::Producer)
+                    .find_map(|p| spans[p].destination.clone())
+            });
+            if let Some(destination) = destination {
+                let c = consumed.entry((peers[i].clone(), destination)).or_default();
+                c.count += 1;
+                c.system = c.system.take().or_else(|| s.protocol.clone());
+                if c.at.is_none() {
+                    c.at = Some(s.at);
+                    c.evidence = owner[i];
+                }
+            }
+        }
         let call = match s.kind {
             SpanKind::Client => {
                 let server = children
@@ -169,7 +209,10 @@ pub(super) fn pair(
                     m.count += 1;
                     m.waited += u64::from(waited);
                     m.system = m.system.take().or_else(|| s.protocol.clone());
-                    m.at.get_or_insert(s.at);
+                    if m.at.is_none() {
+                        m.at = Some(s.at);
+                        m.evidence = owner[i];
+                    }
                 };
                 if consumers.is_empty() {
                     add(None, false);
@@ -235,11 +278,7 @@ pub(super) fn pair(
                 stats
             },
             at: e.at.unwrap_or_else(|| Span::file_start(files[0].source)),
-            provenance: Provenance {
-                origin: Origin::Observed,
-                evidence: vec![e.evidence.clone()],
-                confidence: Confidence::Certain,
-            },
+            provenance: observed(&e.evidence),
             evidence: e.evidence,
         })
         .collect();
@@ -253,6 +292,18 @@ pub(super) fn pair(
             count: m.count,
             waited: m.waited,
             at: m.at.unwrap_or_else(|| Span::file_start(files[0].source)),
+            provenance: observed(m.evidence),
+        })
+        .collect();
+    out.consumed = consumed
+        .into_iter()
+        .map(|((consumer, destination), c)| ObservedConsumption {
+            consumer,
+            destination,
+            system: c.system,
+            count: c.count,
+            at: c.at.unwrap_or_else(|| Span::file_start(files[0].source)),
+            provenance: observed(c.evidence),
         })
         .collect();
 }
