@@ -406,3 +406,26 @@ fn messages_are_judged_and_drawn_like_calls() {
         mermaid.stdout
     );
 }
+
+#[test]
+fn a_jaeger_export_is_read_through_scan() {
+    let file = "tests/fixtures/observed/jaeger/storefront.jaeger.json";
+    let (_, found) = findings(&[BEFORE, "--observed", file]);
+    assert!(of(&found, "CA001").is_empty(), "{found:?}");
+    let undeclared = of(&found, "CA501");
+    assert_eq!(undeclared.len(), 1, "{undeclared:?}");
+    assert_eq!(
+        undeclared[0]["services"],
+        serde_json::json!(["storefront", "pricing"])
+    );
+    assert_eq!(undeclared[0]["related"][0]["file"], file);
+    let slow = of(&found, "CA505");
+    assert_eq!(slow.len(), 1, "{slow:?}");
+    assert!(
+        slow[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("`storefront` gives `inventory` 300 ms, but the observed p99 is 480 ms"),
+        "{slow:?}"
+    );
+}
