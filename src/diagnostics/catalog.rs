@@ -51,6 +51,7 @@ macro_rules! for_each_rule {
             CA404 TIMEOUT_MISMATCH check(timeout_mismatch);
             CA405 RETRY_STORM check(retry_storm);
             CA406 INFRASTRUCTURE_CEILING check(infrastructure_ceiling);
+            CA407 LOAD_OVER_CAPACITY check(load_over_capacity);
             CA501 UNDECLARED_CALL check(undeclared_call);
             CA502 UNOBSERVED_CALL check(unobserved_call);
             CA503 AWAITED_SIDE_EFFECT check(awaited_side_effect);

@@ -165,6 +165,7 @@ pub(crate) mod tests {
                 retries: r,
                 timeout_ms: None,
                 rps: None,
+                rps_observed: false,
                 sequential: false,
             })
             .collect();

@@ -21,10 +21,22 @@ pub struct SyncEdge {
     /// How long the caller waits for one attempt: the tighter of the caller's and its proxy's
     /// timeouts, or the publication's for a reply.
     pub timeout_ms: Option<f64>,
-    /// Requests per second at peak, as declared on the call (or the publication).
+    /// Requests per second capacity is judged at: the larger of the rate declared on the call
+    /// (or the publication) as its peak and the rate the observed traffic measured, so a short
+    /// quiet sample of traffic does not hide a declared peak.
     pub rps: Option<f64>,
+    /// `rps` is the observed rate, higher than any declared one.
+    pub rps_observed: bool,
     /// Made after the caller's earlier calls returned (`order: sequential`): its time adds.
     pub sequential: bool,
+}
+
+/// The larger of a declared peak rate and an observed one.
+fn peak(declared: Option<f64>, observed: Option<f64>) -> Option<f64> {
+    match (declared, observed) {
+        (Some(d), Some(o)) => Some(d.max(o)),
+        (d, o) => d.or(o),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -62,7 +74,8 @@ impl SyncGraph {
                     (Some(a), Some(b)) => Some(a.min(b)),
                     (a, b) => a.or(b),
                 },
-                rps: c.rate(),
+                rps: peak(c.rps, c.observed_rps),
+                rps_observed: c.observed_rps.is_some_and(|o| c.rps.is_none_or(|d| o > d)),
                 sequential: c.resilience.order == crate::model::CallOrder::Sequential,
             })
             .collect();
@@ -74,6 +87,7 @@ impl SyncGraph {
             retries: 0,
             timeout_ms: model.publications[rr.publication.index()].timeout_ms,
             rps: model.publications[rr.publication.index()].rate,
+            rps_observed: false,
             sequential: false,
         }));
         SyncGraph::from_edges(model.services.len(), edges)
@@ -214,4 +228,18 @@ pub fn entrypoints(model: &Model) -> Vec<ServiceId> {
         }
     }
     model.service_ids().filter(|s| entry[s.index()]).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::peak;
+
+    #[test]
+    fn capacity_is_judged_at_the_larger_of_the_declared_peak_and_the_observed_rate() {
+        assert_eq!(peak(Some(400.0), Some(0.65)), Some(400.0));
+        assert_eq!(peak(Some(400.0), Some(900.0)), Some(900.0));
+        assert_eq!(peak(None, Some(0.65)), Some(0.65));
+        assert_eq!(peak(Some(400.0), None), Some(400.0));
+        assert_eq!(peak(None, None), None);
+    }
 }

@@ -22,7 +22,7 @@ fn after_a_baseline_only_new_findings_fail() {
     assert_eq!(wrote.code, 0, "{}", wrote.transcript());
     assert_eq!(
         wrote.stdout,
-        "wrote .commaudit-baseline.json: 62 known findings; `commaudit scan` now fails only on new ones\n"
+        "wrote .commaudit-baseline.json: 63 known findings; `commaudit scan` now fails only on new ones\n"
     );
     let text = std::fs::read_to_string(dir.join(".commaudit-baseline.json")).unwrap();
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -50,13 +50,13 @@ fn after_a_baseline_only_new_findings_fail() {
     assert!(
         clean
             .stdout
-            .ends_with("no findings; 62 known findings skipped (baseline)\n"),
+            .ends_with("no findings; 63 known findings skipped (baseline)\n"),
         "{}",
         clean.stdout
     );
     assert_eq!(
         json(&commaudit_in(dir, &["scan", "--format", "json"]))["summary"]["baseline_skipped"],
-        62
+        63
     );
 
     // Unrelated edits move every line below them; the baseline does not care.

@@ -91,6 +91,14 @@ fn the_shipped_traffic_shows_the_planted_drift_and_keeps_every_seeded_finding() 
         "{:?}",
         summary("CA106")
     );
+    // A quiet sample of traffic does not hide a declared peak: capacity is judged at the larger.
+    assert!(
+        summary("CA407").iter().any(|m| m.starts_with(
+            "`inventory` receives 1700 rps from 5 callers at their declared peak, and 3600 rps when they retry"
+        )),
+        "{:?}",
+        summary("CA407")
+    );
     // Every finding of the declarations alone is still there.
     for f in &plain {
         let rule = f["rule"].as_str().unwrap();
