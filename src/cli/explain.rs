@@ -2,15 +2,21 @@
 
 use std::fmt::Write;
 
-use comfy_table::{Table, presets};
+use comfy_table::{ContentArrangement, Table, presets};
 
 use crate::diagnostics::catalog::{self, RuleMeta};
 
 use super::Exit;
 
-pub fn rules_table() -> String {
+/// Every rule, one row each, fitted to `width` columns when given.
+pub fn rules_table(width: Option<usize>) -> String {
     let mut table = Table::new();
     table.load_style(presets::UTF8_FULL_CONDENSED);
+    if let Some(w) = width {
+        table
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(u16::try_from(w).unwrap_or(u16::MAX));
+    }
     table.set_header(["ID", "name", "family", "severity", "enabled", "summary"]);
     for rule in catalog::all() {
         table.add_row([

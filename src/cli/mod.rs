@@ -48,6 +48,10 @@ impl From<Exit> for ExitCode {
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Fit human output and tables to N columns (default: COLUMNS, else the terminal's width
+    /// when stdout is a terminal, else fixed widths).
+    #[arg(long, global = true, value_name = "N")]
+    width: Option<usize>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -112,17 +116,22 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Exit {
+    let width = crate::report::fit::resolve(
+        cli.width,
+        std::env::var("COLUMNS").ok().as_deref(),
+        crate::report::fit::terminal(),
+    );
     match cli.command {
-        Command::Scan(args) => scan::run(&args),
+        Command::Scan(args) => scan::run(&args, width),
         Command::Baseline(args) => baseline::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Config(command) => config::run(&command),
         Command::Graph(args) => graph::run(&args),
         Command::Report(args) => report::run(&args),
-        Command::WhatIf(args) => what_if::run(&args),
-        Command::Recommend(args) => recommend::run(&args),
+        Command::WhatIf(args) => what_if::run(&args, width),
+        Command::Recommend(args) => recommend::run(&args, width),
         Command::Rules => {
-            print!("{}", explain::rules_table());
+            print!("{}", explain::rules_table(width));
             Exit::Clean
         }
         Command::Explain { rule } => explain::explain(&rule),

@@ -84,6 +84,8 @@ const STEP_SUMMARY: &str = "GITHUB_STEP_SUMMARY";
 pub struct View {
     pub quiet: bool,
     pub statistics: bool,
+    /// The width to fit human output to, when known.
+    pub width: Option<usize>,
 }
 
 pub fn emit(
@@ -98,6 +100,7 @@ pub fn emit(
         color: Color::Never,
         fail_on,
         quiet: false,
+        width: None,
     };
     let guard = super::atomic::Guard::of(&gated.audit);
     for (file_format, path) in &outputs.files {
@@ -111,6 +114,7 @@ pub fn emit(
         },
         fail_on,
         quiet: view.quiet,
+        width: view.width,
     };
     let text = if view.statistics {
         report::statistics::render(gated, format.name == "json")

@@ -22,14 +22,16 @@ enum RecommendFormat {
     Json,
 }
 
-pub fn run(args: &RecommendArgs) -> Exit {
+pub fn run(args: &RecommendArgs, width: Option<usize>) -> Exit {
     let audit = match args.input.audit() {
         Ok(audit) => audit,
         Err(exit) => return exit,
     };
     let recs = crate::recommend::recommend(&audit);
     match args.format {
-        RecommendFormat::Table => print!("{}", report::recommendations::table(&audit, &recs)),
+        RecommendFormat::Table => {
+            print!("{}", report::recommendations::table(&audit, &recs, width))
+        }
         RecommendFormat::Json => print!("{}", report::recommendations::json(&audit, &recs)),
     }
     warn_if_incomplete(&audit);

@@ -86,13 +86,13 @@ impl FailOn {
     }
 }
 
-pub fn run(args: &ScanArgs) -> Exit {
-    match scan(args) {
+pub fn run(args: &ScanArgs, width: Option<usize>) -> Exit {
+    match scan(args, width) {
         Ok(exit) | Err(exit) => exit,
     }
 }
 
-fn scan(args: &ScanArgs) -> Result<Exit, Exit> {
+fn scan(args: &ScanArgs, width: Option<usize>) -> Result<Exit, Exit> {
     let baseline = match (&args.baseline, args.no_baseline) {
         (Some(file), _) => BaselineChoice::File(file.clone()),
         (None, true) => BaselineChoice::Off,
@@ -116,6 +116,7 @@ fn scan(args: &ScanArgs) -> Result<Exit, Exit> {
     let view = output::View {
         quiet: args.quiet,
         statistics: args.statistics,
+        width,
     };
     output::emit(
         &gated,

@@ -49,7 +49,7 @@ enum WhatIfFormat {
     Json,
 }
 
-pub fn run(args: &WhatIfArgs) -> Exit {
+pub fn run(args: &WhatIfArgs, width: Option<usize>) -> Exit {
     let audit = match args.input.audit() {
         Ok(audit) => audit,
         Err(exit) => return exit,
@@ -88,6 +88,7 @@ pub fn run(args: &WhatIfArgs) -> Exit {
         audit: &audit,
         questions: &questions,
         answers: &answers,
+        width,
     };
     match args.format {
         WhatIfFormat::Table => print!("{}", table::render(&view)),

@@ -16,6 +16,9 @@ pub struct Style {
     pub fail_on: Option<Severity>,
     /// Findings only: no coverage lines, notes or summary line (`--quiet`).
     pub quiet: bool,
+    /// The terminal width to fit (`--width`, `COLUMNS`, the terminal); `None` keeps each
+    /// format's fixed width.
+    pub width: Option<usize>,
 }
 
 /// One output format.

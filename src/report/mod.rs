@@ -4,6 +4,7 @@
 
 pub mod concise;
 pub mod dot;
+pub mod fit;
 pub mod format;
 pub mod github;
 pub mod gitlab;

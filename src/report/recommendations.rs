@@ -12,15 +12,17 @@ use crate::recommend::{Numbers, Recommendation, Verdict};
 
 use super::json::LocationOut;
 
-/// Width the table wraps to, so output is the same in a terminal, a pipe and a snapshot.
+/// Width the table wraps to when no terminal width is known, so output is the same in a pipe
+/// and a snapshot.
 const WIDTH: u16 = 160;
 
-pub fn table(audit: &Audit, recs: &[Recommendation]) -> String {
+/// The table, fitted to `width` columns when given.
+pub fn table(audit: &Audit, recs: &[Recommendation], width: Option<usize>) -> String {
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(WIDTH)
+        .set_width(width.map_or(WIDTH, |w| u16::try_from(w).unwrap_or(u16::MAX)))
         .set_header(["edge", "now", "recommendation", "why", "numbers"]);
     for r in recs {
         let edge = &audit.graph.edges[r.edge];
@@ -53,7 +55,11 @@ pub fn table(audit: &Audit, recs: &[Recommendation]) -> String {
     for (key, value, what) in audit.config.assumptions.entries() {
         let _ = writeln!(out, "  {key} = {value}: {what}");
     }
-    crate::escape::lines(&out)
+    let out = crate::escape::lines(&out);
+    match width {
+        Some(w) => super::fit::wrap_prose(&out, w),
+        None => out,
+    }
 }
 
 /// `depth 5 -> 3, ceiling 99.10% -> 99.30%` for edges that should leave the synchronous path,

@@ -42,6 +42,7 @@ pub fn commaudit_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         .env_remove("GITHUB_STEP_SUMMARY")
         .env_remove("COMMAUDIT_TODAY")
         .env_remove("COMMAUDIT_OUTPUT_FORMAT")
+        .env_remove("COLUMNS")
         .envs(env.iter().copied())
         .output()
         .unwrap();

@@ -100,3 +100,92 @@ fn the_output_format_can_come_from_the_environment() {
     assert_eq!(bad.code, 2, "{}", bad.transcript());
     assert!(bad.stderr.contains("possible values"), "{}", bad.stderr);
 }
+
+/// Display columns of a line, as a terminal shows it.
+fn columns(line: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(line)
+}
+
+fn wider_than(text: &str, width: usize) -> Vec<String> {
+    text.lines()
+        .filter(|l| columns(l) > width)
+        .map(|l| format!("{} columns: {l}", columns(l)))
+        .collect()
+}
+
+#[test]
+fn an_80_column_scan_has_no_line_wider_than_80() {
+    let root: &std::path::Path = env!("CARGO_MANIFEST_DIR").as_ref();
+    let flag = commaudit(&["scan", BEFORE, "--width", "80"]);
+    let columns_env = commaudit_env(root, &["scan", BEFORE], &[("COLUMNS", "80")]);
+    assert_eq!(flag.code, 1, "{}", flag.transcript());
+    assert_eq!(
+        flag.stdout, columns_env.stdout,
+        "--width 80 and COLUMNS=80 agree"
+    );
+    assert!(flag.stdout.lines().count() > 500, "{}", flag.stdout);
+    assert_eq!(wider_than(&flag.stdout, 80), Vec::<String>::new());
+    // Still every finding, and the summary line's words, only wrapped.
+    let unfitted = commaudit(&["scan", BEFORE]);
+    assert!(
+        wider_than(&unfitted.stdout, 80).len() > 10,
+        "the check can fail"
+    );
+    let count = |text: &str| text.matches("\n  help: ").count();
+    assert_eq!(count(&flag.stdout), count(&unfitted.stdout));
+    let words = |text: &str| {
+        let tail = &text[text.rfind("coverage:").unwrap()..];
+        tail.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    assert_eq!(words(&flag.stdout), words(&unfitted.stdout));
+    // --width beats COLUMNS.
+    let both = commaudit_env(
+        root,
+        &["scan", BEFORE, "--width", "80"],
+        &[("COLUMNS", "200")],
+    );
+    assert_eq!(both.stdout, flag.stdout);
+}
+
+#[test]
+fn narrow_terminals_and_tables_fit_too() {
+    for (args, width) in [
+        (
+            vec!["scan", BEFORE, "--width", "50", "--color", "always"],
+            50,
+        ),
+        (vec!["rules", "--width", "80"], 80),
+        (vec!["recommend", BEFORE, "--width", "80"], 80),
+        (
+            vec!["what-if", BEFORE, "--down", "payments", "--width", "80"],
+            80,
+        ),
+    ] {
+        let run = commaudit(&args);
+        assert!(
+            run.stdout.lines().count() > 10,
+            "{args:?}: {}",
+            run.transcript()
+        );
+        // Colour sequences take no columns.
+        let plain = strip_ansi(&run.stdout);
+        assert_eq!(wider_than(&plain, width), Vec::<String>::new(), "{args:?}");
+    }
+}
+
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -7,11 +7,15 @@
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
+use unicode_width::UnicodeWidthChar;
+
 use crate::escape::glyph;
 use crate::source::SourceFile;
 
-/// Characters of one source line shown at most.
+/// Columns of one source line shown at most, when no terminal width is known.
 pub const MAX_LINE: usize = 160;
+/// Columns of one source line shown at least, however narrow the terminal.
+const MIN_LINE: usize = 20;
 /// Lines shown around a span, as miette shows them.
 const CONTEXT: usize = 1;
 /// Lines of one span shown at most.
@@ -25,6 +29,9 @@ pub struct Excerpt {
     first_line: usize,
     /// For each span start in `text`: the file's own 0-based line and byte column.
     starts: Vec<(usize, usize, usize)>,
+    /// Columns miette draws left of a source line: the line number, the bar, and a column
+    /// per span that covers several lines.
+    pub gutter: usize,
 }
 
 /// A point in the file: its line (0-based) and byte offset within that line.
@@ -36,8 +43,13 @@ struct Point {
 
 impl Excerpt {
     /// The excerpt of `file` around `spans` (byte offsets and lengths), and each span mapped
-    /// into it.
-    pub fn new(file: &SourceFile, spans: &[(usize, usize)]) -> (Excerpt, Vec<SourceSpan>) {
+    /// into it. With a `width`, source lines are cut so that they fit it with the gutter, and
+    /// a long file name keeps its end.
+    pub fn new(
+        file: &SourceFile,
+        spans: &[(usize, usize)],
+        width: Option<usize>,
+    ) -> (Excerpt, Vec<SourceSpan>) {
         let text: &str = &file.text;
         let point = |offset: usize| {
             let (line, _) = file.line_col(offset as u32);
@@ -71,6 +83,11 @@ impl Excerpt {
             .unwrap_or(0);
         let last = last.min(last_line);
         let first_line = first.saturating_sub(CONTEXT).min(last);
+        let multiline = ends.iter().filter(|(a, b)| a.line != b.line).count();
+        let gutter =
+            (last + 1).to_string().len() + 4 + if multiline > 0 { multiline + 3 } else { 0 };
+        // A cut line has a `…` at each end.
+        let max_line = width.map_or(MAX_LINE, |w| w.saturating_sub(gutter + 2).max(MIN_LINE));
         let mut out = String::new();
         // Mapped offsets of every span endpoint, filled line by line.
         let mut mapped: Vec<(Option<usize>, Option<usize>)> = vec![(None, None); ends.len()];
@@ -90,7 +107,7 @@ impl Excerpt {
                 .flatten()
                 .map(|c| c.min(source.len()))
                 .collect();
-            let shown = Shown::of(source, &points);
+            let shown = Shown::of(source, &points, max_line);
             for (i, (a, b)) in ends.iter().enumerate() {
                 if a.line == line {
                     mapped[i].0 = Some(out.len() + shown.map(a.column.min(source.len())));
@@ -116,14 +133,45 @@ impl Excerpt {
                 SourceSpan::new(start.into(), end - start)
             })
             .collect();
+        let name = match width {
+            // `   ╭─[` before the name, `:line:column]` after it.
+            Some(w) => keep_end(&file.name, w.saturating_sub(gutter + 16).max(MIN_LINE)),
+            None => file.name.clone(),
+        };
         let excerpt = Excerpt {
-            name: file.name.clone(),
+            name,
+            gutter,
             text: out,
             first_line,
             starts,
         };
         (excerpt, spans)
     }
+}
+
+impl Excerpt {
+    /// The lines shown, as miette reads them.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// `name` with its start replaced by `…` when it is wider than `max` columns.
+fn keep_end(name: &str, max: usize) -> String {
+    if crate::report::fit::width(name) <= max {
+        return name.to_owned();
+    }
+    let mut kept: Vec<char> = Vec::new();
+    let mut cols = 1;
+    for c in name.chars().rev() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if cols + w > max {
+            break;
+        }
+        cols += w;
+        kept.push(c);
+    }
+    std::iter::once('…').chain(kept.into_iter().rev()).collect()
 }
 
 /// The largest char boundary at or before `offset`.
@@ -134,7 +182,7 @@ fn floor(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-/// One line as shown: glyphs for unsafe characters, cut to [`MAX_LINE`] characters.
+/// One line as shown: glyphs for unsafe characters, cut to `max` columns between two `…`.
 struct Shown {
     text: String,
     /// Byte offset in the line where the kept part starts, and where it starts in `text`.
@@ -146,18 +194,38 @@ struct Shown {
 }
 
 impl Shown {
-    fn of(line: &str, points: &[usize]) -> Shown {
-        let chars = line.chars().count();
-        let (first, count) = if chars <= MAX_LINE {
+    fn of(line: &str, points: &[usize], max: usize) -> Shown {
+        let widths: Vec<usize> = line.chars().map(|c| column_width(glyph(c))).collect();
+        let chars = widths.len();
+        let (first, count) = if widths.iter().sum::<usize>() <= max {
             (0, chars)
         } else {
-            // Start a little before the first point of interest.
+            // Start a little before the first point of interest, and keep as many characters
+            // as fit.
             let focus = points
                 .iter()
                 .min()
                 .map_or(0, |&b| line[..floor(line, b)].chars().count());
-            let first = focus.saturating_sub(MAX_LINE / 4).min(chars - MAX_LINE);
-            (first, MAX_LINE)
+            let room = max.max(1);
+            let mut first = focus.min(chars);
+            let mut lead = 0;
+            while first > 0 && lead + widths[first - 1] <= room / 4 {
+                first -= 1;
+                lead += widths[first];
+            }
+            let mut count = 0;
+            let mut cols = 0;
+            while first + count < chars && cols + widths[first + count] <= room {
+                cols += widths[first + count];
+                count += 1;
+            }
+            // Near the end of the line: take in characters before `first` while they fit.
+            while first > 0 && first + count == chars && cols + widths[first - 1] <= room {
+                first -= 1;
+                cols += widths[first];
+                count += 1;
+            }
+            (first, count)
         };
         let byte_at = |n: usize| line.char_indices().nth(n).map_or(line.len(), |(i, _)| i);
         let from = byte_at(first);
@@ -218,13 +286,18 @@ impl SourceCode for Excerpt {
     }
 }
 
+/// Columns a shown character takes (zero-width ones take none).
+fn column_width(c: char) -> usize {
+    UnicodeWidthChar::width(c).unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn excerpt(text: &str, spans: &[(usize, usize)]) -> (String, Vec<SourceSpan>) {
         let file = SourceFile::new("f".into(), "f".into(), text.into());
-        let (e, spans) = Excerpt::new(&file, spans);
+        let (e, spans) = Excerpt::new(&file, spans, None);
         (e.text, spans)
     }
 
@@ -232,7 +305,7 @@ mod tests {
     fn far_lines_are_left_out_and_spans_keep_their_file_lines() {
         let text = "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\n";
         let file = SourceFile::new("f".into(), "f".into(), text.into());
-        let (e, spans) = Excerpt::new(&file, &[(15, 1)]);
+        let (e, spans) = Excerpt::new(&file, &[(15, 1)], None);
         assert_eq!(e.text, "c: 3\nd: 4\ne: 5\n");
         assert_eq!(&e.text[spans[0].offset()..][..1], "d");
         // With context, as miette reads it: the first line shown is the file's third (0-based 2).
@@ -254,7 +327,7 @@ mod tests {
         }
         let file = SourceFile::new("f".into(), "f".into(), lines.concat().into());
         for &offset in offsets.iter().step_by(10) {
-            let (e, _) = Excerpt::new(&file, &[(offset, 3)]);
+            let (e, _) = Excerpt::new(&file, &[(offset, 3)], None);
             assert!(e.text.lines().count() <= 3, "{}", e.text);
         }
     }

@@ -6,7 +6,7 @@ mod excerpt;
 
 use std::fmt;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 
 use excerpt::Excerpt;
 
@@ -16,43 +16,59 @@ use crate::source::{SourceId, Sources, Span};
 
 use crate::gate::Gated;
 
-use super::{Color, Style};
+use super::{Color, Style, fit};
 
-/// Width that fits a laptop terminal and stays stable in snapshots.
+/// Width when no terminal width is known: fits a laptop terminal and stays stable in
+/// snapshots (only the prose is wrapped to it then).
 const WIDTH: usize = 100;
 
 /// Every finding, the most severe first and by location among equals, then the notes and the
-/// summary line (unless quiet).
+/// summary line (unless quiet). With a width, every line fits it: prose is wrapped, source
+/// lines and file names are cut around what they point at, and labels wrap beside their span.
 pub fn render(gated: &Gated, style: &Style) -> String {
     let mut ordered: Vec<&Finding> = gated.findings.iter().collect();
     // Stable: the gate's location order stays among findings of one severity.
     ordered.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    let mut out = findings(&ordered, gated.sources(), style.color);
+    let mut out = findings(&ordered, gated.sources(), style.color, style.width);
     if !style.quiet {
-        out.push_str(&super::summary::notes(gated));
-        out.push_str(&super::summary::footer(gated));
+        let mut tail = super::summary::notes(gated);
+        tail.push_str(&super::summary::footer(gated));
+        match style.width {
+            Some(w) => out.push_str(&fit::wrap(&tail, w, "  ")),
+            None => out.push_str(&tail),
+        }
     }
     out
 }
 
 /// Renders every finding; empty when there are none.
-fn findings(findings: &[&Finding], sources: &Sources, color: Color) -> String {
+fn findings(
+    findings: &[&Finding],
+    sources: &Sources,
+    color: Color,
+    width: Option<usize>,
+) -> String {
     let theme = match color {
         Color::Always => GraphicalTheme::unicode(),
         Color::Never => GraphicalTheme::unicode_nocolor(),
     };
     let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(WIDTH)
+        .with_width(width.unwrap_or(WIDTH))
         .with_links(false);
     let mut out = String::new();
     for finding in findings {
-        let diag = Diag::of(finding, sources);
+        let diag = Diag::of(finding, sources, width);
         if handler.render_report(&mut out, &diag).is_err() {
             out.push_str(&format!("{}: {}\n", finding.rule, finding.message));
         }
         out.push('\n');
     }
-    out
+    match width {
+        // What miette cannot wrap (a label beside a span far right) is cut, never wrapped
+        // into the gutter.
+        Some(w) => fit::cut_lines(&out, w),
+        None => out,
+    }
 }
 
 /// A finding shaped for miette.
@@ -68,7 +84,7 @@ struct Diag {
 }
 
 impl Diag {
-    fn of(finding: &Finding, sources: &Sources) -> Diag {
+    fn of(finding: &Finding, sources: &Sources, width: Option<usize>) -> Diag {
         let primary = finding.span.map(|s| s.source);
         // Labels on the primary file: the finding's span, then related spans in that file.
         let mut own: Vec<(Span, Option<String>, bool)> = Vec::new();
@@ -80,7 +96,8 @@ impl Diag {
             if Some(r.span.source) == primary {
                 own.push((r.span, Some(r.message.clone()), false));
             } else {
-                let (source, labels) = excerpt_of(r.span.source, &[(r.span, None, true)], sources);
+                let (source, labels) =
+                    excerpt_of(r.span.source, &[(r.span, None, true)], sources, width);
                 related.push(Diag {
                     message: r.message.clone(),
                     code: None,
@@ -94,7 +111,7 @@ impl Diag {
         }
         let (source, labels) = match primary {
             Some(id) => {
-                let (source, labels) = excerpt_of(id, &own, sources);
+                let (source, labels) = excerpt_of(id, &own, sources, width);
                 (Some(source), labels)
             }
             None => (None, Vec::new()),
@@ -119,31 +136,51 @@ impl Diag {
     }
 }
 
-/// The excerpt of one file around `spans`, and the labels pointing into it.
+/// The excerpt of one file around `spans`, and the labels pointing into it; with a width, each
+/// label wrapped to the columns right of its span.
 fn excerpt_of(
     id: SourceId,
     spans: &[(Span, Option<String>, bool)],
     sources: &Sources,
+    width: Option<usize>,
 ) -> (Excerpt, Vec<LabeledSpan>) {
     let file = sources.get(id);
     let ranges: Vec<(usize, usize)> = spans
         .iter()
         .map(|(s, _, _)| (s.offset as usize, s.len as usize))
         .collect();
-    let (excerpt, mapped) = Excerpt::new(file, &ranges);
+    let (excerpt, mapped) = Excerpt::new(file, &ranges, width);
     let labels = spans
         .iter()
         .zip(mapped)
         .map(|((_, label, primary), span)| {
+            let label = match (label, width) {
+                (Some(text), Some(w)) => Some(label_fit(&excerpt, span, text, w)),
+                _ => label.clone(),
+            };
             if *primary {
-                LabeledSpan::new_primary_with_span(label.clone(), span)
+                LabeledSpan::new_primary_with_span(label, span)
             } else {
-                LabeledSpan::new_with_span(label.clone(), span)
+                LabeledSpan::new_with_span(label, span)
             }
         })
         .collect();
     (excerpt, labels)
 }
+
+/// `label` wrapped to the columns right of where miette draws it: the gutter, the span's
+/// column in its line, and `╰── `.
+fn label_fit(excerpt: &Excerpt, span: SourceSpan, label: &str, width: usize) -> String {
+    let text = excerpt.text();
+    let start = span.offset().min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let column = fit::width(text.get(line_start..start).unwrap_or(""));
+    let room = width.saturating_sub(excerpt.gutter + column + 4);
+    fit::wrap(label, room.max(LABEL_MIN), "")
+}
+
+/// Columns a label keeps however far right its span is (the line is cut past the width).
+const LABEL_MIN: usize = 16;
 
 impl fmt::Display for Diag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -15,6 +15,8 @@ pub struct View<'a> {
     pub audit: &'a Audit,
     pub questions: &'a Questions,
     pub answers: &'a Answers,
+    /// The width to fit the tables and sentences to, when known (else 160 columns).
+    pub width: Option<usize>,
 }
 
 impl View<'_> {

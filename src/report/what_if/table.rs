@@ -12,14 +12,18 @@ use crate::recommend::plan::{percent, times};
 
 use super::{View, ms, rate_text};
 
-/// Width the tables wrap to, so output is the same in a terminal, a pipe and a snapshot.
+/// Width the tables wrap to when no terminal width is known, so output is the same in a pipe
+/// and a snapshot.
 const WIDTH: u16 = 160;
 
-fn table(header: &[&str]) -> Table {
+fn table(v: &View, header: &[&str]) -> Table {
+    let width = v
+        .width
+        .map_or(WIDTH, |w| u16::try_from(w).unwrap_or(u16::MAX));
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(WIDTH)
+        .set_width(width)
         .set_header(header.to_vec());
     t
 }
@@ -54,7 +58,11 @@ pub fn render(v: &View) -> String {
         }
         out.push_str(&cascade_section(v, cascade, &on));
     }
-    crate::escape::lines(&out)
+    let out = crate::escape::lines(&out);
+    match v.width {
+        Some(w) => super::super::fit::wrap_prose(&out, w),
+        None => out,
+    }
 }
 
 /// The cascade through timeouts, retries, load and capacity: each entrypoint's status and its
@@ -96,7 +104,7 @@ fn cascade_section(v: &View, c: &Cascade, on: &str) -> String {
 
 fn compare(v: &View, b: &Snapshot, a: &Snapshot) -> String {
     let (sb, sa) = (&b.summary, &a.summary);
-    let mut t = table(&["measure", "before", "after", "change"]);
+    let mut t = table(v, &["measure", "before", "after", "change"]);
     let chain = |s: &Snapshot| {
         let hops = s.summary.longest_sync_chain;
         if s.longest.is_empty() {
@@ -165,14 +173,17 @@ fn compare(v: &View, b: &Snapshot, a: &Snapshot) -> String {
         delta(sb.max_retry_amplification, sa.max_retry_amplification, "x"),
     ]);
     let mut out = format!("{t}\n\nper entrypoint (before -> after):\n");
-    let mut t = table(&[
-        "entrypoint",
-        "longest chain",
-        "availability ceiling",
-        "retry amplification",
-        "hard dependencies",
-        "latency estimate",
-    ]);
+    let mut t = table(
+        v,
+        &[
+            "entrypoint",
+            "longest chain",
+            "availability ceiling",
+            "retry amplification",
+            "hard dependencies",
+            "latency estimate",
+        ],
+    );
     for (i, (mb, ma)) in b
         .measures
         .per_entry
@@ -231,7 +242,7 @@ fn down_section(v: &View, d: &Down, on: &str) -> String {
         d.count(Outcome::Degrades),
         d.count(Outcome::Unaffected)
     );
-    let mut t = table(&["entrypoint", "outcome", "why"]);
+    let mut t = table(v, &["entrypoint", "outcome", "why"]);
     for e in &d.entrypoints {
         let mut why: Vec<String> = e.reasons.iter().map(|r| v.reason(r)).collect();
         if e.outcome == Outcome::Fails && !d.down.contains(&e.entry) {
@@ -271,13 +282,16 @@ fn down_section(v: &View, d: &Down, on: &str) -> String {
         );
     } else {
         let _ = writeln!(out, "\nqueues that hold the work until it is back:");
-        let mut t = table(&[
-            "channel",
-            "published by",
-            "consumer",
-            "rate",
-            "what happens",
-        ]);
+        let mut t = table(
+            v,
+            &[
+                "channel",
+                "published by",
+                "consumer",
+                "rate",
+                "what happens",
+            ],
+        );
         for &i in &d.queues {
             let l = &links[i];
             t.add_row(vec![
@@ -295,7 +309,10 @@ fn down_section(v: &View, d: &Down, on: &str) -> String {
             out,
             "\nchannels that go quiet (no new events while it is down):"
         );
-        let mut t = table(&["channel", "published by", "consumers that get nothing new"]);
+        let mut t = table(
+            v,
+            &["channel", "published by", "consumers that get nothing new"],
+        );
         let mut grouped: std::collections::BTreeMap<(String, &str), Vec<&str>> =
             std::collections::BTreeMap::new();
         for &i in &d.quiet {
@@ -338,14 +355,17 @@ fn slow_section(v: &View, s: &Slow, on: &str) -> String {
         which.join(", "),
         ms(default_ms)
     );
-    let mut t = table(&[
-        "entrypoint",
-        "latency objective",
-        "slowest request through it",
-        "before",
-        "after",
-        "outcome",
-    ]);
+    let mut t = table(
+        v,
+        &[
+            "entrypoint",
+            "latency objective",
+            "slowest request through it",
+            "before",
+            "after",
+            "outcome",
+        ],
+    );
     for e in &s.entrypoints {
         let reached = e.outcome != SlowOutcome::NotReached;
         let mut outcome = e.outcome.as_str().to_owned();
@@ -376,7 +396,7 @@ fn slow_section(v: &View, s: &Slow, on: &str) -> String {
             out,
             "\ncalls whose timeout the callee's estimated answer exceeds:"
         );
-        let mut t = table(&["call", "timeout", "callee answers in", "on failure"]);
+        let mut t = table(v, &["call", "timeout", "callee answers in", "on failure"]);
         for hit in &s.timeouts {
             t.add_row(vec![
                 format!("{} -> {}", v.name(hit.from), v.name(hit.to)),
