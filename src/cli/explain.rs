@@ -31,6 +31,54 @@ pub fn rules_table(width: Option<usize>) -> String {
     format!("{table}\n")
 }
 
+/// Every rule as data, for tools and editors: what the table shows, the rule's options with
+/// their defaults and bounds, and where its documentation is. Stable: fields are only added.
+pub fn rules_json() -> String {
+    let rules: Vec<serde_json::Value> = catalog::all()
+        .iter()
+        .map(|rule| {
+            let options: Vec<serde_json::Value> = crate::rules::declared_options(&rule.id)
+                .iter()
+                .map(|f| {
+                    let number = |v: f64| {
+                        if f.whole {
+                            serde_json::json!(v as i64)
+                        } else {
+                            serde_json::json!(v)
+                        }
+                    };
+                    serde_json::json!({
+                        "name": f.name,
+                        "default": number(f.default),
+                        "min": number(f.min),
+                        "max": number(f.max),
+                        "whole": f.whole,
+                        "description": f.description,
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "id": rule.id,
+                "name": rule.name,
+                "family": rule.family,
+                "severity": severity_name(rule),
+                "enabled": true,
+                "needs_intent": rule.needs_intent,
+                "summary": rule.summary,
+                "options": options,
+                "doc": {
+                    "explain": format!("commaudit explain {}", rule.id),
+                    "path": catalog::doc_path(rule),
+                    "url": catalog::doc_url(rule),
+                },
+            })
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&rules).unwrap_or_default();
+    text.push('\n');
+    crate::escape::json(text)
+}
+
 fn severity_name(rule: &RuleMeta) -> &'static str {
     crate::diagnostics::Severity::from(rule.severity).as_str()
 }

@@ -75,7 +75,11 @@ enum Command {
     /// Say what every edge should be (keep, gRPC, a queue, REST, or a redesign), and why.
     Recommend(recommend::RecommendArgs),
     /// List every rule.
-    Rules,
+    Rules {
+        /// Output format: a table, or JSON with each rule's options and documentation link.
+        #[arg(long, value_enum, default_value = "table")]
+        format: RulesFormat,
+    },
     /// Print a rule's documentation: what it finds, why it matters, how to fix it.
     Explain {
         /// Rule ID (CA201) or name (request-reply-over-queue).
@@ -86,6 +90,12 @@ enum Command {
         #[arg(value_enum, default_value = "manifest")]
         of: SchemaKind,
     },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -130,8 +140,11 @@ fn run(cli: Cli) -> Exit {
         Command::Report(args) => report::run(&args),
         Command::WhatIf(args) => what_if::run(&args, width),
         Command::Recommend(args) => recommend::run(&args, width),
-        Command::Rules => {
-            print!("{}", explain::rules_table(width));
+        Command::Rules { format } => {
+            match format {
+                RulesFormat::Table => print!("{}", explain::rules_table(width)),
+                RulesFormat::Json => print!("{}", explain::rules_json()),
+            }
             Exit::Clean
         }
         Command::Explain { rule } => explain::explain(&rule),

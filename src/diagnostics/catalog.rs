@@ -193,6 +193,30 @@ pub fn by_id(id: RuleId) -> Option<&'static RuleMeta> {
     all().iter().find(|r| r.id == id.0)
 }
 
+/// The repository this build comes from (`repository` in Cargo.toml), without a trailing
+/// `/` or `.git`; empty when the package does not name one.
+pub fn repository() -> &'static str {
+    let url = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+    url.strip_suffix(".git").unwrap_or(url)
+}
+
+/// Where a rule's documentation lives in the repository: its rule file, which `explain`
+/// prints.
+pub fn doc_path(rule: &RuleMeta) -> String {
+    format!("rules/{}.yaml", rule.id)
+}
+
+/// The web address of a rule's documentation on the repository's main branch, when the
+/// package names its repository.
+pub fn doc_url(rule: &RuleMeta) -> Option<String> {
+    doc_url_in(repository(), rule)
+}
+
+/// [`doc_url`] for the repository at `base`.
+pub fn doc_url_in(base: &str, rule: &RuleMeta) -> Option<String> {
+    (!base.is_empty()).then(|| format!("{base}/blob/main/{}", doc_path(rule)))
+}
+
 /// The rule's default severity; unknown IDs (a bug) count as errors so they are not missed.
 pub fn default_severity(id: RuleId) -> Severity {
     by_id(id).map_or(Severity::Error, |r| r.severity.into())
@@ -206,4 +230,20 @@ pub fn needs_intent(id: RuleId) -> bool {
 /// The rule's kebab-case name, or the ID when the rule is unknown.
 pub fn name_of(id: RuleId) -> &'static str {
     by_id(id).map_or(id.0, |r| r.name.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documentation_links_point_at_the_rule_file_on_main() {
+        let rule = find("CA201").expect("CA201");
+        assert_eq!(doc_path(rule), "rules/CA201.yaml");
+        assert_eq!(
+            doc_url_in("https://example.org/team/commaudit", rule).as_deref(),
+            Some("https://example.org/team/commaudit/blob/main/rules/CA201.yaml")
+        );
+        assert_eq!(doc_url_in("", rule), None);
+    }
 }

@@ -31,19 +31,22 @@ pub fn render(gated: &Gated, _: &Style) -> String {
         properties["diffBase"] = json!(diff.base);
         properties["unchangedSinceBase"] = json!(diff.unchanged);
     }
+    let mut driver = json!({
+        "name": "commaudit",
+        "fullName": "commaudit: an audit of how microservices talk to each other",
+        "version": env!("CARGO_PKG_VERSION"),
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "rules": rules,
+    });
+    let repository = catalog::repository();
+    if !repository.is_empty() {
+        driver["informationUri"] = json!(repository);
+    }
     let doc = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "commaudit",
-                    "fullName": "commaudit: an audit of how microservices talk to each other",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "rules": rules,
-                }
-            },
+            "tool": { "driver": driver },
             "columnKind": "unicodeCodePoints",
             "results": results,
             "properties": properties,
@@ -64,7 +67,7 @@ pub fn level(severity: Severity) -> &'static str {
 
 fn rule(meta: &'static RuleMeta, gated: &Gated) -> Value {
     let id = crate::diagnostics::RuleId(meta.id.as_str());
-    json!({
+    let mut rule = json!({
         "id": meta.id,
         "name": meta.name,
         "shortDescription": { "text": meta.summary },
@@ -81,7 +84,11 @@ fn rule(meta: &'static RuleMeta, gated: &Gated) -> Value {
             "tags": [meta.family],
             "precision": "high",
         }
-    })
+    });
+    if let Some(url) = catalog::doc_url(meta) {
+        rule["helpUri"] = json!(url);
+    }
+    rule
 }
 
 fn result(f: &Finding, fingerprint: Option<&String>, gated: &Gated) -> Value {

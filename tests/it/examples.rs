@@ -186,6 +186,41 @@ fn rules_and_explain_print_the_catalogue() {
 }
 
 #[test]
+fn rules_as_json_carry_options_and_documentation() {
+    let run = commaudit(&["rules", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let rules: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    let catalog = commaudit::diagnostics::catalog::all();
+    assert_eq!(rules.len(), catalog.len());
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let repository = commaudit::diagnostics::catalog::repository();
+    for (rule, meta) in rules.iter().zip(catalog) {
+        assert_eq!(rule["id"], meta.id.as_str());
+        let path = rule["doc"]["path"].as_str().unwrap();
+        assert!(root.join(path).is_file(), "{path} is not in the repository");
+        let explain = commaudit(&["explain", meta.id.as_str()]);
+        assert_eq!(explain.code, 0);
+        for option in rule["options"].as_array().unwrap() {
+            let line = format!(
+                "  {} (default {}",
+                option["name"].as_str().unwrap(),
+                option["default"]
+            );
+            assert!(
+                explain.stdout.contains(&line),
+                "{line} not in explain {}",
+                meta.id
+            );
+        }
+        match rule["doc"]["url"].as_str() {
+            Some(url) => assert_eq!(url, format!("{repository}/blob/main/{path}")),
+            None => assert!(repository.is_empty(), "{rule}"),
+        }
+    }
+    insta::assert_snapshot!("rules_json", run.stdout);
+}
+
+#[test]
 fn scans_are_deterministic() {
     let first = commaudit(&["scan", BEFORE, "--format", "json"]).stdout;
     for threads in ["1", "2", "8"] {

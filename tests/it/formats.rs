@@ -99,6 +99,23 @@ fn sarif_is_valid_and_complete() {
     let run = &doc["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     assert_eq!(rules.len(), commaudit::diagnostics::catalog::all().len());
+    // Documentation links when the package names its repository (`repository` in Cargo.toml).
+    let repository = commaudit::diagnostics::catalog::repository();
+    let driver = &run["tool"]["driver"];
+    if repository.is_empty() {
+        assert!(driver.get("informationUri").is_none());
+        assert!(rules.iter().all(|r| r.get("helpUri").is_none()));
+    } else {
+        assert_eq!(driver["informationUri"], repository);
+        for rule in rules {
+            let id = rule["id"].as_str().unwrap();
+            assert_eq!(
+                rule["helpUri"],
+                format!("{repository}/blob/main/rules/{id}.yaml"),
+                "{id}"
+            );
+        }
+    }
     for rule in rules {
         for key in ["id", "name", "shortDescription", "fullDescription", "help"] {
             assert!(rule.get(key).is_some(), "{key} missing in {rule}");
