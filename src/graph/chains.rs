@@ -164,6 +164,7 @@ pub(crate) mod tests {
                 hard: true,
                 retries: r,
                 timeout_ms: None,
+                total_ms: None,
                 rps: None,
                 rps_observed: false,
                 sequential: false,

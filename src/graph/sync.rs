@@ -21,6 +21,9 @@ pub struct SyncEdge {
     /// How long the caller waits for one attempt: the tighter of the caller's and its proxy's
     /// timeouts, or the publication's for a reply.
     pub timeout_ms: Option<f64>,
+    /// How long the caller waits for all attempts together, when a proxy bounds them (a mesh
+    /// route's `timeout` over its retries).
+    pub total_ms: Option<f64>,
     /// Requests per second capacity is judged at: the larger of the rate declared on the call
     /// (or the publication) as its peak and the rate the observed traffic measured, so a short
     /// quiet sample of traffic does not hide a declared peak.
@@ -29,6 +32,29 @@ pub struct SyncEdge {
     pub rps_observed: bool,
     /// Made after the caller's earlier calls returned (`order: sequential`): its time adds.
     pub sequential: bool,
+}
+
+impl SyncEdge {
+    /// Attempts in all: the first and every retry.
+    pub fn tries(&self) -> f64 {
+        f64::from(self.retries) + 1.0
+    }
+
+    /// How long the caller waits when every attempt waits `per_attempt`: all its attempts, cut
+    /// short by the proxy's bound on all of them together.
+    pub fn wait(&self, per_attempt: f64) -> f64 {
+        let all = self.tries() * per_attempt;
+        self.total_ms.map_or(all, |t| all.min(t))
+    }
+
+    /// The attempts made when every one waits `per_attempt` and fails: all of them, or as many
+    /// as start before the proxy's bound on all of them together.
+    pub fn attempts_made(&self, per_attempt: f64) -> f64 {
+        match self.total_ms {
+            Some(t) if per_attempt > 0.0 => (t / per_attempt).ceil().clamp(1.0, self.tries()),
+            _ => self.tries(),
+        }
+    }
 }
 
 /// The larger of a declared peak rate and an observed one.
@@ -74,6 +100,7 @@ impl SyncGraph {
                     (Some(a), Some(b)) => Some(a.min(b)),
                     (a, b) => a.or(b),
                 },
+                total_ms: c.proxy.total_ms,
                 rps: peak(c.rps, c.observed_rps),
                 rps_observed: c.observed_rps.is_some_and(|o| c.rps.is_none_or(|d| o > d)),
                 sequential: c.resilience.order == crate::model::CallOrder::Sequential,
@@ -86,6 +113,7 @@ impl SyncGraph {
             hard: true,
             retries: 0,
             timeout_ms: model.publications[rr.publication.index()].timeout_ms,
+            total_ms: None,
             rps: model.publications[rr.publication.index()].rate,
             rps_observed: false,
             sequential: false,
@@ -232,7 +260,7 @@ pub fn entrypoints(model: &Model) -> Vec<ServiceId> {
 
 #[cfg(test)]
 mod tests {
-    use super::peak;
+    use super::*;
 
     #[test]
     fn capacity_is_judged_at_the_larger_of_the_declared_peak_and_the_observed_rate() {
@@ -241,5 +269,34 @@ mod tests {
         assert_eq!(peak(None, Some(0.65)), Some(0.65));
         assert_eq!(peak(Some(400.0), None), Some(400.0));
         assert_eq!(peak(None, None), None);
+    }
+
+    #[test]
+    fn a_proxy_bound_on_all_attempts_cuts_the_wait_and_the_attempts() {
+        let edge = SyncEdge {
+            from: ServiceId(0),
+            to: ServiceId(1),
+            via: Via::Call(CallId(0)),
+            hard: true,
+            retries: 2,
+            timeout_ms: Some(400.0),
+            total_ms: Some(1000.0),
+            rps: None,
+            rps_observed: false,
+            sequential: false,
+        };
+        // Three attempts of 400 ms would be 1200 ms; the route gives up at 1000 ms, during the
+        // third attempt.
+        assert_eq!((edge.wait(400.0), edge.attempts_made(400.0)), (1000.0, 3.0));
+        assert_eq!((edge.wait(300.0), edge.attempts_made(300.0)), (900.0, 3.0));
+        assert_eq!(edge.attempts_made(600.0), 2.0);
+        let unbounded = SyncEdge {
+            total_ms: None,
+            ..edge
+        };
+        assert_eq!(
+            (unbounded.wait(400.0), unbounded.attempts_made(400.0)),
+            (1200.0, 3.0)
+        );
     }
 }

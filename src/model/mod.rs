@@ -338,8 +338,12 @@ impl Call {
 /// retry multiplies an application retry.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProxyPolicy {
+    /// The timeout of one attempt.
     pub timeout_ms: Option<f64>,
     pub retries: Option<u32>,
+    /// The bound on all attempts together (a mesh route's `timeout`), when the proxy has one:
+    /// the caller waits at most this long however many attempts remain.
+    pub total_ms: Option<f64>,
     /// Outlier detection or a circuit breaker ejects a failing callee.
     pub circuit_breaker: bool,
     /// What declared it, in words: `Istio VirtualService reviews (retries 3)`.
@@ -348,13 +352,17 @@ pub struct ProxyPolicy {
 
 impl ProxyPolicy {
     pub fn is_empty(&self) -> bool {
-        self.timeout_ms.is_none() && self.retries.is_none() && !self.circuit_breaker
+        self.timeout_ms.is_none()
+            && self.retries.is_none()
+            && self.total_ms.is_none()
+            && !self.circuit_breaker
     }
 
     /// Adds what another declaration says; the first value declared for a setting wins.
     pub fn merge(&mut self, other: &ProxyPolicy) {
         self.timeout_ms = self.timeout_ms.or(other.timeout_ms);
         self.retries = self.retries.or(other.retries);
+        self.total_ms = self.total_ms.or(other.total_ms);
         self.circuit_breaker |= other.circuit_breaker;
         for e in &other.evidence {
             if !self.evidence.contains(e) {

@@ -108,6 +108,8 @@ struct ProxyOut {
     timeout_ms: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     retries: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total_ms: Option<f64>,
     circuit_breaker: bool,
     evidence: Vec<String>,
 }
@@ -186,6 +188,7 @@ pub fn render_graph(audit: &Audit, graph: &Graph) -> String {
                     .map(|p| ProxyOut {
                         timeout_ms: p.timeout_ms,
                         retries: p.retries,
+                        total_ms: p.total_ms,
                         circuit_breaker: p.circuit_breaker,
                         evidence: p.evidence.clone(),
                     }),

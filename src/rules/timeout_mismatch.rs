@@ -1,6 +1,8 @@
 //! CA404 timeout-mismatch: a sync call whose timeout does not nest between two objectives:
 //! all its attempts together outlast the caller's own `latency_p99_ms`, or one attempt gives up
-//! before the callee's `latency_p99_ms`. Streaming calls (open for as long as they are useful)
+//! before the callee's `latency_p99_ms`. Timeouts and retries a mesh or gateway sets count as
+//! the caller's own (the tighter timeout wins, retries multiply), and a proxy's bound on all
+//! attempts together (an Istio or Envoy route `timeout`) cuts the wait. Streaming calls (open for as long as they are useful)
 //! and clients' calls are not judged; neither are calls without a timeout (CA402's case).
 
 use crate::diagnostics::{Finding, Item};
@@ -25,11 +27,12 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         }
         let attempts =
             (1 + call.retries.unwrap_or(0)).saturating_mul(1 + call.proxy.retries.unwrap_or(0));
-        let wait = timeout * f64::from(attempts);
+        let all = timeout * f64::from(attempts);
+        let wait = call.proxy.total_ms.map_or(all, |t| all.min(t));
         if let Some(own) = model.service(call.from).latency_p99_ms
             && wait > own
         {
-            findings.push(too_long(ctx, id, timeout, attempts, own));
+            findings.push(too_long(ctx, id, timeout, attempts, wait, own));
         } else if let Some(theirs) = model.service(call.to).latency_p99_ms
             && timeout < theirs
         {
@@ -52,14 +55,17 @@ fn streaming(call: &Call) -> bool {
     )
 }
 
-fn too_long(ctx: &Context, id: CallId, timeout: f64, attempts: u32, own: f64) -> Finding {
+fn too_long(ctx: &Context, id: CallId, timeout: f64, attempts: u32, wait: f64, own: f64) -> Finding {
     let call = ctx.model.call(id);
     let (caller, callee) = (ctx.model.name(call.from), ctx.model.name(call.to));
-    let wait = timeout * f64::from(attempts);
+    let cut = wait < timeout * f64::from(attempts);
+    let proxied = cut || proxy_timeout(call, timeout) || call.proxy.retries.is_some_and(|r| r > 0);
+    let cut = if cut { ", cut short" } else { "" };
+    let by = set_by(call, proxied, ", set by ");
     let finding = Finding::new(
         TIMEOUT_MISMATCH,
         format!(
-            "`{caller}` may wait {wait:.0} ms on `{callee}` ({attempts} attempts of {timeout:.0} ms), longer than its own {own:.0} ms objective"
+            "`{caller}` may wait {wait:.0} ms on `{callee}` ({attempts} attempts of {timeout:.0} ms{cut}{by}), longer than its own {own:.0} ms objective"
         ),
     )
     .label(format!("{attempts} x {timeout:.0} ms"))
@@ -73,10 +79,11 @@ fn too_long(ctx: &Context, id: CallId, timeout: f64, attempts: u32, own: f64) ->
 fn too_short(ctx: &Context, id: CallId, timeout: f64, theirs: f64) -> Finding {
     let call = ctx.model.call(id);
     let (caller, callee) = (ctx.model.name(call.from), ctx.model.name(call.to));
+    let by = set_by(call, proxy_timeout(call, timeout), " set by ");
     let finding = Finding::new(
         TIMEOUT_MISMATCH,
         format!(
-            "`{caller}` gives up on `{callee}` after {timeout:.0} ms, before `{callee}`'s own {theirs:.0} ms objective"
+            "`{caller}` gives up on `{callee}` after {timeout:.0} ms{by}, before `{callee}`'s own {theirs:.0} ms objective"
         ),
     )
     .label(format!("{timeout:.0} ms"))
@@ -84,6 +91,20 @@ fn too_short(ctx: &Context, id: CallId, timeout: f64, theirs: f64) -> Finding {
         "answers `{callee}` counts as on time are abandoned and retried: wait at least {theirs:.0} ms, or tighten `{callee}`'s objective to what `{caller}` can wait"
     ));
     about(ctx, id, finding)
+}
+
+/// The effective timeout is the proxy's, not (only) the caller's.
+fn proxy_timeout(call: &Call, timeout: f64) -> bool {
+    call.proxy.timeout_ms == Some(timeout)
+}
+
+/// `, set by Istio VirtualService checkout` when a proxy's policy decides the wait.
+fn set_by(call: &Call, proxied: bool, lead: &str) -> String {
+    if proxied && !call.proxy.evidence.is_empty() {
+        format!("{lead}{}", call.proxy.evidence.join(", "))
+    } else {
+        String::new()
+    }
 }
 
 fn about(ctx: &Context, id: CallId, finding: Finding) -> Finding {

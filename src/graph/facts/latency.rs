@@ -113,7 +113,8 @@ impl Latency {
 
 /// Worst-case answer time of every service, in milliseconds: its own processing plus, over its
 /// calls leaving its sync cycle (if any), the waits of its `sequential` calls summed and the
-/// longest wait of the others, where a call waits `attempts x min(timeout, callee's worst case)`.
+/// longest wait of the others, where a call waits `attempts x min(timeout, callee's worst case)`,
+/// or less when a proxy bounds all attempts together.
 pub fn worst_case(
     sync: &SyncGraph,
     comps: &Components,
@@ -131,7 +132,7 @@ pub fn worst_case(
                     continue;
                 }
                 let attempt = edge.timeout_ms.map_or(worst[d], |t| t.min(worst[d]));
-                let wait = f64::from(1 + edge.retries) * attempt;
+                let wait = edge.wait(attempt);
                 if edge.sequential {
                     sequential += wait;
                 } else {

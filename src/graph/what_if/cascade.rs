@@ -300,25 +300,25 @@ fn run(
                 if comps.of(edge.to) == c {
                     continue;
                 }
-                let tries = f64::from(1 + edge.retries);
                 let (wait, fails, why) = if state.failed[to].is_some() {
                     let per_try = if state.hung[to] {
                         edge.timeout_ms.unwrap_or(f64::INFINITY)
                     } else {
                         0.0
                     };
-                    (tries * per_try, true, Cause::CalleeFails { edge: e })
+                    state.attempts[e] = edge.attempts_made(per_try);
+                    (edge.wait(per_try), true, Cause::CalleeFails { edge: e })
                 } else if let Some(t) = edge.timeout_ms.filter(|&t| state.latency[to] > t) {
                     let why = Cause::TimesOut {
                         edge: e,
                         callee_ms: state.latency[to],
                     };
-                    (tries * t, true, why)
+                    state.attempts[e] = edge.attempts_made(t);
+                    (edge.wait(t), true, why)
                 } else {
                     (state.latency[to], false, Cause::CalleeFails { edge: e })
                 };
                 if fails {
-                    state.attempts[e] = tries;
                     if edge.hard {
                         if cause.is_none() {
                             cause = Some(why);

@@ -107,14 +107,27 @@ pub struct RouteDecl {
     pub protocol: Option<String>,
     /// The request paths the route matches (`/api/cart/`, `/login`); empty: every path.
     pub paths: Vec<String>,
-    /// The proxy's timeout and retries for this route, on top of the caller's own.
+    /// The proxy's timeout per attempt and retries for this route, on top of the caller's own.
     pub timeout_ms: Option<f64>,
     pub retries: Option<u32>,
+    /// The proxy's bound on all attempts together (Istio's and Envoy's route `timeout`, Gateway
+    /// API's `timeouts.request`), when it has one.
+    pub total_ms: Option<f64>,
     /// The proxy ejects failing targets (outlier detection, a circuit breaker).
     pub circuit_breaker: bool,
     pub span: Span,
     /// In words: `nginx location /api/cart/ proxy_pass http://cart:8080/`.
     pub evidence: String,
+}
+
+/// The timeout of one attempt when a proxy has a per-attempt timeout (`perTryTimeout`), a
+/// bound on all attempts together (the route's `timeout`), or both: an attempt ends at the
+/// first of them.
+pub fn per_attempt(per_try: Option<f64>, total: Option<f64>) -> Option<f64> {
+    match (per_try, total) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 impl RouteDecl {
@@ -135,6 +148,7 @@ impl RouteDecl {
             paths: Vec::new(),
             timeout_ms: None,
             retries: None,
+            total_ms: None,
             circuit_breaker: false,
             span,
             evidence: evidence.into(),
@@ -169,8 +183,10 @@ pub struct PolicyDecl {
     /// The host the policy applies to, as written (`reviews`, `reviews.default.svc.cluster.local`).
     pub host: String,
     pub namespace: Option<String>,
+    /// Per attempt, and for all attempts together (see [`RouteDecl`]).
     pub timeout_ms: Option<f64>,
     pub retries: Option<u32>,
+    pub total_ms: Option<f64>,
     /// Outlier detection or a circuit breaker is configured.
     pub circuit_breaker: bool,
     pub load_balancer: Option<LoadBalancer>,

@@ -8,6 +8,7 @@ use std::path::Path;
 use crate::load::skipped::SkippedKind;
 use crate::yaml::Node;
 
+use super::declarations::per_attempt;
 use super::object::{self, list, text};
 use super::{AliasDecl, Declarations, FileInput, Importer, Owner, RouteDecl};
 
@@ -115,11 +116,18 @@ fn read_filter(file: FileInput<'_>, owner: &Owner, config: &Node, out: &mut Decl
             let retries = object::at(route, &["route", "retry_policy", "num_retries"])
                 .and_then(Node::as_i64)
                 .and_then(|n| u32::try_from(n).ok());
+            // The route's timeout bounds every attempt together; `per_try_timeout` each one.
+            let total = object::duration(object::at(route, &["route", "timeout"]));
+            let per_try = object::duration(object::at(
+                route,
+                &["route", "retry_policy", "per_try_timeout"],
+            ));
             out.routes.push(RouteDecl {
                 paths: path.iter().map(|p| (*p).to_owned()).collect(),
                 protocol: grpc.then(|| "grpc".to_owned()),
-                timeout_ms: object::duration(object::at(route, &["route", "timeout"])),
+                timeout_ms: per_attempt(per_try, total),
                 retries,
+                total_ms: total,
                 ..RouteDecl::new(
                     owner.clone(),
                     name,
@@ -128,5 +136,54 @@ fn read_filter(file: FileInput<'_>, owner: &Owner, config: &Node, out: &mut Decl
                 )
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_route_timeout_bounds_all_attempts_and_per_try_timeout_each() {
+        let yaml = "static_resources:
+  listeners:
+  - name: edge
+    filter_chains:
+    - filters:
+      - name: envoy.filters.network.http_connection_manager
+        typed_config:
+          route_config:
+            virtual_hosts:
+            - name: all
+              domains: ['*']
+              routes:
+              - match: {prefix: /orders}
+                route:
+                  cluster: orders
+                  timeout: 2s
+                  retry_policy: {retry_on: 5xx, num_retries: 3, per_try_timeout: 500ms}
+              - match: {prefix: /cart}
+                route: {cluster: cart, timeout: 1s}
+";
+        let mut out = Declarations::default();
+        let file = FileInput {
+            source: crate::source::SourceId(0),
+            path: Path::new("envoy.yaml"),
+            text: yaml,
+        };
+        Envoy.read_file(file, &mut out);
+        type Route = (String, Option<f64>, Option<u32>, Option<f64>);
+        let got: Vec<Route> = out
+            .routes
+            .iter()
+            .map(|r| (r.target.clone(), r.timeout_ms, r.retries, r.total_ms))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("orders".to_owned(), Some(500.0), Some(3), Some(2000.0)),
+                ("cart".to_owned(), Some(1000.0), None, Some(1000.0)),
+            ]
+        );
     }
 }

@@ -10,6 +10,7 @@ use crate::load::manifest::{Exposure, LoadBalancer};
 use crate::source::SourceId;
 use crate::yaml::Node;
 
+use super::declarations::per_attempt;
 use super::object::{self, Meta};
 use super::{Declarations, Importer, NodeDecl, NodeRole, Owner, PolicyDecl, RouteDecl};
 
@@ -85,8 +86,12 @@ fn rule_routes(source: SourceId, meta: &Meta<'_>, gateway: &str, rule: &Node, ou
         "GRPCRoute" => Some("grpc"),
         _ => None,
     };
-    let timeout = object::duration(object::at(rule, &["timeouts", "request"]))
-        .or_else(|| object::duration(object::at(rule, &["timeouts", "backendRequest"])));
+    // `request` bounds the whole request, retries included; `backendRequest` each attempt.
+    let total = object::duration(object::at(rule, &["timeouts", "request"]));
+    let timeout = per_attempt(
+        object::duration(object::at(rule, &["timeouts", "backendRequest"])),
+        total,
+    );
     let retries = object::at(rule, &["retry", "attempts"])
         .and_then(Node::as_i64)
         .and_then(|n| u32::try_from(n).ok());
@@ -115,6 +120,7 @@ fn rule_routes(source: SourceId, meta: &Meta<'_>, gateway: &str, rule: &Node, ou
             paths: paths.clone(),
             timeout_ms: timeout,
             retries,
+            total_ms: total,
             ..RouteDecl::new(
                 Owner::Node(gateway.to_owned()),
                 name,
@@ -155,9 +161,15 @@ fn mesh_policy(
     out: &mut Declarations,
 ) {
     let rules = object::list(spec, &["rules"]);
-    let timeout = rules
+    let total = rules
         .iter()
         .find_map(|r| object::duration(object::at(r, &["timeouts", "request"])));
+    let timeout = per_attempt(
+        rules
+            .iter()
+            .find_map(|r| object::duration(object::at(r, &["timeouts", "backendRequest"]))),
+        total,
+    );
     let retries = rules.iter().find_map(|r| {
         object::at(r, &["retry", "attempts"])
             .and_then(Node::as_i64)
@@ -182,6 +194,7 @@ fn mesh_policy(
         namespace: meta.namespace.clone(),
         timeout_ms: timeout,
         retries,
+        total_ms: total,
         circuit_breaker: false,
         load_balancer: Some(LoadBalancer::Mesh),
         span: parent.pos.span(source),

@@ -11,6 +11,7 @@ use crate::source::SourceId;
 use crate::load::skipped::SkippedKind;
 use crate::yaml::Node;
 
+use super::declarations::per_attempt;
 use super::object::{self, Meta};
 use super::{Declarations, Importer, NodeDecl, NodeRole, Owner, PolicyDecl, RouteDecl};
 
@@ -125,7 +126,8 @@ fn gateway_routes(
     } else {
         format!(" {}", paths.join(", "))
     };
-    let timeout = object::duration(rule.get("timeout"));
+    let total = object::duration(rule.get("timeout"));
+    let timeout = per_attempt(per_try(rule), total);
     let retries = retries(rule);
     for target in object::list(rule, &["route"]) {
         let Some(host_node) = object::at(target, &["destination", "host"]) else {
@@ -145,6 +147,7 @@ fn gateway_routes(
             paths: paths.clone(),
             timeout_ms: timeout,
             retries,
+            total_ms: total,
             ..RouteDecl::new(
                 Owner::Node(gateway.to_owned()),
                 host,
@@ -158,6 +161,12 @@ fn gateway_routes(
     }
 }
 
+/// `retries: {perTryTimeout: 2s}`: the timeout of each attempt, where the route's `timeout`
+/// bounds all of them together.
+fn per_try(rule: &Node) -> Option<f64> {
+    object::duration(object::at(rule, &["retries", "perTryTimeout"]))
+}
+
 /// `retries: {attempts: 3}`; `attempts: 0` turns retries off.
 fn retries(rule: &Node) -> Option<u32> {
     object::at(rule, &["retries", "attempts"])
@@ -169,7 +178,8 @@ fn retries(rule: &Node) -> Option<u32> {
 /// that are another service are traffic steering the scan cannot attribute to a caller.
 fn mesh_policy(source: SourceId, meta: &Meta<'_>, hosts: &[&str], spec: &Node, out: &mut Declarations) {
     let rules = object::list(spec, &["http"]);
-    let timeout = rules.iter().find_map(|r| object::duration(r.get("timeout")));
+    let total = rules.iter().find_map(|r| object::duration(r.get("timeout")));
+    let timeout = per_attempt(rules.iter().find_map(per_try), total);
     let retries = rules.iter().find_map(retries);
     let short = |h: &str| h.split('.').next().unwrap_or(h).to_ascii_lowercase();
     let elsewhere: Vec<&str> = ["http", "tcp", "tls"]
@@ -193,6 +203,7 @@ fn mesh_policy(source: SourceId, meta: &Meta<'_>, hosts: &[&str], spec: &Node, o
             namespace: meta.namespace.clone(),
             timeout_ms: timeout,
             retries,
+            total_ms: total,
             circuit_breaker: false,
             load_balancer: Some(LoadBalancer::Mesh),
             span: object::at(spec, &["hosts"]).map_or(meta.span, |h| h.pos.span(source)),
@@ -222,6 +233,7 @@ fn destination_rule(source: SourceId, meta: &Meta<'_>, spec: &Node, out: &mut De
         namespace: meta.namespace.clone(),
         timeout_ms: None,
         retries: None,
+        total_ms: None,
         circuit_breaker: breaker,
         load_balancer: Some(LoadBalancer::Mesh),
         span: host_node.pos.span(source),

@@ -62,6 +62,7 @@ fn add_route(
     let proxy = ProxyPolicy {
         timeout_ms: route.timeout_ms,
         retries: route.retries,
+        total_ms: route.total_ms,
         circuit_breaker: route.circuit_breaker,
         evidence: if route.timeout_ms.is_some() || route.retries.is_some() || route.circuit_breaker
         {
@@ -173,6 +174,7 @@ fn add_policy(units: &Units, declared: &BTreeSet<String>, policy: &PolicyDecl, o
     let mut proxy = ProxyPolicy {
         timeout_ms: policy.timeout_ms,
         retries: policy.retries,
+        total_ms: policy.total_ms,
         circuit_breaker: policy.circuit_breaker,
         evidence: Vec::new(),
     };
@@ -359,6 +361,7 @@ mod tests {
                 namespace: None,
                 timeout_ms: None,
                 retries: Some(3),
+                total_ms: None,
                 circuit_breaker: true,
                 load_balancer: None,
                 span: Span::new(SourceId(1), 0, 1),

@@ -99,7 +99,8 @@ metadata: {name: reviews}
 spec:
   parentRefs: [{group: '', kind: Service, name: reviews, port: 9080}]
   rules:
-  - timeouts: {request: 2s}
+  - timeouts: {request: 2s, backendRequest: 500ms}
+    retry: {attempts: 2}
     backendRefs: [{name: reviews-v1, port: 9080, weight: 90}, {name: reviews-v2, port: 9080, weight: 10}]
 ",
     );
@@ -107,9 +108,14 @@ spec:
     assert!(out.nodes.is_empty());
     assert_eq!(out.policies.len(), 1);
     let policy = &out.policies[0];
+    // `backendRequest` bounds each attempt, `request` all of them together.
     assert_eq!(
-        (policy.host.as_str(), policy.timeout_ms, policy.load_balancer),
-        ("reviews", Some(2000.0), Some(LoadBalancer::Mesh))
+        (policy.host.as_str(), policy.timeout_ms, policy.total_ms),
+        ("reviews", Some(500.0), Some(2000.0))
+    );
+    assert_eq!(
+        (policy.retries, policy.load_balancer),
+        (Some(2), Some(LoadBalancer::Mesh))
     );
     assert_eq!(
         out.notes,

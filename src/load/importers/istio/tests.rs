@@ -48,16 +48,23 @@ spec:
         .iter()
         .map(|r| {
             format!(
-                "{:?} -> {}:{:?} {:?} {:?} {:?} {:?}",
-                r.from, r.target, r.port, r.namespace, r.paths, r.timeout_ms, r.retries
+                "{:?} -> {}:{:?} {:?} {:?} {:?} {:?} {:?}",
+                r.from,
+                r.target,
+                r.port,
+                r.namespace,
+                r.paths,
+                r.timeout_ms,
+                r.retries,
+                r.total_ms
             )
         })
         .collect();
     assert_eq!(
         routes,
         vec![
-            "Node(\"shop-gateway\") -> api:Some(8080) Some(\"web\") [\"/api\", \"/login\"] Some(2000.0) Some(3)",
-            "Node(\"shop-gateway\") -> web.web.svc.cluster.local:Some(80) Some(\"web\") [] None None",
+            "Node(\"shop-gateway\") -> api:Some(8080) Some(\"web\") [\"/api\", \"/login\"] Some(500.0) Some(3) Some(2000.0)",
+            "Node(\"shop-gateway\") -> web.web.svc.cluster.local:Some(80) Some(\"web\") [] None None None",
         ]
     );
     assert_eq!(
@@ -107,18 +114,23 @@ spec: {host: details, trafficPolicy: {loadBalancer: {simple: RANDOM}}}
 ",
     );
     assert!(out.routes.is_empty());
-    let policies: Vec<(&str, Option<f64>, Option<u32>, bool)> = out
+    // The route's `timeout` bounds every attempt together, and each one.
+    type Policy<'a> = (&'a str, Option<f64>, Option<u32>, Option<f64>, bool);
+    let policies: Vec<Policy<'_>> = out
         .policies
         .iter()
-        .map(|p| (p.host.as_str(), p.timeout_ms, p.retries, p.circuit_breaker))
+        .map(|p| {
+            let (t, r, total) = (p.timeout_ms, p.retries, p.total_ms);
+            (p.host.as_str(), t, r, total, p.circuit_breaker)
+        })
         .collect();
     assert_eq!(
         policies,
         vec![
-            ("reviews", Some(1000.0), Some(2), false),
-            ("ratings", None, None, false),
-            ("reviews", None, None, true),
-            ("details", None, None, false),
+            ("reviews", Some(1000.0), Some(2), Some(1000.0), false),
+            ("ratings", None, None, None, false),
+            ("reviews", None, None, None, true),
+            ("details", None, None, None, false),
         ]
     );
     assert_eq!(
