@@ -1,8 +1,9 @@
 //! Answer times from declared processing times, on the condensation of G_sync, linear in
 //! services plus edges. A sync cycle counts once, as the sum of its members.
 //!
-//! - [`Latency`], the expected time: a service answers after its own `processing_ms` plus the
-//!   slowest synchronous path beneath it (calls made in parallel, or by different operations).
+//! - [`Latency`], the expected time: a service answers after its own `processing_ms`, the
+//!   expected times of its `order: sequential` calls one after another, and the slowest of its
+//!   other calls (made in parallel, or by different operations), as the worst case counts them.
 //! - [`worst_case`]: every call waits as long as it can: each of its attempts runs until the
 //!   callee answers at its own worst case or the caller's timeout fires, whichever comes first.
 
@@ -16,10 +17,13 @@ use super::super::sync::{Components, SyncGraph};
 pub struct Latency {
     /// Per component: its members' processing summed.
     own: Vec<f64>,
-    /// Per component: `own` plus the slowest path beneath it.
+    /// Per component: `own` plus its sequential calls' times summed and the slowest of the others.
     below: Vec<f64>,
-    /// Per component: the edge leaving it on that slowest path.
+    /// Per component: the edge to its slowest callee, which the path shown follows.
     exit: Vec<Option<usize>>,
+    /// Per edge: the time its caller spends on the sequential calls listed before it, when it
+    /// is sequential itself (it starts after they returned); 0 for a parallel call.
+    waited: Vec<f64>,
 }
 
 impl Latency {
@@ -37,20 +41,37 @@ impl Latency {
             .collect();
         let mut below = own.clone();
         let mut exit = vec![None; k];
+        let mut waited = vec![0.0; sync.edges.len()];
         for &c in comps.topo.iter().rev() {
             let mut best = 0.0;
+            let (mut sequential, mut parallel): (f64, f64) = (0.0, 0.0);
             for &s in &comps.members[c] {
                 for &e in sync.out_edges(s) {
-                    let d = comps.of(sync.edge(e).to);
-                    if d != c && (below[d] > best || exit[c].is_none()) {
+                    let edge = sync.edge(e);
+                    let d = comps.of(edge.to);
+                    if d == c {
+                        continue;
+                    }
+                    if edge.sequential {
+                        waited[e] = sequential;
+                        sequential += below[d];
+                    } else {
+                        parallel = parallel.max(below[d]);
+                    }
+                    if below[d] > best || exit[c].is_none() {
                         best = below[d];
                         exit[c] = Some(e);
                     }
                 }
             }
-            below[c] = own[c] + best;
+            below[c] = own[c] + sequential + parallel;
         }
-        Latency { own, below, exit }
+        Latency {
+            own,
+            below,
+            exit,
+            waited,
+        }
     }
 
     /// How long `s` takes to answer, its slowest dependencies included.
@@ -80,7 +101,7 @@ impl Latency {
             for &s in &comps.members[c] {
                 for &e in sync.out_edges(s) {
                     let d = comps.of(sync.edge(e).to);
-                    let t = before[c] + self.own[c];
+                    let t = before[c] + self.own[c] + self.waited[e];
                     if d != c && t > before[d] {
                         before[d] = t;
                         came[d] = Some(e);
@@ -223,6 +244,31 @@ mod tests {
         assert_eq!(t, 60.0);
         assert_eq!(path, vec![ServiceId(0), ServiceId(1), ServiceId(2)]);
         assert!(l.through(&g, &comps, ServiceId(1), ServiceId(3)).is_none());
+    }
+
+    #[test]
+    fn sequential_calls_add_up_and_parallel_ones_count_their_slowest() {
+        // 0 calls 1 (30 ms), 2 (50 ms) and 3 (20 ms); processing 10 ms at 0.
+        let ms = [10.0, 30.0, 50.0, 20.0];
+        let order = |sequential: [bool; 3]| {
+            let mut g = graph(4, &[(0, 1, 0), (0, 2, 0), (0, 3, 0)]);
+            for (edge, s) in g.edges.iter_mut().zip(sequential) {
+                edge.sequential = s;
+            }
+            let g = SyncGraph::from_edges(4, g.edges);
+            let comps = g.components();
+            let l = Latency::estimate(&g, &comps, |s| ms[s.index()]);
+            let through = l.through(&g, &comps, ServiceId(0), ServiceId(3));
+            (l.of(&comps, ServiceId(0)), through.map(|(t, _)| t))
+        };
+        // All in parallel: the slowest, 50 ms.
+        assert_eq!(order([false; 3]), (60.0, Some(30.0)));
+        // All sequential: 30 + 50 + 20; the call to 3 starts after the other two returned.
+        assert_eq!(order([true; 3]), (110.0, Some(110.0)));
+        // 1 then 3 (50 ms), plus the slowest parallel call, 2 (50 ms), as the worst case counts
+        // them; 3 starts after 1 returned. Then 1 and 2 in sequence, 3 alongside.
+        assert_eq!(order([true, false, true]), (110.0, Some(60.0)));
+        assert_eq!(order([true, true, false]), (110.0, Some(30.0)));
     }
 
     #[test]
