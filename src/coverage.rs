@@ -297,11 +297,25 @@ fn orphan_contracts(model: &Model, sources: &Sources) -> Vec<String> {
     let mut grpc = vec![false; model.grpc.len()];
     let mut openapi = vec![false; model.openapi.len()];
     let mut asyncapi = vec![false; model.asyncapi.len()];
+    let mut thrift = vec![false; model.thrift.len()];
     for s in &model.services {
         let c = &s.contracts;
+        mark(&mut thrift, &c.thrift);
         mark(&mut grpc, &c.grpc);
         mark(&mut openapi, &c.openapi);
         mark(&mut asyncapi, &c.asyncapi);
+    }
+    // A Thrift service that a provided one extends is provided with it.
+    let bases = crate::load::thrift::bases(&model.thrift);
+    for i in 0..thrift.len() {
+        let mut current = i;
+        let mut steps = 0;
+        while thrift[i] && steps < bases.len() {
+            let Some(base) = bases[current] else { break };
+            thrift[base] = true;
+            current = base;
+            steps += 1;
+        }
     }
     let file = |id: SourceId| sources.get(id).name.clone();
     let mut out: Vec<String> = Vec::new();
@@ -312,6 +326,14 @@ fn orphan_contracts(model: &Model, sources: &Sources) -> Vec<String> {
             .zip(&grpc)
             .filter(|(_, used)| !**used)
             .map(|(p, _)| p.full_name.clone()),
+    );
+    out.extend(
+        model
+            .thrift
+            .iter()
+            .zip(&thrift)
+            .filter(|(_, used)| !**used)
+            .map(|(t, _)| t.full_name.clone()),
     );
     out.extend(
         model

@@ -14,7 +14,10 @@ use commaudit::diagnostics::Finding;
 use commaudit::gate::baseline::Baseline;
 use commaudit::load::manifest::ServiceManifest;
 use commaudit::load::read::{Reader, decode};
-use commaudit::load::{appconfig, asyncapi, compose, importers, interpolate, kube, openapi, proto};
+use commaudit::load::{
+    appconfig, asyncapi, compose, importers, interpolate, kube, openapi, proto,
+    thrift as thrift_idl,
+};
 use commaudit::load::{numbers, secrets};
 use commaudit::source::{SourceId, Sources};
 use commaudit::yaml;
@@ -28,6 +31,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("compose", compose),
     ("kubernetes", kubernetes),
     ("proto", proto),
+    ("thrift", thrift),
     ("openapi", openapi),
     ("asyncapi", asyncapi),
     ("spring_properties", spring_properties),
@@ -103,6 +107,21 @@ fn proto_root() -> &'static PathBuf {
         let _ = std::fs::create_dir_all(&root);
         root
     })
+}
+
+/// A .thrift file: its services, then inheritance across them.
+pub fn thrift(data: &[u8]) {
+    let Some(text) = text(data) else { return };
+    match thrift_idl::read(SOURCE, "fuzz", &text) {
+        Ok(mut services) => {
+            for s in &services {
+                let end = s.span.offset as usize + s.span.len as usize;
+                assert!(end <= text.len(), "service span past the end: {:?}", s.span);
+            }
+            thrift_idl::inherit(&mut services);
+        }
+        Err(findings) => check_spans(&findings, &text),
+    }
 }
 
 /// A .proto file, through the same bounds and compiler as a scan.

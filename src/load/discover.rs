@@ -16,6 +16,8 @@ pub enum Kind {
     /// A native service manifest (`service: name` at the top).
     Manifest,
     Proto,
+    /// An Apache Thrift IDL file.
+    Thrift,
     OpenApi,
     AsyncApi,
     /// A docker-compose file or overlay.
@@ -38,6 +40,7 @@ impl Kind {
             Kind::Project => "project file",
             Kind::Manifest => "service manifest",
             Kind::Proto => ".proto file",
+            Kind::Thrift => "Thrift file",
             Kind::OpenApi => "OpenAPI document",
             Kind::AsyncApi => "AsyncAPI document",
             Kind::Compose => "compose file",
@@ -61,7 +64,15 @@ pub struct Candidate {
 /// Project file names, in the order they are preferred.
 pub const PROJECT_FILES: [&str; 3] = ["commaudit.yaml", "commaudit.yml", ".commaudit.yaml"];
 
-const EXTENSIONS: [&str; 6] = ["yaml", "yml", "json", "proto", "properties", "prom"];
+const EXTENSIONS: [&str; 7] = [
+    "yaml",
+    "yml",
+    "json",
+    "proto",
+    "thrift",
+    "properties",
+    "prom",
+];
 
 /// Whether a file name is a compose file or overlay: `compose.yaml`, `docker-compose.yml`,
 /// `docker-compose.override.yml`, `compose.prod.yaml`, ...
@@ -245,6 +256,9 @@ pub fn sniff(path: &Path, text: &str) -> Option<Kind> {
     }
     if name.ends_with(".proto") {
         return Some(Kind::Proto);
+    }
+    if name.ends_with(".thrift") {
+        return Some(Kind::Thrift);
     }
     if is_compose_name(name) {
         return Some(Kind::Compose);

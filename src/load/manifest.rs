@@ -125,6 +125,21 @@ pub struct Provides {
     /// AsyncAPI documents describing the messages the service sends and receives.
     #[serde(default)]
     pub asyncapi: OneOrMany<SpecContract>,
+    /// Apache Thrift services implemented, each named as another Thrift file would name it
+    /// (`file.Service`), by its own name, or by a namespace and its name.
+    #[serde(default)]
+    pub thrift: OneOrMany<ThriftContract>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ThriftContract {
+    /// The Thrift service: `orders.OrderService` (file `orders.thrift`), or `OrderService`.
+    pub service: Located<String>,
+    /// The .thrift file that defines it, relative to this manifest. Optional when the file is
+    /// found by the scan anyway.
+    #[serde(default)]
+    pub idl: Option<Located<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -23,6 +23,7 @@ pub mod proto;
 pub mod read;
 pub mod secrets;
 pub mod skipped;
+pub mod thrift;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -75,6 +76,8 @@ pub struct Loaded {
     pub projects: Vec<ProjectInput>,
     pub manifests: Vec<ManifestInput>,
     pub protos: Vec<proto::ProtoService>,
+    /// Services declared in .thrift files, with inherited methods.
+    pub thrift: Vec<thrift::ThriftService>,
     pub openapi: Vec<openapi::OpenApiDoc>,
     pub asyncapi: Vec<asyncapi::AsyncApiDoc>,
     pub findings: Vec<Finding>,
@@ -182,12 +185,14 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     compose_files.extend(loader.listed_compose_files());
     loader.assemble_imports(&compose_files);
     loader.compile_protos();
+    thrift::inherit(&mut loader.loaded.thrift);
 
     let loaded = loader.loaded;
     let recognised = !loaded.imports.is_empty()
         || !loaded.projects.is_empty()
         || !loaded.manifests.is_empty()
         || !loaded.protos.is_empty()
+        || !loaded.thrift.is_empty()
         || !loaded.openapi.is_empty()
         || !loaded.asyncapi.is_empty()
         || !loaded.skipped.templates.is_empty()
@@ -247,6 +252,7 @@ enum Parsed {
     OpenApi(openapi::OpenApiDoc),
     AsyncApi(asyncapi::AsyncApiDoc),
     Proto,
+    Thrift(Vec<thrift::ThriftService>),
     Compose(compose::ComposeFile),
     Kube(Box<kube::Kube>, importers::Declarations),
     /// What a registered importer read.
@@ -520,6 +526,7 @@ impl Loader {
                         config,
                     })
             }
+            Parsed::Thrift(services) => self.loaded.thrift.extend(services),
             Parsed::Proto => self.proto_inputs.push(proto::ProtoInput {
                 source: id,
                 path: candidate.path,

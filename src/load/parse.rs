@@ -7,7 +7,7 @@ use crate::source::{SourceId, Sources, Span};
 
 use super::discover::Kind;
 use super::manifest::{ProjectFile, ServiceManifest};
-use super::{Parsed, appconfig, asyncapi, backstage, compose, importers, kube, openapi};
+use super::{Parsed, appconfig, asyncapi, backstage, compose, importers, kube, openapi, thrift};
 use crate::yaml;
 
 /// Parses one file as the format it was classified as.
@@ -25,6 +25,10 @@ pub(super) fn parse(id: SourceId, kind: Kind, text: &str, sources: &Sources) -> 
     };
     match kind {
         Kind::Proto => Parsed::Proto,
+        Kind::Thrift => {
+            let stem = file.path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            thrift::read(id, stem, text).map_or_else(Parsed::Broken, Parsed::Thrift)
+        }
         // When the typed reader fails, the text is read as plain YAML too, so a syntax error is
         // reported as such rather than as the first type mismatch the typed reader met.
         Kind::Project => match yaml::parse_typed::<Option<ProjectFile>>(text) {

@@ -122,6 +122,12 @@ impl Loader {
                         .grpc
                         .iter()
                         .filter_map(|c| c.proto.as_ref().map(|p| (Kind::Proto, p))),
+                )
+                .chain(
+                    provides
+                        .thrift
+                        .iter()
+                        .filter_map(|c| c.idl.as_ref().map(|p| (Kind::Thrift, p))),
                 );
             for (kind, path) in refs {
                 wanted.push((

@@ -16,8 +16,8 @@ pub enum SkippedKind {
     HelmTemplate,
     /// Application source code: the calls it makes are written in code, not declared.
     SourceCode,
-    /// Interface definitions in a language commaudit does not read (Thrift, GraphQL, Avro,
-    /// Smithy): the operations they define are not checked.
+    /// Interface definitions in a language commaudit does not read (GraphQL, Avro, Smithy,
+    /// WSDL): the operations they define are not checked.
     Idl,
     /// A gateway or proxy configuration an importer recognised but could not read.
     GatewayConfig,
@@ -48,7 +48,7 @@ impl SkippedKind {
                 "calls made in application code are not read; declare them in a manifest overlay or import telemetry"
             }
             SkippedKind::Idl => {
-                "only .proto, OpenAPI and AsyncAPI contracts are read; calls against these interfaces are not checked"
+                "only .proto, Thrift, OpenAPI and AsyncAPI contracts are read; calls against these interfaces are not checked"
             }
             SkippedKind::GatewayConfig => {
                 "recognised as a gateway or proxy configuration but not readable as it is; fix the file or declare its routes in a manifest overlay"
@@ -139,7 +139,6 @@ pub fn language(path: &Path) -> Option<&'static str> {
 pub fn idl(path: &Path) -> Option<&'static str> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     Some(match ext.as_str() {
-        "thrift" => "Thrift",
         "graphql" | "graphqls" | "gql" => "GraphQL",
         "avsc" | "avdl" | "avpr" => "Avro",
         "smithy" => "Smithy",
@@ -161,14 +160,14 @@ mod tests {
             "c/App.java",
             "d/README.md",
             "e/x",
-            "f/api.thrift",
+            "f/api.graphql",
         ] {
             skipped.count_code(Path::new(p));
         }
         assert_eq!(skipped.code_files(), 3);
         assert_eq!(skipped.code["Go"].0, 2);
         assert!(!skipped.code.contains_key("Markdown"));
-        assert_eq!(skipped.idl["Thrift"], (1, "f/api.thrift".to_owned()));
+        assert_eq!(skipped.idl["GraphQL"], (1, "f/api.graphql".to_owned()));
         let mut more = Skipped::default();
         more.count_code(Path::new("f/util.go"));
         skipped.append(more);

@@ -4,6 +4,8 @@
 use crate::diagnostics::catalog::{INVALID_INPUT, UNKNOWN_OPERATION};
 use crate::diagnostics::{Finding, Item};
 use crate::load::ManifestInput;
+use crate::load::manifest::ThriftContract;
+use crate::load::thrift::ThriftService;
 use crate::source::SourceId;
 use crate::suggest;
 
@@ -57,6 +59,10 @@ impl Resolver<'_> {
                 .help(help),
             );
         }
+        for thrift in provides.thrift.iter() {
+            contracts.span.get_or_insert(thrift.span(source));
+            self.thrift_contract(input, thrift, &mut contracts);
+        }
         let specs = [
             (&provides.openapi, "OpenAPI"),
             (&provides.asyncapi, "AsyncAPI"),
@@ -101,6 +107,65 @@ impl Resolver<'_> {
             }
         }
         contracts
+    }
+
+    /// Links `provides: thrift:` to the service a .thrift file declares (CA003 when none does).
+    fn thrift_contract(
+        &mut self,
+        input: &ManifestInput,
+        thrift: &ThriftContract,
+        contracts: &mut Contracts,
+    ) {
+        let source = input.source;
+        let name = &thrift.service.value;
+        let idl = thrift
+            .idl
+            .as_ref()
+            .map(|p| self.source_at(&input.dir, &p.value));
+        let in_idl = |s: &ThriftService| idl.is_none_or(|id| id == Some(s.span.source));
+        if let Some(i) = self
+            .model
+            .thrift
+            .iter()
+            .position(|s| s.answers_to(name) && in_idl(s))
+        {
+            contracts.thrift.push(i);
+            return;
+        }
+        let unreadable = match idl {
+            Some(id) => id.is_none_or(|id| self.broken.contains(&id)),
+            None => self.broken.iter().any(|&id| {
+                self.sources
+                    .get(id)
+                    .path
+                    .extension()
+                    .is_some_and(|e| e == "thrift")
+            }),
+        };
+        if unreadable {
+            contracts.unreadable = true;
+            return;
+        }
+        let owner = input.manifest.service.value.clone();
+        let names = self.model.thrift.iter().map(|s| s.full_name.as_str());
+        let help = suggest::did_you_mean(name, names).unwrap_or_else(|| {
+            "declare the service in a .thrift file the scan reads, or fix the name (`file.Service`)"
+                .into()
+        });
+        self.findings.push(
+            Finding::new(
+                UNKNOWN_OPERATION,
+                format!(
+                    "`{owner}` provides Thrift service `{name}`, which no .thrift file declares"
+                ),
+            )
+            .at(thrift.service.span(source))
+            .about(Item::Name(owner.clone()))
+            .about(Item::Key("provides thrift".into()))
+            .about(Item::Name(name.clone()))
+            .service(owner)
+            .help(help),
+        );
     }
 
     fn source_at(&self, dir: &std::path::Path, path: &str) -> Option<SourceId> {

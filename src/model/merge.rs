@@ -20,6 +20,9 @@ pub(super) fn enrich(service: &mut Service, found: Service) {
     if service.contracts.grpc.is_empty() && !service.contracts.unreadable {
         service.contracts.grpc = found.contracts.grpc;
     }
+    if service.contracts.thrift.is_empty() && !service.contracts.unreadable {
+        service.contracts.thrift = found.contracts.thrift;
+    }
     if service.contracts.openapi.is_empty()
         && service.contracts.asyncapi.is_empty()
         && found.contracts.unreadable
@@ -109,6 +112,9 @@ impl Resolver<'_> {
         contracts.asyncapi = (0..self.model.asyncapi.len())
             .filter(|&i| defined(self.model.asyncapi[i].source))
             .collect();
+        contracts.thrift = (0..self.model.thrift.len())
+            .filter(|&i| defined(self.model.thrift[i].span.source))
+            .collect();
         // Documents inside a service's build context are its contracts.
         if let Some(dir) = node
             .build_context
@@ -122,6 +128,9 @@ impl Resolver<'_> {
             );
             contracts.asyncapi.extend(
                 (0..self.model.asyncapi.len()).filter(|&i| inside(self.model.asyncapi[i].source)),
+            );
+            contracts.thrift.extend(
+                (0..self.model.thrift.len()).filter(|&i| inside(self.model.thrift[i].span.source)),
             );
         }
         Service {

@@ -20,7 +20,9 @@ use std::fmt;
 pub use crate::load::manifest::{
     Access, BrokerKind, Delivery, Exposure, LoadBalancer, Redrive, ServiceKind,
 };
-use crate::load::{asyncapi::AsyncApiDoc, openapi::OpenApiDoc, proto::ProtoService};
+use crate::load::{
+    asyncapi::AsyncApiDoc, openapi::OpenApiDoc, proto::ProtoService, thrift::ThriftService,
+};
 pub use crate::provenance::{Confidence, Origin, Provenance};
 use crate::source::Span;
 pub use basis::Basis;
@@ -44,6 +46,7 @@ pub struct Model {
     pub subscriptions: Vec<Subscription>,
     pub accesses: Vec<DatastoreAccess>,
     pub grpc: Vec<ProtoService>,
+    pub thrift: Vec<ThriftService>,
     pub openapi: Vec<OpenApiDoc>,
     pub asyncapi: Vec<AsyncApiDoc>,
     /// What the traffic showed, beside what was declared (empty without observed files).
@@ -194,6 +197,8 @@ pub struct Contracts {
     pub grpc: Vec<usize>,
     pub openapi: Vec<usize>,
     pub asyncapi: Vec<usize>,
+    /// Indexes into the model's Thrift services.
+    pub thrift: Vec<usize>,
     /// A contract is declared but its file could not be read (already reported as CA001).
     pub unreadable: bool,
     /// The first contract entry under `provides:`, for findings about the contracts.
@@ -202,7 +207,10 @@ pub struct Contracts {
 
 impl Contracts {
     pub fn is_empty(&self) -> bool {
-        self.grpc.is_empty() && self.openapi.is_empty() && self.asyncapi.is_empty()
+        self.grpc.is_empty()
+            && self.openapi.is_empty()
+            && self.asyncapi.is_empty()
+            && self.thrift.is_empty()
     }
 }
 
@@ -288,6 +296,10 @@ pub enum OperationKind {
         server_streaming: bool,
     },
     Http,
+    /// A Thrift method; `oneway` ones are sent without waiting for an answer.
+    Thrift {
+        oneway: bool,
+    },
     /// Named in the manifest; the provider has no contract to check it against.
     Unchecked,
 }

@@ -1,7 +1,7 @@
 //! Resolving the operation a call names against the provider's contracts: gRPC methods from
 //! .proto files, HTTP operations from OpenAPI documents.
 
-use crate::load::{openapi, openapi::OpenApiDoc, proto::ProtoService};
+use crate::load::{openapi, openapi::OpenApiDoc, proto::ProtoService, thrift::ThriftService};
 
 use super::{Operation, OperationKind};
 
@@ -74,6 +74,52 @@ pub fn grpc(written: &str, services: &[&ProtoService]) -> Result<Operation, NotF
                 })
             })
             .map(str::to_owned)
+    };
+    Err(NotFound {
+        suggestion,
+        declared: names.len(),
+    })
+}
+
+/// Finds a Thrift method. Accepts `Service.method` or `Service/method` with the service named
+/// any way [`ThriftService::answers_to`] accepts, and `method` when it is unambiguous.
+pub fn thrift(written: &str, services: &[&ThriftService]) -> Result<Operation, NotFound> {
+    let trimmed = written.trim();
+    let (service_part, method_part) = match trimmed.rsplit_once(['/', '.']) {
+        Some((s, m)) if !s.is_empty() => (Some(s.trim_start_matches('/')), m),
+        _ => (None, trimmed.trim_start_matches('/')),
+    };
+    let mut found = Vec::new();
+    let mut names = Vec::new();
+    for service in services {
+        for method in &service.methods {
+            let name = format!("{}.{}", service.full_name, method.name);
+            if method.name == method_part && service_part.is_none_or(|s| service.answers_to(s)) {
+                found.push(Operation {
+                    name: name.clone(),
+                    kind: OperationKind::Thrift {
+                        oneway: method.oneway,
+                    },
+                });
+            }
+            names.push(name);
+        }
+    }
+    if found.len() == 1 {
+        return Ok(found.remove(0));
+    }
+    let suggestion = if found.is_empty() {
+        crate::suggest::closest(trimmed, names.iter().map(String::as_str))
+            .or_else(|| {
+                // `Service.metod`: the closest method name, given back as its full name.
+                let short = |n: &'_ str| n.rsplit('.').next().unwrap_or(n).to_owned();
+                let shorts: Vec<String> = names.iter().map(|n| short(n)).collect();
+                let m = crate::suggest::closest(method_part, shorts.iter().map(String::as_str))?;
+                names.iter().map(String::as_str).find(|n| short(n) == m)
+            })
+            .map(str::to_owned)
+    } else {
+        Some(found.remove(0).name) // ambiguous: the first full name
     };
     Err(NotFound {
         suggestion,

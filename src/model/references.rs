@@ -94,6 +94,16 @@ impl Resolver<'_> {
                 .operation
                 .as_ref()
                 .and_then(|op| self.operation_of(&from_name, to, &protocol, op, source));
+            // A Thrift `oneway` method has no answer to wait for.
+            let oneway = matches!(
+                operation.as_ref().map(|o| &o.kind),
+                Some(OperationKind::Thrift { oneway: true })
+            );
+            let needs_response = call
+                .needs_response
+                .as_ref()
+                .map(|n| n.value)
+                .or(oneway.then_some(false));
             let positive = |v: &Option<Located<f64>>| {
                 v.as_ref()
                     .map(|v| v.value)
@@ -105,7 +115,8 @@ impl Resolver<'_> {
                 to,
                 protocol,
                 operation,
-                needs_response: call.needs_response.as_ref().map(|n| n.value),
+                // A Thrift `oneway` method has no answer to wait for.
+                needs_response,
                 timeout_ms: positive(&call.timeout_ms),
                 retries: retry
                     .and_then(|r| r.attempts.as_ref())
@@ -165,6 +176,14 @@ impl Resolver<'_> {
             if !grpc.is_empty() && operations::grpc(op, &grpc).is_ok() {
                 return Protocol::Grpc;
             }
+            let thrift: Vec<_> = target
+                .thrift
+                .iter()
+                .map(|&i| &self.model.thrift[i])
+                .collect();
+            if !thrift.is_empty() && operations::thrift(op, &thrift).is_ok() {
+                return Protocol::Thrift;
+            }
             let docs: Vec<_> = target
                 .openapi
                 .iter()
@@ -174,7 +193,11 @@ impl Resolver<'_> {
                 return Protocol::Http;
             }
         }
-        if operations::looks_like_http(op) {
+        let only_thrift =
+            !target.thrift.is_empty() && target.grpc.is_empty() && target.openapi.is_empty();
+        if only_thrift && !operations::looks_like_http(op) {
+            Protocol::Thrift
+        } else if operations::looks_like_http(op) {
             Protocol::Http
         } else if operations::looks_like_grpc(op)
             || (!target.grpc.is_empty() && target.openapi.is_empty())
@@ -204,6 +227,18 @@ impl Resolver<'_> {
                     .map(|&i| &self.model.grpc[i])
                     .collect();
                 Some((operations::grpc(&written.value, &services), "gRPC method"))
+            }
+            Protocol::Thrift if !target.contracts.thrift.is_empty() => {
+                let services: Vec<_> = target
+                    .contracts
+                    .thrift
+                    .iter()
+                    .map(|&i| &self.model.thrift[i])
+                    .collect();
+                Some((
+                    operations::thrift(&written.value, &services),
+                    "Thrift method",
+                ))
             }
             Protocol::Http if !target.contracts.openapi.is_empty() => {
                 let docs: Vec<_> = target

@@ -32,6 +32,7 @@ pub fn build(loaded: Loaded) -> Resolved {
         projects,
         mut manifests,
         protos,
+        thrift,
         openapi,
         asyncapi,
         findings,
@@ -46,6 +47,7 @@ pub fn build(loaded: Loaded) -> Resolved {
     let mut r = Resolver {
         model: Model {
             grpc: protos,
+            thrift,
             openapi,
             asyncapi,
             ..Model::default()

@@ -90,7 +90,7 @@ fn finding(model: &Model, id: CallId, call: &Call) -> Finding {
 fn subject_for(callee: &str, op: &Operation) -> Option<String> {
     let is_http = match op.kind {
         OperationKind::Http => true,
-        OperationKind::Grpc { .. } => false,
+        OperationKind::Grpc { .. } | OperationKind::Thrift { .. } => false,
         OperationKind::Unchecked => operations::looks_like_http(&op.name),
     };
     let tokens: Vec<String> = if is_http {
@@ -102,8 +102,12 @@ fn subject_for(callee: &str, op: &Operation) -> Option<String> {
             .filter(|t| !is_prefix_noise(t))
             .collect()
     } else {
-        // A gRPC method or an operationId: the last name says what is done.
-        let method = op.name.rsplit('/').next().unwrap_or(&op.name);
+        // A gRPC or Thrift method, or an operationId: the last name says what is done.
+        let separator = match op.kind {
+            OperationKind::Thrift { .. } => '.',
+            _ => '/',
+        };
+        let method = op.name.rsplit(separator).next().unwrap_or(&op.name);
         vec![kebab(method)]
     };
     let tokens: Vec<String> = tokens.into_iter().filter(|t| !t.is_empty()).collect();

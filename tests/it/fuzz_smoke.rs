@@ -210,6 +210,7 @@ smoke_target!(manifest);
 smoke_target!(compose);
 smoke_target!(kubernetes);
 smoke_target!(proto);
+smoke_target!(thrift);
 smoke_target!(openapi);
 smoke_target!(asyncapi);
 smoke_target!(spring_properties);

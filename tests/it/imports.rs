@@ -107,6 +107,7 @@ fixture! {
     envoy_static_configuration => "envoy";
     addresses_from_a_shared_env_file_are_possible => "shared-env";
     files_found_but_not_understood => "not-understood";
+    thrift_contract_from_the_build_context => "thrift";
 }
 
 /// Every kind of file found but not understood is in the scan JSON's coverage, with its

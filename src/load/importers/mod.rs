@@ -53,8 +53,8 @@ pub trait Importer: Sync {
     fn name(&self) -> &'static str;
 
     /// Whether discovery should look at a file it would otherwise skip: the names of formats
-    /// whose extension commaudit does not read by default (`nginx.conf`, `Dockerfile`,
-    /// `*.thrift`). YAML, JSON, `.proto` and `.properties` files are always looked at.
+    /// whose extension commaudit does not read by default (`nginx.conf`, `Dockerfile`). YAML,
+    /// JSON, `.proto`, `.thrift` and `.properties` files are always looked at.
     fn wants_file_name(&self, _file_name: &str) -> bool {
         false
     }

@@ -327,7 +327,8 @@ fn lead(units: &Units, addr: &Address, self_unit: Option<usize>) -> Lead {
     Lead::External(host.to_owned())
 }
 
-/// Scheme, then a matching gRPC service, then the port's name, then the well-known port.
+/// Scheme, then a matching gRPC service, then the port's name, then what the key says, then
+/// the well-known port.
 fn protocol_for(
     addr: &Address,
     key: &str,
@@ -346,16 +347,19 @@ fn protocol_for(
     if !super::matching_protos(target, protos).is_empty() {
         return Protocol::Grpc;
     }
-    // A key that says gRPC (`CATALOG_GRPC_ADDR`, `grpc.client.orders.address`) beats a guess
-    // from a well-known port.
-    let says_grpc = || {
+    // A key that says gRPC or Thrift (`CATALOG_GRPC_ADDR`, `grpc.client.orders.address`,
+    // `SEARCH_THRIFT_HOST`) beats a guess from a well-known port.
+    let says = || {
         super::topics::words(key)
             .iter()
-            .any(|w| w == "grpc")
-            .then_some(Protocol::Grpc)
+            .find_map(|w| match w.as_str() {
+                "grpc" => Some(Protocol::Grpc),
+                "thrift" => Some(Protocol::Thrift),
+                _ => None,
+            })
     };
     port_protocol
-        .or_else(says_grpc)
+        .or_else(says)
         .or_else(|| port.and_then(classify::protocol_of_port))
         .or_else(|| addr.port.and_then(classify::protocol_of_port))
         .unwrap_or_else(|| Protocol::Other("tcp".into()))

@@ -105,6 +105,7 @@ pub fn protocol_of_scheme(scheme: &str) -> Option<Protocol> {
         "http" | "https" | "lb" => Protocol::Http,
         "ws" | "wss" => Protocol::Websocket,
         "grpc" | "grpcs" | "dns" => Protocol::Grpc,
+        "thrift" | "thrifts" => Protocol::Thrift,
         "nats" | "tls" => Protocol::Nats,
         "kafka" => Protocol::Kafka,
         "amqp" | "amqps" => Protocol::Amqp,
