@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::audit::Audit;
 use crate::graph::facts::cost::CpuEstimate;
-use crate::graph::facts::{self, Facts};
+use crate::graph::facts::removal::Removals;
 use crate::graph::sync::Via;
 use crate::graph::{EdgeKind, NodeRef};
 use crate::model::ServiceId;
@@ -56,11 +56,20 @@ pub struct Numbers {
 
 /// One recommendation per edge, in the graph's edge order.
 pub fn recommend(audit: &Audit) -> Vec<Recommendation> {
-    let entrypoints = &audit.analysis.entrypoints;
     let before = &audit.facts;
     let cycle_breakers = verdict::cycle_breakers(audit);
     let reached_by = reached_by(audit);
     let sync_edges = sync_edges_by_kind(audit);
+    let mut removals = Removals::new(
+        &audit.model,
+        &audit.analysis.sync,
+        before,
+        &audit.analysis.entrypoints,
+    );
+    let mut position = vec![usize::MAX; audit.analysis.sync.len()];
+    for (i, e) in before.per_entry.iter().enumerate() {
+        position[e.entry.index()] = i;
+    }
     let mut out = Vec::with_capacity(audit.graph.edges.len());
     for (i, edge) in audit.graph.edges.iter().enumerate() {
         let (verdict, reasons, cpu) = verdict::decide(audit, edge, &cycle_breakers);
@@ -75,16 +84,22 @@ pub fn recommend(audit: &Audit) -> Vec<Recommendation> {
         };
         if let Some(caller) = caller {
             let affected = &reached_by[caller.index()];
-            numbers.depth_before = worst_depth(before, affected);
-            numbers.ceiling_before = lowest_ceiling(before, affected);
+            let entries = || {
+                affected
+                    .iter()
+                    .filter_map(|e| before.per_entry.get(position[e.index()]))
+                    .map(|m| (m.depth, m.ceiling))
+            };
+            numbers.depth_before = worst_depth(entries());
+            numbers.ceiling_before = lowest_ceiling(entries());
             let leaves_sync_path =
                 matches!(verdict, Verdict::Queue | Verdict::Log | Verdict::Redesign);
             match sync_edges.get(&edge.kind) {
                 Some(&sync_edge) if leaves_sync_path => {
-                    let after_graph = facts::without(&audit.analysis.sync, sync_edge);
-                    let after = Facts::of(&audit.model, &after_graph, entrypoints, before.defaults);
-                    numbers.depth_after = worst_depth(&after, affected);
-                    numbers.ceiling_after = lowest_ceiling(&after, affected);
+                    let after = removals.without(sync_edge, affected);
+                    let after = || after.iter().map(|w| (w.depth, w.ceiling));
+                    numbers.depth_after = worst_depth(after());
+                    numbers.ceiling_after = lowest_ceiling(after());
                 }
                 _ => {
                     numbers.depth_after = numbers.depth_before;
@@ -136,19 +151,15 @@ fn reached_by(audit: &Audit) -> Vec<Vec<ServiceId>> {
     by
 }
 
-fn worst_depth(m: &Facts, entries: &[ServiceId]) -> Option<usize> {
-    entries
-        .iter()
-        .filter_map(|&e| m.entry(e))
-        .map(|x| x.depth)
-        .max()
+/// The deepest chain among some entrypoints' (depth, ceiling).
+fn worst_depth(entries: impl Iterator<Item = (usize, f64)>) -> Option<usize> {
+    entries.map(|(depth, _)| depth).max()
 }
 
-fn lowest_ceiling(m: &Facts, entries: &[ServiceId]) -> Option<f64> {
+/// The lowest ceiling among some entrypoints' (depth, ceiling), in percent.
+fn lowest_ceiling(entries: impl Iterator<Item = (usize, f64)>) -> Option<f64> {
     entries
-        .iter()
-        .filter_map(|&e| m.entry(e))
-        .map(|x| x.ceiling)
+        .map(|(_, ceiling)| ceiling)
         .min_by(f64::total_cmp)
         .map(|c| (c * 1e6).round() / 1e4)
 }

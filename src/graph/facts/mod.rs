@@ -11,6 +11,7 @@
 pub mod cost;
 pub mod latency;
 pub mod load;
+pub mod removal;
 pub mod stream;
 
 use serde::Serialize;

@@ -81,7 +81,7 @@ pub(super) fn steps(work: &mut Work) -> Vec<Step> {
 fn measured(work: &mut Work) -> Vec<Step> {
     let audit = work.audit;
     let model = &audit.model;
-    let after = work.measures(&[]);
+    let after = work.current.clone();
     let (g, _) = work.graph(&[]);
     let down = &after.takes_down;
     let config = &audit.config;

@@ -143,7 +143,7 @@ fn entry_depths(g: &crate::graph::sync::SyncGraph, entrypoints: &[ServiceId]) ->
 pub(super) fn cut_chains(work: &mut Work) -> Vec<Step> {
     let mut steps = Vec::new();
     for _ in 0..MAX_CUTS {
-        let current = work.measures(&[]);
+        let current = work.current.clone();
         let longest = current.summary().longest_sync_chain;
         if longest as f64 <= work.max_depth {
             break;

@@ -24,6 +24,8 @@ pub(crate) struct Work<'a> {
     pub max_depth: f64,
     /// The G_sync edge of each call.
     pub sync_of_call: BTreeMap<CallId, usize>,
+    /// The facts of the graph the steps so far leave, kept from one step to the next.
+    pub current: Facts,
 }
 
 impl<'a> Work<'a> {
@@ -40,6 +42,7 @@ impl<'a> Work<'a> {
             })
             .collect();
         Work {
+            current: audit.facts.clone(),
             audit,
             recs,
             removed: BTreeSet::new(),
@@ -73,15 +76,16 @@ impl<'a> Work<'a> {
     }
 
     pub fn summary(&self) -> Summary {
-        self.measures(&[]).summary()
+        self.current.summary()
     }
 
-    /// Takes `edges` off the synchronous path and says what improved.
+    /// Takes `edges` off the synchronous path and says what improved. The facts before are the
+    /// ones the last step left: one measure per step.
     pub fn remove(&mut self, edges: &[usize]) -> Vec<Improvement> {
-        let before = self.measures(&[]);
         self.removed.extend(edges.iter().copied());
         let after = self.measures(&[]);
-        improvements(&self.audit.model, &before, &after)
+        let before = std::mem::replace(&mut self.current, after);
+        improvements(&self.audit.model, &before, &self.current)
     }
 
     pub fn name(&self, s: ServiceId) -> &'a str {
