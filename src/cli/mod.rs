@@ -6,6 +6,7 @@ mod baseline;
 mod config;
 mod explain;
 mod gate;
+mod generate;
 mod graph;
 mod init;
 mod init_sections;
@@ -85,6 +86,10 @@ enum Command {
         /// Rule ID (CA201) or name (request-reply-over-queue).
         rule: String,
     },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(generate::CompletionsArgs),
+    /// Print the man page, or write one page per command into a folder (--dir).
+    Man(generate::ManArgs),
     /// Print a JSON Schema for editors: of service manifests, of commaudit.yaml, or of rule files.
     Schema {
         #[arg(value_enum, default_value = "manifest")]
@@ -148,6 +153,8 @@ fn run(cli: Cli) -> Exit {
             Exit::Clean
         }
         Command::Explain { rule } => explain::explain(&rule),
+        Command::Completions(args) => generate::completions(&args),
+        Command::Man(args) => generate::man(&args),
         Command::Schema { of } => {
             let schema = match of {
                 SchemaKind::Manifest => {

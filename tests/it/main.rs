@@ -14,6 +14,7 @@ mod examples;
 mod findings;
 mod formats;
 mod fuzz_smoke;
+mod generate;
 mod hostile;
 mod imports;
 mod path_explosion;
