@@ -1,11 +1,12 @@
 //! CA107 shared-datastore: two or more services write one datastore. One finding per
 //! datastore, at its declaration, with each writer's use as a related location. Accesses that
-//! only a start order suggests (confidence `possible`) are not judged.
+//! only a start order suggests (confidence `possible`) are not judged, nor those of
+//! infrastructure keeping its own state (a contract broker's tables beside the services').
 
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{Finding, Item};
-use crate::model::{Confidence, DatastoreAccess, DatastoreId};
+use crate::model::{Confidence, DatastoreAccess, DatastoreId, ServiceKind};
 
 use super::Context;
 use crate::diagnostics::catalog::SHARED_DATASTORE;
@@ -13,7 +14,9 @@ use crate::diagnostics::catalog::SHARED_DATASTORE;
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let mut writers: BTreeMap<DatastoreId, Vec<&DatastoreAccess>> = BTreeMap::new();
     let judged = |a: &&DatastoreAccess| {
-        a.writes() && a.provenance.confidence != Confidence::Possible
+        a.writes()
+            && a.provenance.confidence != Confidence::Possible
+            && ctx.model.service(a.service).kind != ServiceKind::Infrastructure
     };
     for access in ctx.model.accesses.iter().filter(judged) {
         writers.entry(access.datastore).or_default().push(access);

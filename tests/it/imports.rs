@@ -108,6 +108,7 @@ fixture! {
     addresses_from_a_shared_env_file_are_possible => "shared-env";
     files_found_but_not_understood => "not-understood";
     thrift_contract_from_the_build_context => "thrift";
+    infrastructure_keeps_its_own_store => "infrastructure-stores";
 }
 
 /// Every kind of file found but not understood is in the scan JSON's coverage, with its

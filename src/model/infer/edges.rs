@@ -31,6 +31,10 @@ pub fn from_environment(units: &Units, protos: &[ProtoService], out: &mut Inferr
     let (directories, notes) = super::directory::find(units);
     out.notes.extend(notes);
     for (i, unit) in units.units.iter().enumerate() {
+        if let Role::Infrastructure(_) = unit.role {
+            backing_stores(units, i, out);
+            continue;
+        }
         if unit.role != Role::Service {
             continue;
         }
@@ -57,6 +61,34 @@ pub fn from_environment(units: &Units, protos: &[ProtoService], out: &mut Inferr
             "{telemetry} telemetry or health-check address{} kept out of the graph",
             if telemetry == 1 { "" } else { "es" }
         ));
+    }
+}
+
+/// The datastores an infrastructure component keeps its own state in (a contract broker's,
+/// an identity provider's database): its environment is read for datastore addresses only, so
+/// its store is drawn while nothing it names becomes a call an application rule would judge.
+fn backing_stores(units: &Units, i: usize, out: &mut Inferred) {
+    let unit = &units.units[i];
+    for (key, value, span) in &unit.env {
+        if classify::not_a_call(key).is_some() || classify::is_telemetry_key(key) {
+            continue;
+        }
+        for addr in address::parse(key, value) {
+            if !addr.confirmed && !units.hosts.contains_key(&addr.host) {
+                continue;
+            }
+            if let Lead::Unit(target, ..) = lead(units, &addr, Some(i))
+                && let Role::Datastore(_) = units.units[target].role
+            {
+                let evidence = format!("env {key} -> {}", addr.shown());
+                out.add_access(
+                    (&unit.name, &units.units[target].name),
+                    *span,
+                    evidence,
+                    false,
+                );
+            }
+        }
     }
 }
 
