@@ -158,7 +158,9 @@ impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let spanned = Spanned::<Value>::deserialize(deserializer)?;
         Ok(Node {
-            pos: Pos::of(&spanned.referenced),
+            // Where the value is written: for a value reached through an alias or a merge key
+            // (`<<: *common`), the anchor, so every service that merges it shares one setting.
+            pos: Pos::of(&spanned.defined),
             value: spanned.value,
         })
     }

@@ -106,6 +106,7 @@ fixture! {
     addresses_that_are_not_calls => "not-calls";
     envoy_static_configuration => "envoy";
     addresses_from_a_shared_env_file_are_possible => "shared-env";
+    addresses_from_a_shared_anchor_are_possible => "shared-anchor";
     files_found_but_not_understood => "not-understood";
     thrift_contract_from_the_build_context => "thrift";
     infrastructure_keeps_its_own_store => "infrastructure-stores";
@@ -262,3 +263,31 @@ fn online_boutique_findings_are_real() {
 /// are in their own file.
 #[path = "observed.rs"]
 mod observed;
+
+/// A compose anchor merged into several services (`<<: *common`) is one shared setting, as an
+/// `env_file` is: its addresses are "possible" and point at the anchor, where they are written;
+/// the same address written in one service stays "likely".
+#[test]
+fn a_merged_anchor_is_a_shared_setting() {
+    let run = commaudit(&[
+        "graph",
+        "tests/fixtures/imports/shared-anchor",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let edges = doc["edges"].as_array().unwrap();
+    let confidence = |from: &str| {
+        let edge = edges
+            .iter()
+            .find(|e| e["from"] == from && e["to"] == "ledger");
+        let edge = edge.unwrap_or_else(|| panic!("no {from} -> ledger in {}", run.stdout));
+        (
+            edge["confidence"].as_str().unwrap().to_owned(),
+            edge["line"].as_u64().unwrap(),
+        )
+    };
+    assert_eq!(confidence("orders"), ("possible".to_owned(), 7));
+    assert_eq!(confidence("shipping"), ("possible".to_owned(), 7));
+    assert_eq!(confidence("billing"), ("likely".to_owned(), 18));
+}
