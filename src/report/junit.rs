@@ -2,6 +2,11 @@
 //! reports (GitLab, Jenkins, Azure) show which rules fail. A rule fails when it has findings
 //! at or above the fail level; findings below it are listed in the case's output; rules that do
 //! not run are skipped.
+//!
+//! The shape is the common JUnit schema that Jenkins, GitLab and Azure read (Jenkins'
+//! junit-10.xsd): `testsuites` > `testsuite` (`name`, `tests`, `failures`, `errors`, `skipped`,
+//! `time`) > `testcase` (`name`, `classname`, `time`) holding at most one of `skipped`
+//! (`message`), `failure` (`message`, `type`) or `system-out`, in that order.
 
 use std::fmt::Write;
 
@@ -24,7 +29,7 @@ pub fn render(gated: &Gated, style: &Style) -> String {
         let name = format!("{} {}", rule.id, rule.name);
         let _ = write!(
             cases,
-            "    <testcase name=\"{}\" classname=\"commaudit.{}\"",
+            "    <testcase name=\"{}\" classname=\"commaudit.{}\" time=\"0\"",
             escape(&name),
             escape(&rule.family)
         );
@@ -66,12 +71,18 @@ pub fn render(gated: &Gated, style: &Style) -> String {
         }
         cases.push_str("    </testcase>\n");
     }
+    // `time` is 0: the audit is not timed, and the report stays the same from run to run.
     let counts = format!(
-        "tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\"",
+        "tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\" time=\"0\"",
+        rules.len()
+    );
+    // The schema has no `skipped` on `testsuites`: rules that do not run are `disabled` there.
+    let total = format!(
+        "tests=\"{}\" failures=\"{failures}\" errors=\"0\" disabled=\"{skipped}\" time=\"0\"",
         rules.len()
     );
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"commaudit\" {counts}>\n  <testsuite name=\"commaudit\" {counts}>\n{cases}  </testsuite>\n</testsuites>\n"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"commaudit\" {total}>\n  <testsuite name=\"commaudit\" {counts}>\n{cases}  </testsuite>\n</testsuites>\n"
     )
 }
 

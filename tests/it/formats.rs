@@ -376,3 +376,85 @@ fn select_ignore_and_severity_name_rules_three_ways() {
     assert_eq!(bad_level.code, 2);
     assert!(bad_level.stderr.contains("use error, warning, note or off"));
 }
+
+/// The common JUnit schema (Jenkins' junit-10.xsd, which GitLab and Azure read too): the
+/// required attributes, the allowed attributes of `testsuites`, the children of a test case in
+/// the schema's order, and counts that add up. Checked with and without skipped and failing
+/// cases.
+#[test]
+fn junit_follows_the_common_schema() {
+    for args in [
+        vec![BEFORE, "--format", "junit", "--ignore", "CA4"],
+        vec![BEFORE, "--format", "junit", "--fail-on", "warning"],
+        vec![AFTER, "--format", "junit"],
+    ] {
+        let run = scan(&args);
+        let doc = roxmltree::Document::parse(&run.stdout).unwrap();
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "testsuites", "{args:?}");
+        for attr in root.attributes() {
+            assert!(
+                ["name", "time", "tests", "failures", "disabled", "errors"].contains(&attr.name()),
+                "{args:?}: testsuites has no attribute `{}` in the schema",
+                attr.name()
+            );
+        }
+        let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+        assert!(!suites.is_empty());
+        for suite in suites {
+            assert_eq!(suite.tag_name().name(), "testsuite");
+            for attr in ["name", "tests", "failures", "errors", "skipped", "time"] {
+                assert!(
+                    suite.attribute(attr).is_some(),
+                    "{args:?}: testsuite@{attr}"
+                );
+            }
+            let cases: Vec<_> = suite.children().filter(|n| n.is_element()).collect();
+            let count = |tag: &str| {
+                cases
+                    .iter()
+                    .filter(|c| c.children().any(|n| n.tag_name().name() == tag))
+                    .count()
+                    .to_string()
+            };
+            assert_eq!(
+                suite.attribute("tests"),
+                Some(cases.len().to_string().as_str())
+            );
+            assert_eq!(suite.attribute("failures"), Some(count("failure").as_str()));
+            assert_eq!(suite.attribute("skipped"), Some(count("skipped").as_str()));
+            assert_eq!(root.attribute("disabled"), suite.attribute("skipped"));
+            assert_eq!(root.attribute("failures"), suite.attribute("failures"));
+            for case in cases {
+                assert_eq!(case.tag_name().name(), "testcase");
+                for attr in ["name", "classname", "time"] {
+                    assert!(case.attribute(attr).is_some(), "{args:?}: testcase@{attr}");
+                }
+                let order = ["skipped", "error", "failure", "system-out", "system-err"];
+                let ranks: Vec<usize> = case
+                    .children()
+                    .filter(|n| n.is_element())
+                    .map(|n| {
+                        let tag = n.tag_name().name();
+                        if tag == "failure" || tag == "error" {
+                            assert!(
+                                n.attribute("message").is_some() && n.attribute("type").is_some()
+                            );
+                        }
+                        if tag == "skipped" {
+                            assert!(n.attribute("message").is_some());
+                        }
+                        order
+                            .iter()
+                            .position(|t| *t == tag)
+                            .unwrap_or_else(|| panic!("testcase has no child `{tag}`"))
+                    })
+                    .collect();
+                assert!(
+                    ranks.windows(2).all(|w| w[0] <= w[1]),
+                    "{args:?}: {ranks:?}"
+                );
+            }
+        }
+    }
+}
