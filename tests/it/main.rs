@@ -6,6 +6,7 @@
 mod bad_input;
 mod baseline;
 mod browser;
+mod ci_recipes;
 mod common;
 mod config;
 mod configuration;
