@@ -2,18 +2,18 @@
 //! `consumesApis` becomes a call to the component that provides the API (or, for an AsyncAPI
 //! API, a subscription to its channels), and `dependsOn` a call or a datastore use.
 
+use super::Protos;
 use crate::diagnostics::catalog::UNKNOWN_SERVICE;
 use crate::diagnostics::{Finding, Item};
 use crate::load::backstage::{Entity, parse_ref};
 use crate::load::imports::Imports;
-use crate::load::proto::ProtoService;
 use crate::model::{Exposure, Protocol, ServiceKind};
 use crate::suggest;
 
 use super::classify::Role;
 use super::{INode, Inferred};
 
-pub fn from_backstage(imports: &Imports, protos: &[ProtoService], out: &mut Inferred) {
+pub fn from_backstage(imports: &Imports, protos: &Protos, out: &mut Inferred) {
     let entities: Vec<&Entity> = imports
         .backstage
         .iter()

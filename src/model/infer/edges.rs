@@ -6,7 +6,7 @@
 use crate::diagnostics::catalog::UNKNOWN_SERVICE;
 use crate::diagnostics::{Finding, Item};
 
-use crate::load::proto::ProtoService;
+use super::Protos;
 use crate::model::Protocol;
 use crate::source::Span;
 use crate::suggest;
@@ -26,7 +26,7 @@ enum Lead {
 }
 
 /// Addresses in the workloads' environment variables.
-pub fn from_environment(units: &Units, protos: &[ProtoService], out: &mut Inferred) {
+pub fn from_environment(units: &Units, protos: &Protos, out: &mut Inferred) {
     let mut telemetry = 0usize;
     let (directories, notes) = super::directory::find(units);
     out.notes.extend(notes);
@@ -94,7 +94,7 @@ fn backing_stores(units: &Units, i: usize, out: &mut Inferred) {
 
 /// Application settings (`spring.datasource.url`, ...) after Spring's resolution, for the
 /// service that runs them.
-pub fn from_settings(units: &Units, protos: &[ProtoService], out: &mut Inferred) {
+pub fn from_settings(units: &Units, protos: &Protos, out: &mut Inferred) {
     for (i, unit) in units.units.iter().enumerate() {
         if unit.role != Role::Service || unit.settings.is_empty() {
             continue;
@@ -121,7 +121,7 @@ pub fn from_settings(units: &Units, protos: &[ProtoService], out: &mut Inferred)
 #[allow(clippy::too_many_arguments)]
 fn add_setting(
     units: &Units,
-    protos: &[ProtoService],
+    protos: &Protos,
     from: &str,
     self_unit: Option<usize>,
     what: &str,
@@ -182,7 +182,7 @@ pub struct RouteFacts<'a> {
 /// Returns how many addresses were telemetry or health checks.
 pub fn add_address_setting(
     units: &Units,
-    protos: &[ProtoService],
+    protos: &Protos,
     setting: Setting<'_>,
     out: &mut Inferred,
 ) -> usize {
@@ -248,8 +248,9 @@ pub fn add_address_setting(
                         contract_sources: Vec::new(),
                     });
                 }
-                let protocol =
-                    named.unwrap_or_else(|| protocol_for(&addr, key, &host, None, None, &[]));
+                let protocol = named.unwrap_or_else(|| {
+                    protocol_for(&addr, key, &host, None, None, &Protos::new(&[]))
+                });
                 let declared = setting.route.is_some_and(|r| r.declared);
                 out.add_call((from, &host), protocol, span, evidence, declared);
                 if let Some(r) = setting.route {
@@ -367,7 +368,7 @@ fn protocol_for(
     target: &str,
     port: Option<u16>,
     port_protocol: Option<Protocol>,
-    protos: &[ProtoService],
+    protos: &Protos,
 ) -> Protocol {
     if let Some(p) = addr
         .scheme

@@ -17,7 +17,7 @@ mod units;
 mod usage;
 mod variables;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use crate::diagnostics::Finding;
@@ -226,6 +226,7 @@ impl Inferred {
 /// Infers what `imports` say. `declared` are the services the manifests name (application
 /// configuration files may belong to them); `protos` are the scan's gRPC services.
 pub fn infer(imports: &Imports, declared: &BTreeSet<String>, protos: &[ProtoService]) -> Inferred {
+    let protos = &Protos::new(protos);
     let units = units::Units::build(imports, declared);
     let mut out = Inferred {
         notes: units.notes.clone(),
@@ -297,22 +298,40 @@ pub fn infer(imports: &Imports, declared: &BTreeSet<String>, protos: &[ProtoServ
     out
 }
 
+/// The scan's gRPC services, indexed once by their normalised short name (`CartService` ->
+/// `cart`), so matching a workload's name costs one lookup, not a pass over every service.
+pub(crate) struct Protos<'a> {
+    list: &'a [ProtoService],
+    by_key: HashMap<String, Vec<usize>>,
+}
+
+impl<'a> Protos<'a> {
+    pub(crate) fn new(list: &'a [ProtoService]) -> Protos<'a> {
+        let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, p) in list.iter().enumerate() {
+            let short = p.full_name.rsplit('.').next().unwrap_or(&p.full_name);
+            by_key.entry(normalise(short)).or_default().push(i);
+        }
+        Protos { list, by_key }
+    }
+}
+
+impl std::ops::Deref for Protos<'_> {
+    type Target = [ProtoService];
+
+    fn deref(&self) -> &[ProtoService] {
+        self.list
+    }
+}
+
 /// gRPC services whose name matches a workload's: `cartservice` and `hipstershop.CartService`,
 /// `cart-service` and `cart.v1.CartService`.
-fn matching_protos(name: &str, protos: &[ProtoService]) -> Vec<usize> {
+fn matching_protos(name: &str, protos: &Protos) -> Vec<usize> {
     let key = normalise(name);
     if key.is_empty() {
         return Vec::new();
     }
-    protos
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| {
-            let short = p.full_name.rsplit('.').next().unwrap_or(&p.full_name);
-            normalise(short) == key
-        })
-        .map(|(i, _)| i)
-        .collect()
+    protos.by_key.get(&key).cloned().unwrap_or_default()
 }
 
 /// Letters and digits only, lower case, without a trailing "service", "svc" or "server".
@@ -335,23 +354,35 @@ fn normalise(name: &str) -> String {
 /// A workload nothing can address, which only calls public entrypoints, is a client: a load
 /// generator, a synthetic monitor, a batch job driving the API.
 fn mark_clients(units: &units::Units, out: &mut Inferred) {
-    for unit in units
+    // One pass over the calls and the nodes, then a lookup per workload.
+    let mut calls_from: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut called: BTreeSet<&str> = BTreeSet::new();
+    for c in &out.calls {
+        calls_from.entry(&c.from).or_default().push(&c.to);
+        called.insert(&c.to);
+    }
+    let public: BTreeSet<&str> = out
+        .nodes
+        .iter()
+        .filter(|n| n.exposure == Exposure::Public)
+        .map(|n| n.name.as_str())
+        .collect();
+    let clients: BTreeSet<String> = units
         .units
         .iter()
         .filter(|u| !u.addressable && u.role == Role::Service)
-    {
-        let calls: Vec<&ICall> = out.calls.iter().filter(|c| c.from == unit.name).collect();
-        let called = out.calls.iter().any(|c| c.to == unit.name);
-        let all_public = calls.iter().all(|c| {
-            out.nodes
-                .iter()
-                .any(|n| n.name == c.to && n.exposure == Exposure::Public)
-        });
-        if !calls.is_empty()
-            && all_public
-            && !called
-            && let Some(node) = out.nodes.iter_mut().find(|n| n.name == unit.name)
-        {
+        .filter(|u| {
+            calls_from
+                .get(u.name.as_str())
+                .is_some_and(|to| !to.is_empty() && to.iter().all(|t| public.contains(t)))
+                && !called.contains(u.name.as_str())
+        })
+        .map(|u| u.name.clone())
+        .collect();
+    // A client is called by nobody, so marking one public changes no other workload's check.
+    let mut marked = BTreeSet::new();
+    for node in &mut out.nodes {
+        if clients.contains(&node.name) && marked.insert(node.name.clone()) {
             node.kind = ServiceKind::Client;
             node.exposure = Exposure::Public;
         }

@@ -6,10 +6,10 @@
 
 use std::collections::BTreeMap;
 
+use super::Protos;
 use crate::diagnostics::catalog::UNKNOWN_SERVICE;
 use crate::diagnostics::{Finding, Item};
 use crate::load::kube::{self, Kube, NetworkPolicy};
-use crate::load::proto::ProtoService;
 use crate::model::Protocol;
 use crate::source::Span;
 use crate::suggest;
@@ -18,12 +18,7 @@ use super::Inferred;
 use super::classify::{self, Role};
 use super::units::Units;
 
-pub fn from_network_policies(
-    kube: &Kube,
-    units: &Units,
-    protos: &[ProtoService],
-    out: &mut Inferred,
-) {
+pub fn from_network_policies(kube: &Kube, units: &Units, protos: &Protos, out: &mut Inferred) {
     for policy in &kube.policies {
         let selected = |labels: &BTreeMap<String, String>| -> Vec<usize> {
             let mut found: Vec<usize> = kube
@@ -67,7 +62,7 @@ pub fn from_network_policies(
 
 fn allow(
     units: &Units,
-    protos: &[ProtoService],
+    protos: &Protos,
     policy: &NetworkPolicy,
     ports: &[String],
     (source, target): (usize, usize),
@@ -103,12 +98,7 @@ fn allow(
 
 /// The protocol a policy's ports say for a target: a matching gRPC contract first, then the
 /// ports' names, the target's named ports, the well-known ports, and `tcp` last.
-fn protocol_of(
-    units: &Units,
-    protos: &[ProtoService],
-    target: usize,
-    ports: &[String],
-) -> Protocol {
+fn protocol_of(units: &Units, protos: &Protos, target: usize, ports: &[String]) -> Protocol {
     let unit = &units.units[target];
     if !super::matching_protos(&unit.name, protos).is_empty() {
         return Protocol::Grpc;

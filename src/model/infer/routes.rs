@@ -5,9 +5,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::Protos;
 use crate::load::importers::{AliasDecl, Declarations, Owner, PolicyDecl, RouteDecl};
 use crate::load::imports::Imports;
-use crate::load::proto::ProtoService;
 use crate::model::{Protocol, ProxyPolicy};
 
 use super::edges::{self, RouteFacts};
@@ -20,7 +20,7 @@ pub fn from_routes(
     imports: &Imports,
     units: &Units,
     declared: &BTreeSet<String>,
-    protos: &[ProtoService],
+    protos: &Protos,
     out: &mut Inferred,
 ) {
     // What files declared, then what importers read from services' resolved settings.
@@ -41,7 +41,7 @@ pub fn from_routes(
 
 fn add_route(
     units: &Units,
-    protos: &[ProtoService],
+    protos: &Protos,
     aliases: &[(usize, &AliasDecl)],
     route: &RouteDecl,
     out: &mut Inferred,
