@@ -282,15 +282,23 @@ fn sniff_builtin(text: &str) -> Option<Kind> {
     }
     let mut api_version = None;
     let mut has_kind = false;
+    let mut service = false;
+    let mut others = Vec::new();
     for key in top_level_keys(text) {
         match key.0 {
             "openapi" | "swagger" => return Some(Kind::OpenApi),
             "asyncapi" => return Some(Kind::AsyncApi),
-            "service" => return Some(Kind::Manifest),
+            "service" => service = true,
             "apiVersion" => api_version = api_version.or(Some(key.1)),
-            "kind" => has_kind = true,
-            _ => {}
+            "kind" => {
+                has_kind = true;
+                others.push(key.0);
+            }
+            other => others.push(other),
         }
+    }
+    if service && is_manifest(text, &others) {
+        return Some(Kind::Manifest);
     }
     match api_version {
         Some(v) if v.starts_with("backstage.io/") => Some(Kind::Backstage),
@@ -298,6 +306,63 @@ fn sniff_builtin(text: &str) -> Option<Kind> {
         Some(_) if has_kind && !text.contains("{{") => Some(Kind::Kube),
         _ => None,
     }
+}
+
+/// The top-level keys of a service manifest (`load::manifest::ServiceManifest`); a test keeps
+/// the list in step with the type's schema.
+const MANIFEST_KEYS: &[&str] = &[
+    "calls",
+    "capacity",
+    "datastores",
+    "description",
+    "exposure",
+    "kind",
+    "load_balancer",
+    "owner",
+    "processing_ms",
+    "provides",
+    "publishes",
+    "replicas",
+    "service",
+    "slo",
+    "subscribes",
+];
+
+/// Whether a YAML text with a top-level `service:` is a service manifest. Other tools write a
+/// top-level `service:` too: an OpenTelemetry Collector or Fluent Bit configuration (a mapping
+/// of pipelines under it), the Serverless Framework (`service: name` beside `provider:` and
+/// `functions:`). A manifest names its service with a scalar, and its other top-level keys are
+/// manifest keys or misspellings of them (which the manifest reader reports, with a
+/// suggestion); a file with one manifest key besides `service` is a manifest whatever else it
+/// holds, so a stray key is reported rather than the file ignored.
+fn is_manifest(text: &str, others: &[&str]) -> bool {
+    if service_holds_a_collection(text) {
+        return false;
+    }
+    let known = |k: &str| MANIFEST_KEYS.contains(&k);
+    others.iter().any(|k| known(k))
+        || others
+            .iter()
+            .all(|k| crate::suggest::closest(k, MANIFEST_KEYS.iter().copied()).is_some())
+}
+
+/// Whether the first top-level `service:` has no value on its line and an indented block or a
+/// list under it.
+fn service_holds_a_collection(text: &str) -> bool {
+    let mut lines = text.lines();
+    for line in lines.by_ref() {
+        if let Some(rest) = line.strip_prefix("service:") {
+            let rest = rest.trim();
+            if !(rest.is_empty() || rest.starts_with('#')) {
+                return rest.starts_with('{') || rest.starts_with('[');
+            }
+            break;
+        }
+    }
+    lines
+        .map(str::trim_end)
+        .find(|l| !l.trim_start().is_empty() && !l.trim_start().starts_with('#'))
+        .is_some_and(|l| l.starts_with(char::is_whitespace) || l.starts_with("- "))
 }
 
 fn sniff_json(text: &str) -> Option<Kind> {
@@ -383,6 +448,45 @@ mod tests {
         assert_eq!(sniff(p, "asyncapi: 3.0.0\n"), Some(Kind::AsyncApi));
         assert_eq!(sniff(p, "---\nservice: orders\n"), Some(Kind::Manifest));
         assert_eq!(sniff(p, "name: ci\non: push\n"), None);
+        assert_eq!(
+            sniff(p, "service: orders\ncals: []\nprovides: {}\n"),
+            Some(Kind::Manifest),
+            "a misspelt key is the manifest reader's to report"
+        );
+        assert_eq!(
+            sniff(p, "service: orders\ncalls: []\nfoo: 1\n"),
+            Some(Kind::Manifest)
+        );
+        assert_eq!(sniff(p, "service:\n"), Some(Kind::Manifest));
+    }
+
+    #[test]
+    fn other_tools_top_level_service_is_not_a_manifest() {
+        let p = Path::new("x.yaml");
+        let collector = "receivers:\n  otlp:\n    protocols:\n      grpc:\nexporters:\n  \
+                         logging:\n\nservice:\n  # the pipelines\n  pipelines:\n    \
+                         traces:\n      receivers: [otlp]\n";
+        assert_eq!(sniff(p, collector), None);
+        let serverless = "service: orders\nframeworkVersion: '3'\nprovider:\n  name: \
+                          aws\nfunctions:\n  create:\n    handler: h.create\n";
+        assert_eq!(sniff(p, serverless), None);
+        assert_eq!(sniff(p, "service: {name: orders}\n"), None);
+    }
+
+    #[test]
+    fn manifest_keys_are_the_manifest_type_s_fields() {
+        let schema = serde_json::to_value(schemars::schema_for!(
+            crate::load::manifest::ServiceManifest
+        ))
+        .unwrap();
+        let mut fields: Vec<&str> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        fields.sort_unstable();
+        assert_eq!(fields, MANIFEST_KEYS);
         assert_eq!(
             sniff(
                 Path::new("a.json"),
