@@ -325,13 +325,22 @@ impl std::ops::Deref for Protos<'_> {
 }
 
 /// gRPC services whose name matches a workload's: `cartservice` and `hipstershop.CartService`,
-/// `cart-service` and `cart.v1.CartService`.
+/// `cart-service` and `cart.v1.CartService`; failing that, the same name in the singular or
+/// plural (`baskets` and `basketspb.BasketService`, `order` and `OrdersService`).
 fn matching_protos(name: &str, protos: &Protos) -> Vec<usize> {
     let key = normalise(name);
     if key.is_empty() {
         return Vec::new();
     }
-    protos.by_key.get(&key).cloned().unwrap_or_default()
+    if let Some(found) = protos.by_key.get(&key) {
+        return found.clone();
+    }
+    let other = match key.strip_suffix('s') {
+        Some(singular) if singular.len() >= 3 => singular.to_owned(),
+        Some(_) => return Vec::new(),
+        None => format!("{key}s"),
+    };
+    protos.by_key.get(&other).cloned().unwrap_or_default()
 }
 
 /// Letters and digits only, lower case, without a trailing "service", "svc" or "server".
@@ -402,5 +411,25 @@ mod tests {
             normalise("ProductCatalogService")
         );
         assert_ne!(normalise("cart"), normalise("CheckoutService"));
+    }
+
+    #[test]
+    fn names_match_proto_services_in_singular_or_plural() {
+        let proto = |name: &str| ProtoService {
+            full_name: name.to_owned(),
+            span: crate::source::Span::file_start(crate::source::SourceId(0)),
+            methods: Vec::new(),
+        };
+        let list = [
+            proto("basketspb.BasketService"),
+            proto("shop.OrdersService"),
+            proto("shop.Stores"),
+        ];
+        let protos = Protos::new(&list);
+        assert_eq!(matching_protos("baskets", &protos), [0]);
+        assert_eq!(matching_protos("order", &protos), [1]);
+        assert_eq!(matching_protos("stores", &protos), [2]);
+        assert!(matching_protos("store-front", &protos).is_empty());
+        assert!(matching_protos("bs", &protos).is_empty());
     }
 }
