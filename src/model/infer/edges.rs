@@ -198,6 +198,13 @@ pub fn add_address_setting(
     if crate::load::secrets::looks_secret(key) {
         return 0;
     }
+    // A route names no setting: its finding says where it routes, not the internal key.
+    let is_route = setting.route.is_some();
+    let (refers, refer, place, what) = if is_route {
+        ("routes to", "route to", String::new(), "route")
+    } else {
+        ("refers to", "refer to", format!(" in `{key}`"), "setting")
+    };
     let mut skipped = 0;
     for addr in address::parse(key, value) {
         if !addr.confirmed && !units.hosts.contains_key(&addr.host) {
@@ -241,7 +248,11 @@ pub fn add_address_setting(
                         exposure: crate::model::Exposure::Public,
                         load_balancer: None,
                         span,
-                        evidence: format!("external host in {key}"),
+                        evidence: if is_route {
+                            "external host a route sends requests to".to_owned()
+                        } else {
+                            format!("external host in {key}")
+                        },
                         build_context: None,
                         declared: false,
                         grpc: Vec::new(),
@@ -270,7 +281,7 @@ pub fn add_address_setting(
                         known.services.insert(at, from.to_owned());
                         let callers = &known.services[..known.services.len() - 1];
                         known.message = format!(
-                            "{} refer to `{}` in `{key}`, but nothing the scan read is named `{host}`",
+                            "{} {refer} `{}`{place}, but nothing the scan read is named `{host}`",
                             callers
                                 .iter()
                                 .map(|c| format!("`{c}`"))
@@ -284,16 +295,19 @@ pub fn add_address_setting(
                 let names = units.hosts.keys().map(String::as_str);
                 let help = match suggest::closest(&host, names) {
                     Some(s) => format!(
-                        "did you mean `{s}`? otherwise scan the folder that defines `{host}`, or remove the setting"
+                        "did you mean `{s}`? otherwise scan the folder that defines `{host}`, or remove the {what}"
                     ),
                     None => format!(
-                        "scan the folder that defines `{host}` (its Deployment and Service, or its compose service), or remove the setting"
+                        "scan the folder that defines `{host}` (its Deployment and Service, or its compose service), or remove the {what}"
                     ),
                 };
                 out.findings.push(
                     Finding::new(
                         UNKNOWN_SERVICE,
-                        format!("`{from}` refers to `{}` in `{key}`, but nothing the scan read is named `{host}`", addr.shown()),
+                        format!(
+                            "`{from}` {refers} `{}`{place}, but nothing the scan read is named `{host}`",
+                            addr.shown()
+                        ),
                     )
                     .at(span)
                     .about(Item::Name(from.to_owned()))
