@@ -261,15 +261,34 @@ impl Units {
                 self.add_kube_host(s, Some(index), None, ports);
             }
         }
+        let mut unselected = Vec::new();
         for s in &k.services {
             if let Some(external) = &s.external_name {
                 self.add_kube_host(s, None, Some(external.clone()), BTreeMap::new());
             } else if !s.selector.is_empty() && !self.hosts.contains_key(&s.name) {
-                self.notes.push(format!(
-                    "Kubernetes Service `{}` selects no workload the scan read; calls to it are reported as unknown",
-                    s.name
-                ));
+                unselected.push(s.name.as_str());
             }
+        }
+        // One cause (workloads in files the scan could not read, or never written), one note.
+        unselected.sort_unstable();
+        unselected.dedup();
+        let shown = |names: &[&str]| {
+            let listed: Vec<String> = names.iter().take(8).map(|n| format!("`{n}`")).collect();
+            match names.len().saturating_sub(8) {
+                0 => listed.join(", "),
+                more => format!("{} and {more} more", listed.join(", ")),
+            }
+        };
+        match unselected.len() {
+            0 => {}
+            1 => self.notes.push(format!(
+                "Kubernetes Service {} selects no workload the scan read; calls to it are reported as unknown",
+                shown(&unselected)
+            )),
+            n => self.notes.push(format!(
+                "{n} Kubernetes Services select no workload the scan read ({}); calls to them are reported as unknown",
+                shown(&unselected)
+            )),
         }
     }
 
