@@ -32,9 +32,9 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                     round(timeout),
                     round(p99),
                     match max {
-                        Some(max) => format!("slowest {} ms over {count} calls", round(max)),
+                        Some(max) => format!("slowest {} ms over {}", round(max), calls(count)),
                         // Counters and histogram buckets: the p99 is a bucket's upper bound.
-                        None => format!("at most, from a latency histogram over {count} calls"),
+                        None => format!("at most, from a latency histogram over {}", calls(count)),
                     }
                 ),
             )
@@ -49,4 +49,22 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         );
     }
     findings
+}
+
+/// `1 call`, `20 calls`.
+fn calls(count: u64) -> String {
+    if count == 1 {
+        "1 call".to_owned()
+    } else {
+        format!("{count} calls")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn one_call_is_singular() {
+        assert_eq!(super::calls(1), "1 call");
+        assert_eq!(super::calls(20), "20 calls");
+    }
 }
