@@ -16,29 +16,16 @@ use super::json::LocationOut;
 /// and a snapshot.
 const WIDTH: u16 = 160;
 
-/// The table, fitted to `width` columns when given.
+/// Below this width five columns leave too little room for their words: each edge becomes a
+/// block of labelled lines instead of a table row.
+const NARROW: usize = 110;
+
+/// The table, fitted to `width` columns when given; a list of blocks on a narrow terminal.
 pub fn table(audit: &Audit, recs: &[Recommendation], width: Option<usize>) -> String {
-    let mut table = Table::new();
-    table
-        .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(width.map_or(WIDTH, |w| u16::try_from(w).unwrap_or(u16::MAX)))
-        .set_header(["edge", "now", "recommendation", "why", "numbers"]);
-    for r in recs {
-        let edge = &audit.graph.edges[r.edge];
-        let now = match &edge.operation {
-            Some(op) => format!("{} {op}", r.current),
-            None => r.current.clone(),
-        };
-        table.add_row([
-            format!("{} -> {}", r.from, r.to),
-            now,
-            r.verdict.describe().to_owned(),
-            r.reasons.join("; "),
-            numbers_text(r.verdict, &r.numbers),
-        ]);
-    }
-    let mut out = format!("{table}\n");
+    let mut out = match width {
+        Some(w) if w < NARROW => blocks(audit, recs),
+        _ => rows(audit, recs, width),
+    };
     let mut counts: BTreeMap<Verdict, usize> = BTreeMap::new();
     for r in recs {
         *counts.entry(r.verdict).or_default() += 1;
@@ -59,6 +46,53 @@ pub fn table(audit: &Audit, recs: &[Recommendation], width: Option<usize>) -> St
     match width {
         Some(w) => super::fit::wrap_prose(&out, w),
         None => out,
+    }
+}
+
+/// One row per edge, the columns fitted to `width`.
+fn rows(audit: &Audit, recs: &[Recommendation], width: Option<usize>) -> String {
+    let mut table = Table::new();
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(width.map_or(WIDTH, |w| u16::try_from(w).unwrap_or(u16::MAX)))
+        .set_header(["edge", "now", "recommendation", "why", "numbers"]);
+    for r in recs {
+        table.add_row([
+            format!("{} -> {}", r.from, r.to),
+            now(audit, r),
+            r.verdict.describe().to_owned(),
+            r.reasons.join("; "),
+            numbers_text(r.verdict, &r.numbers),
+        ]);
+    }
+    format!("{table}\n")
+}
+
+/// One block per edge: the edge and its recommendation, then what it is now, why and the
+/// numbers on lines of their own (wrapped afterwards with the rest of the prose).
+fn blocks(audit: &Audit, recs: &[Recommendation]) -> String {
+    let mut out = String::new();
+    for r in recs {
+        let _ = writeln!(out, "{} -> {}: {}", r.from, r.to, r.verdict.describe());
+        let _ = writeln!(out, "  now: {}", now(audit, r));
+        if !r.reasons.is_empty() {
+            let _ = writeln!(out, "  why: {}", r.reasons.join("; "));
+        }
+        let numbers = numbers_text(r.verdict, &r.numbers);
+        if !numbers.is_empty() {
+            let _ = writeln!(out, "  numbers: {numbers}");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// What the edge is now: its protocol and operation.
+fn now(audit: &Audit, r: &Recommendation) -> String {
+    match &audit.graph.edges[r.edge].operation {
+        Some(op) => format!("{} {op}", r.current),
+        None => r.current.clone(),
     }
 }
 

@@ -173,6 +173,42 @@ fn narrow_terminals_and_tables_fit_too() {
     }
 }
 
+/// On a narrow terminal `recommend` lists each edge as a block instead of squeezing five
+/// columns until words break ("recommendatio" over "n"): every word it prints is a word of
+/// the wide table, whole.
+#[test]
+fn a_narrow_recommend_keeps_its_words_whole() {
+    let narrow = commaudit(&["recommend", BEFORE, "--width", "80"]).stdout;
+    assert!(
+        narrow.contains("checkout -> inventory: gRPC (unary)\n  now: rest POST /reservations\n"),
+        "{narrow}"
+    );
+    let words = |text: &str| -> std::collections::BTreeSet<String> {
+        text.split(|c: char| c.is_whitespace() || "│┆".contains(c))
+            .map(|w| w.trim_end_matches([':', ',', ';']))
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    // Prose may break after a hyphen or a slash, as printed text does: join those first.
+    let mut joined = String::new();
+    for line in narrow.lines() {
+        if joined.ends_with(['-', '/']) {
+            joined.push_str(line.trim_start());
+        } else {
+            joined.push('\n');
+            joined.push_str(line);
+        }
+    }
+    let narrow = joined;
+    let wide = words(&commaudit(&["recommend", BEFORE, "--width", "400"]).stdout);
+    let broken: Vec<String> = words(&narrow)
+        .into_iter()
+        .filter(|w| !wide.contains(w) && !["now", "why", "numbers"].contains(&w.as_str()))
+        .collect();
+    assert_eq!(broken, Vec::<String>::new());
+}
+
 fn strip_ansi(text: &str) -> String {
     let mut out = String::new();
     let mut chars = text.chars();
