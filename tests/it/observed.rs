@@ -437,3 +437,50 @@ fn a_jaeger_export_is_read_through_scan() {
         "{slow:?}"
     );
 }
+
+/// A system too big to draw service by service is drawn one box per owning team; a call only
+/// the traffic shows still appears between the teams' boxes, dotted and labelled `observed`.
+#[test]
+fn the_picture_grouped_by_team_keeps_observed_only_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut yaml = String::from("services:\n");
+    yaml.push_str("  - { service: storefront, owner: web }\n");
+    yaml.push_str("  - { service: pricing, owner: catalog }\n");
+    // Sixty services of three teams, each calling the next without a timeout (CA402 names
+    // every one, so none is left out of the picture, which must then group them).
+    for i in 0..60 {
+        let owner = ["orders", "billing", "shipping"][i % 3];
+        let calls = if i + 1 < 60 {
+            format!(", calls: [{{ to: svc-{:02}, protocol: grpc }}]", i + 1)
+        } else {
+            String::new()
+        };
+        yaml.push_str(&format!(
+            "  - {{ service: svc-{i:02}, owner: {owner}{calls} }}\n"
+        ));
+    }
+    std::fs::write(dir.path().join("commaudit.yaml"), yaml).unwrap();
+    let path = dir.path().to_str().unwrap();
+    let traffic = "tests/fixtures/observed/storefront-pricing.otlp.json";
+    let md = commaudit(&[
+        "report",
+        path,
+        "--format",
+        "markdown",
+        "--observed",
+        traffic,
+    ]);
+    let graph = section(&md.stdout, "## The dependency graph", "\n## ");
+    assert!(graph.contains("grouped into"), "not grouped:\n{graph}");
+    let node = |team: &str| {
+        graph
+            .lines()
+            .find(|l| l.contains(&format!("\"{team}")) && l.trim_start().starts_with('n'))
+            .and_then(|l| l.trim_start().split(['[', '(', '{']).next())
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("no box for {team}:\n{graph}"))
+    };
+    let (web, catalog) = (node("web"), node("catalog"));
+    let edge = format!("{web} -.->|\"observed: http\"| {catalog}");
+    assert!(graph.contains(&edge), "no `{edge}` in:\n{graph}");
+}

@@ -219,9 +219,13 @@ fn by_owner(
         edge.cycle |= highlights.cycle_edges.contains(&kind);
     };
     let mut consumers: Vec<Vec<usize>> = vec![Vec::new(); graph.nodes.len()];
+    let mut publishers: Vec<Vec<usize>> = vec![Vec::new(); graph.nodes.len()];
     for e in &graph.edges {
         if graph.nodes[e.from].kind == NodeKind::Channel {
             consumers[e.from].push(e.to);
+        }
+        if graph.nodes[e.to].kind == NodeKind::Channel {
+            publishers[e.to].push(e.from);
         }
     }
     for e in &graph.edges {
@@ -260,6 +264,45 @@ fn by_owner(
             }
         }
     }
+    // Calls and messages only the traffic shows, between teams: dotted, as in the full picture.
+    // A message through a channel joins its publisher's team to each consumer's.
+    let mut observed: BTreeMap<(usize, usize, String, bool), PictureEdge> = BTreeMap::new();
+    for e in crate::graph::observed::observed_only(model, graph) {
+        let pairs: Vec<(usize, usize)> = if graph.nodes[e.to].kind == NodeKind::Channel {
+            consumers[e.to].iter().map(|&c| (e.from, c)).collect()
+        } else if graph.nodes[e.from].kind == NodeKind::Channel {
+            publishers[e.from].iter().map(|&p| (p, e.to)).collect()
+        } else {
+            vec![(e.from, e.to)]
+        };
+        for (from, to) in pairs {
+            let (Some(a), Some(b)) = (group(from), group(to)) else {
+                continue;
+            };
+            if a == b {
+                continue;
+            }
+            let edge = observed
+                .entry((a, b, e.protocol.clone(), e.sync))
+                .or_insert_with(|| PictureEdge {
+                    from: a,
+                    to: b,
+                    protocol: e.protocol.clone(),
+                    sync: e.sync,
+                    operations: Vec::new(),
+                    count: 0,
+                    chain: false,
+                    cycle: false,
+                    observed: true,
+                });
+            edge.count += 1;
+            if let Some(op) = &e.operation
+                && !edge.operations.contains(op)
+            {
+                edge.operations.push(op.clone());
+            }
+        }
+    }
     let grouped: Vec<&Group> = teams.iter().filter(|(k, _)| !k.0).map(|(_, v)| v).collect();
     let services = grouped.iter().map(|t| t.0).sum::<usize>();
     let mut left_out = vec![format!(
@@ -276,7 +319,7 @@ fn by_owner(
     }
     Picture {
         nodes,
-        edges: merged.into_values().collect(),
+        edges: merged.into_values().chain(observed.into_values()).collect(),
         left_out,
         grouped_by_owner: true,
         chain: highlights.chain_names(model),
