@@ -73,14 +73,19 @@ pub fn for_report(audit: &Audit, highlights: &Highlights, limit: usize) -> Pictu
             services += 1;
         }
     }
+    // Which channels a kept node publishes to and which a kept node consumes: one pass.
+    let mut published = vec![false; n];
+    let mut consumed = vec![false; n];
+    for e in &graph.edges {
+        published[e.to] |= keep[e.from];
+        consumed[e.from] |= keep[e.to];
+    }
     let mut channels = 0;
     for (i, node) in graph.nodes.iter().enumerate() {
         if node.kind != NodeKind::Channel || named.contains(node.name.as_str()) {
             continue;
         }
-        let publisher = graph.edges.iter().any(|e| e.to == i && keep[e.from]);
-        let subscriber = graph.edges.iter().any(|e| e.from == i && keep[e.to]);
-        if !(publisher && subscriber) {
+        if !(published[i] && consumed[i]) {
             keep[i] = false;
             channels += 1;
         }
