@@ -179,6 +179,7 @@ mod tests {
                 operation_span: None,
                 provenance: Provenance::manifest(),
                 paths: Vec::new(),
+                routed: false,
                 proxy: Default::default(),
                 resilience: Default::default(),
             });

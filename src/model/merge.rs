@@ -220,6 +220,7 @@ impl Resolver<'_> {
                 operation_span: None,
                 provenance: weigh(Provenance::imported(c.declared, c.evidence.clone()), c.span),
                 paths: c.paths.clone(),
+                routed: c.routed,
                 proxy: c.proxy.clone(),
                 resilience: Default::default(),
             });

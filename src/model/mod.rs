@@ -57,6 +57,14 @@ impl Model {
     pub fn service(&self, id: ServiceId) -> &Service {
         &self.services[id.index()]
     }
+    /// Whether a call is a public gateway's route: requests clients sent to the gateway, passed
+    /// on by path (an nginx `location`, an HTTPRoute, a VirtualService, a Spring Cloud Gateway
+    /// route). Its protocol is the clients', so it is the public edge (REST described by
+    /// OpenAPI), not an internal call the gateway makes for its own answer.
+    pub fn is_public_route(&self, call: &Call) -> bool {
+        let caller = self.service(call.from);
+        call.routed && caller.kind == ServiceKind::Gateway && caller.exposure != Exposure::Internal
+    }
     pub fn call(&self, id: CallId) -> &Call {
         &self.calls[id.index()]
     }
@@ -332,6 +340,9 @@ pub struct Call {
     pub provenance: Provenance,
     /// The request paths a gateway or proxy route sends along this call (`/api/cart/`).
     pub paths: Vec<String>,
+    /// A gateway's or proxy's route (every path when `paths` is empty): it passes on requests
+    /// its own clients sent, rather than asking for an answer of its own.
+    pub routed: bool,
     /// What a proxy between the two does to the call, apart from the caller's own code.
     pub proxy: ProxyPolicy,
     /// Order, retry policy and idempotency, as declared.

@@ -132,6 +132,7 @@ impl Resolver<'_> {
                 operation_span: call.operation.as_ref().map(|o| o.span(source)),
                 provenance: Provenance::manifest(),
                 paths: Vec::new(),
+                routed: false,
                 proxy: Default::default(),
                 resilience: Resilience {
                     order: match call.order.as_ref().map(|o| o.value) {

@@ -192,6 +192,36 @@ fn call(
             ),
         };
     }
+    if model.is_public_route(c)
+        && c.protocol == Protocol::Http
+        && callee.kind != ServiceKind::Infrastructure
+    {
+        let which = if c.paths.is_empty() {
+            "every request".to_owned()
+        } else {
+            format!("requests for {}", c.paths.join(", "))
+        };
+        let route = format!(
+            "public edge: `{}` passes clients' {which} on to `{}`",
+            caller.name, callee.name
+        );
+        return if callee.contracts.openapi.is_empty() {
+            (
+                Verdict::Rest,
+                vec![
+                    route,
+                    "REST without an OpenAPI document: describe it".into(),
+                ],
+                None,
+            )
+        } else {
+            (
+                Verdict::Keep,
+                vec![route, "REST described by OpenAPI".into()],
+                None,
+            )
+        };
+    }
     if [caller.kind, callee.kind].contains(&ServiceKind::Infrastructure) {
         let plumbing = if caller.kind == ServiceKind::Infrastructure {
             caller

@@ -18,11 +18,13 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
 }
 
 /// REST from a service of the system into an internal backend, unless the answer is not needed
-/// (that is CA301's queue, not gRPC).
+/// (that is CA301's queue, not gRPC) or the call is a public gateway passing clients' requests
+/// on (the public edge, where REST belongs).
 fn is_internal_rest(ctx: &Context, call: &Call) -> bool {
     let (from, to) = (ctx.model.service(call.from), ctx.model.service(call.to));
     call.protocol == Protocol::Http
         && call.needs_response != Some(false)
+        && !ctx.model.is_public_route(call)
         && !matches!(from.kind, ServiceKind::Client | ServiceKind::Infrastructure)
         && !matches!(
             to.kind,

@@ -291,3 +291,30 @@ fn a_merged_anchor_is_a_shared_setting() {
     assert_eq!(confidence("shipping"), ("possible".to_owned(), 7));
     assert_eq!(confidence("billing"), ("likely".to_owned(), 18));
 }
+
+/// A public gateway's route passes its clients' REST on: `recommend` judges it as the public
+/// edge (REST described by OpenAPI), never as internal REST to move to gRPC, in agreement with
+/// CA302, which stays quiet on it (`CA302/quiet-public-gateway-route`).
+#[test]
+fn a_public_gateway_route_is_the_public_edge() {
+    let run = commaudit(&[
+        "recommend",
+        "tests/fixtures/rules/CA302/quiet-public-gateway-route",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let recs = doc["recommendations"].as_array().unwrap();
+    let route = recs
+        .iter()
+        .find(|r| r["from"] == "shop-gateway" && r["to"] == "storefront")
+        .unwrap_or_else(|| panic!("no route edge: {}", run.stdout));
+    assert_eq!(route["recommendation"], "rest", "{route}");
+    assert!(
+        route["reasons"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("public edge: `shop-gateway` passes clients' requests for /api/"),
+        "{route}"
+    );
+}

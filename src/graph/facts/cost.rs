@@ -156,6 +156,7 @@ mod tests {
             operation_span: None,
             provenance: Provenance::manifest(),
             paths: Vec::new(),
+            routed: false,
             proxy: Default::default(),
             resilience: Default::default(),
         }

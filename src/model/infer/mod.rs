@@ -60,6 +60,8 @@ pub struct ICall {
     pub declared: bool,
     /// Request paths a gateway route sends along it.
     pub paths: Vec<String>,
+    /// A gateway's or proxy's route passes it on (every path when `paths` is empty).
+    pub routed: bool,
     /// What the proxy that routes it declares (a gateway route's timeout, a cluster's outlier
     /// detection).
     pub proxy: ProxyPolicy,
@@ -156,6 +158,7 @@ impl Inferred {
             evidence,
             declared,
             paths: Vec::new(),
+            routed: false,
             proxy: ProxyPolicy::default(),
         });
     }
@@ -176,6 +179,7 @@ impl Inferred {
         else {
             return;
         };
+        call.routed = true;
         for path in paths {
             if !call.paths.contains(path) {
                 call.paths.push(path.clone());
