@@ -301,6 +301,51 @@ pub struct Publish {
     /// How long messages must be kept for replay, in hours.
     #[serde(default)]
     pub retention_hours: Option<Located<f64>>,
+    /// Whether the publisher writes the message to a transactional outbox in its own
+    /// datastore, for a relay to publish later: `true`, or the datastore that holds it.
+    #[serde(default)]
+    pub outbox: Option<Located<Outbox>>,
+}
+
+/// `outbox: true`, `outbox: false`, or `outbox: orders-db` (the datastore holding it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outbox {
+    Enabled(bool),
+    In(String),
+}
+
+impl<'de> Deserialize<'de> for Outbox {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, Unexpected, Visitor};
+        struct OutboxVisitor;
+        impl Visitor<'_> for OutboxVisitor {
+            type Value = Outbox;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("true, false, or the name of the datastore that holds the outbox")
+            }
+            fn visit_bool<E: Error>(self, v: bool) -> Result<Outbox, E> {
+                Ok(Outbox::Enabled(v))
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<Outbox, E> {
+                if v.is_empty() || crate::escape::name_problem(v).is_some() {
+                    return Err(E::invalid_value(Unexpected::Str(v), &self));
+                }
+                Ok(Outbox::In(v.to_owned()))
+            }
+        }
+        deserializer.deserialize_any(OutboxVisitor)
+    }
+}
+
+impl JsonSchema for Outbox {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Outbox".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "anyOf": [{ "type": "boolean" }, { "type": "string", "minLength": 1 }]
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]

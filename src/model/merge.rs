@@ -284,6 +284,7 @@ impl Resolver<'_> {
                     rate: None,
                     payload_bytes: None,
                     retention_hours: None,
+                    outbox: None,
                     span: t.span,
                     provenance: weigh(Provenance::inferred(t.evidence.clone()), t.span),
                 });

@@ -5,14 +5,15 @@ use crate::diagnostics::catalog::{UNKNOWN_OPERATION, UNKNOWN_SERVICE};
 use crate::diagnostics::{Finding, Item};
 use crate::load::ManifestInput;
 use crate::load::asyncapi::{Action, AsyncApiDoc};
+use crate::load::manifest;
 use crate::source::{SourceId, Span};
 use crate::suggest;
 use crate::yaml::located::Located;
 
 use super::resolve::Resolver;
 use super::{
-    BrokerId, Channel, ChannelId, DeadLetter, Protocol, Provenance, Publication, ReplyOrigin,
-    ServiceId, Subscription, subject,
+    BrokerId, Channel, ChannelId, DeadLetter, Outbox, Protocol, Provenance, Publication,
+    ReplyOrigin, ServiceId, Subscription, subject,
 };
 
 impl Resolver<'_> {
@@ -75,6 +76,7 @@ impl Resolver<'_> {
             let channel = self.channel(broker, &publish.subject.value);
             let value =
                 |v: &Option<Located<f64>>| v.as_ref().map(|v| v.value).filter(|v| *v >= 0.0);
+            let outbox = self.outbox(&name, publish.outbox.as_ref(), source);
             self.model.publications.push(Publication {
                 service,
                 channel,
@@ -89,6 +91,7 @@ impl Resolver<'_> {
                 rate: value(&publish.rate),
                 payload_bytes: value(&publish.payload_bytes),
                 retention_hours: value(&publish.retention_hours),
+                outbox,
                 span: publish.span(source),
                 provenance: Provenance::manifest(),
             });
@@ -173,6 +176,7 @@ impl Resolver<'_> {
                         rate: None,
                         payload_bytes: None,
                         retention_hours: None,
+                        outbox: None,
                         span: op.span,
                         provenance: Provenance::manifest(),
                     });
@@ -307,6 +311,33 @@ impl Resolver<'_> {
                 .help("declare the broker under `brokers:` in commaudit.yaml and name it with `broker:`"),
         );
         None
+    }
+
+    /// A publication's `outbox:`; a datastore it names must be declared (CA002 otherwise, and
+    /// the outbox is kept, unnamed).
+    fn outbox(
+        &mut self,
+        service: &str,
+        written: Option<&Located<manifest::Outbox>>,
+        source: SourceId,
+    ) -> Option<Outbox> {
+        let written = written?;
+        match &written.value {
+            manifest::Outbox::Enabled(false) => None,
+            manifest::Outbox::Enabled(true) => Some(Outbox::Unnamed),
+            manifest::Outbox::In(name) => match self.datastore_names.get(name) {
+                Some(&d) => Some(Outbox::In(d)),
+                None => {
+                    let known: Vec<String> = self.datastore_names.keys().cloned().collect();
+                    let name = Located {
+                        value: name.clone(),
+                        pos: written.pos,
+                    };
+                    self.unknown_declaration(service, "datastore", &name, source, &known);
+                    Some(Outbox::Unnamed)
+                }
+            },
+        }
     }
 
     pub(super) fn channel(&mut self, broker: BrokerId, subject_name: &str) -> ChannelId {

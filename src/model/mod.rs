@@ -425,8 +425,20 @@ pub struct Publication {
     pub rate: Option<f64>,
     pub payload_bytes: Option<f64>,
     pub retention_hours: Option<f64>,
+    /// Written to a transactional outbox and published later by a relay, when declared.
+    pub outbox: Option<Outbox>,
     pub span: Span,
     pub provenance: Provenance,
+}
+
+/// Where a publication waits for its broker: the publisher writes it with its own state change,
+/// and a relay publishes it once the broker takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Outbox {
+    /// In one of the publisher's datastores, not named.
+    Unnamed,
+    /// In this datastore.
+    In(DatastoreId),
 }
 
 /// Where a publication was declared to wait for its answer.

@@ -114,3 +114,42 @@ fn unknown_flags_are_usage_errors() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--format"), "{}", run.stderr);
 }
+
+/// `outbox:` takes `true`, `false` or a declared datastore: anything else is a located CA001,
+/// an unknown datastore a CA002 with the closest declared name.
+#[test]
+fn a_bad_outbox_is_a_located_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = "version: 1\nbrokers: [{ name: bus, kind: nats }]\ndatastores: [{ name: orders-db, kind: postgres }]\n";
+    std::fs::write(dir.path().join("commaudit.yaml"), project).unwrap();
+    let manifest = |outbox: &str| {
+        let text = format!(
+            "service: orders\npublishes:\n  - subject: orders.placed\n    outbox: {outbox}\n"
+        );
+        std::fs::write(dir.path().join("orders.yaml"), text).unwrap();
+        commaudit_in(dir.path(), &["scan", ".", "--format", "concise"])
+    };
+    let run = manifest("3");
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("orders.yaml:4:5: CA001 [error] invalid service manifest: `outbox`: expected true, false, or the name of the datastore that holds the outbox, found integer `3`"),
+        "{}",
+        run.transcript()
+    );
+    let run = manifest("order-db");
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("orders.yaml:4:13: CA002 [error] `orders` uses unknown datastore `order-db`"),
+        "{}",
+        run.transcript()
+    );
+    let human = commaudit_in(dir.path(), &["scan", "."]);
+    assert!(
+        human.stdout.contains("did you mean `orders-db`?"),
+        "{}",
+        human.stdout
+    );
+    let run = manifest("orders-db");
+    assert!(!run.stdout.contains("[error]"), "{}", run.transcript());
+}
