@@ -286,3 +286,43 @@ fn a_slower_datastore_cascades_before_and_is_absorbed_after() {
     let nats = cascade("examples/order-platform/after", &["--down", "nats"]);
     assert_eq!(nats["faults"][0], "nats down", "{nats:#}");
 }
+
+/// A broker that is down fails a publisher that needs it, but not one that writes its messages
+/// to a transactional outbox: those wait in the publisher's datastore until the broker is back.
+#[test]
+fn a_down_broker_fails_publishers_without_an_outbox_only() {
+    const FIXTURE: &str = "tests/fixtures/outbox";
+    let doc = json(&[FIXTURE, "--down", "bus"]);
+    let status: Vec<(String, String)> = doc["cascade"]["entrypoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap().to_owned(),
+                e["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        status,
+        pairs(&[("backoffice", "fails"), ("storefront", "ok")])
+    );
+    let in_outbox: Vec<(&str, bool)> = doc["cascade"]["queues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            (
+                q["publisher"].as_str().unwrap(),
+                q["in_outbox"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(in_outbox, [("orders", true), ("refunds", false)]);
+    insta::assert_json_snapshot!("what_if_outbox_down_bus_json", doc);
+    insta::assert_snapshot!(
+        "what_if_outbox_down_bus",
+        table(&[FIXTURE, "--down", "bus"])
+    );
+}

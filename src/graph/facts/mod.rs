@@ -13,6 +13,7 @@ pub mod latency;
 pub mod load;
 pub mod removal;
 pub mod stream;
+pub mod uses;
 
 use serde::Serialize;
 
@@ -25,6 +26,7 @@ use super::reach;
 use super::sync::{Components, SyncGraph};
 use latency::Latency;
 use load::Load;
+pub use uses::Uses;
 
 /// The figures used where the inputs are silent, as fractions and milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -308,49 +310,6 @@ pub fn attempts(sync: &SyncGraph, chain: &Chain) -> f64 {
         .iter()
         .map(|&e| 1.0 + f64::from(sync.edge(e).retries))
         .product()
-}
-
-/// The datastores and brokers each service uses.
-struct Uses {
-    datastores: Vec<Vec<DatastoreId>>,
-    brokers: Vec<Vec<BrokerId>>,
-}
-
-impl Uses {
-    fn of(model: &Model) -> Uses {
-        let n = model.services.len();
-        let mut datastores = vec![Vec::new(); n];
-        let mut brokers = vec![Vec::new(); n];
-        for a in model.accesses.iter().filter(|a| !a.fallback) {
-            datastores[a.service.index()].push(a.datastore);
-        }
-        for p in &model.publications {
-            brokers[p.service.index()].push(model.channel(p.channel).broker);
-        }
-        Uses {
-            datastores,
-            brokers,
-        }
-    }
-
-    fn dependencies(&self, entry: ServiceId, services: &[ServiceId]) -> Dependencies {
-        let all = || std::iter::once(entry).chain(services.iter().copied());
-        let mut datastores: Vec<DatastoreId> = all()
-            .flat_map(|s| self.datastores[s.index()].iter().copied())
-            .collect();
-        datastores.sort();
-        datastores.dedup();
-        let mut brokers: Vec<BrokerId> = all()
-            .flat_map(|s| self.brokers[s.index()].iter().copied())
-            .collect();
-        brokers.sort();
-        brokers.dedup();
-        Dependencies {
-            services: services.to_vec(),
-            datastores,
-            brokers,
-        }
-    }
 }
 
 /// The same graph without one edge: what the system looks like once that call is async.

@@ -302,6 +302,7 @@ mod tests {
             rate: Some(40.0),
             retention_hours: None,
             dlq: None,
+            outbox: false,
         }
     }
 

@@ -62,6 +62,9 @@ pub struct AsyncLink {
     pub rate: Option<f64>,
     pub retention_hours: Option<f64>,
     pub dlq: Option<DeadLetterPolicy>,
+    /// The publisher writes the messages to a transactional outbox: they wait there, not in
+    /// the broker, while the broker is down.
+    pub outbox: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -131,6 +134,7 @@ pub fn alter(
                     rate: model.call(c).rps,
                     retention_hours: None,
                     dlq: None,
+                    outbox: false,
                 });
             }
         }
@@ -219,6 +223,7 @@ fn declared_links(
                     max_deliveries: d.max_deliveries,
                     redrive: d.redrive,
                 }),
+                outbox: !super::facts::uses::needs_broker(publication),
             });
         }
     }

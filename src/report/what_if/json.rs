@@ -53,6 +53,8 @@ struct CascadeQueueOut {
     throughput: Option<f64>,
     backlog_per_minute: Option<f64>,
     drain_seconds: Option<f64>,
+    /// The broker is down and the messages wait in the publisher's transactional outbox.
+    in_outbox: bool,
 }
 
 #[derive(Serialize)]
@@ -296,6 +298,7 @@ fn cascade(v: &View, c: &Cascade) -> CascadeOut {
                 throughput: q.throughput.map(round),
                 backlog_per_minute: q.backlog_per_minute.map(round),
                 drain_seconds: q.drain_seconds.map(round),
+                in_outbox: q.outbox.is_some(),
             })
             .collect(),
         rounds: c.rounds,

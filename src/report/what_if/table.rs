@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use comfy_table::{ContentArrangement, Table, presets};
 
-use crate::graph::what_if::cascade::{Cascade, fault_text};
+use crate::graph::what_if::cascade::{Cascade, QueueOutcome, fault_text};
 use crate::graph::what_if::compare::Snapshot;
 use crate::graph::what_if::down::{Down, Outcome};
 use crate::graph::what_if::slow::{Slow, SlowOutcome};
@@ -83,23 +83,42 @@ fn cascade_section(v: &View, c: &Cascade, on: &str) -> String {
     }
     for q in &c.queues {
         let channel = q.channel.as_deref().unwrap_or("a new queue");
-        let backlog = match (q.backlog_per_minute, q.drain_seconds) {
-            (Some(0.0), _) => "absorbed: the consumer keeps up".to_owned(),
-            (Some(b), Some(d)) => format!(
-                "backlog grows by {b:.0} messages per minute of the fault, drained in {d:.0} s per minute of backlog"
-            ),
-            (Some(b), None) => format!("backlog grows by {b:.0} messages per minute of the fault"),
-            _ => "held in the queue until the consumer catches up (no rate or capacity declared)"
-                .to_owned(),
-        };
         let _ = writeln!(
             out,
-            "queue {channel}: {} -> {}: {backlog}",
+            "queue {channel}: {} -> {}: {}",
             v.name(q.publisher),
-            v.name(q.consumer)
+            v.name(q.consumer),
+            backlog(v, q)
         );
     }
     out
+}
+
+/// What a queue holds during the fault, and where.
+fn backlog(v: &View, q: &QueueOutcome) -> String {
+    if let Some(b) = q.outbox {
+        let (publisher, broker) = (v.name(q.publisher), &v.audit.model.broker(b).name);
+        return match (q.backlog_per_minute, q.drain_seconds) {
+            (Some(n), Some(d)) => format!(
+                "backlog builds in the outbox of `{publisher}` by {n:.0} messages per minute of the fault and drains when {broker} is back, in {d:.0} s per minute of backlog"
+            ),
+            (Some(n), None) => format!(
+                "backlog builds in the outbox of `{publisher}` by {n:.0} messages per minute of the fault and drains when {broker} is back"
+            ),
+            _ => format!(
+                "messages wait in the outbox of `{publisher}` until {broker} is back (no rate declared)"
+            ),
+        };
+    }
+    match (q.backlog_per_minute, q.drain_seconds) {
+        (Some(0.0), _) => "absorbed: the consumer keeps up".to_owned(),
+        (Some(b), Some(d)) => format!(
+            "backlog grows by {b:.0} messages per minute of the fault, drained in {d:.0} s per minute of backlog"
+        ),
+        (Some(b), None) => format!("backlog grows by {b:.0} messages per minute of the fault"),
+        _ => "held in the queue until the consumer catches up (no rate or capacity declared)"
+            .to_owned(),
+    }
 }
 
 fn compare(v: &View, b: &Snapshot, a: &Snapshot) -> String {

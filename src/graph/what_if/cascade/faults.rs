@@ -1,19 +1,21 @@
 //! From the faults to their first effects: the extra time a slowed service, datastore or
 //! broker adds to the services that wait on it, and the services that cannot work at all.
 
+use crate::graph::facts::Uses;
 use crate::model::{BrokerId, Model, ServiceId};
 
 use super::{Cause, Fault, Target};
 
 /// Milliseconds each service's own work grows by: its own slowdown, and that of every
-/// datastore it uses and broker it publishes to (one round trip per request).
+/// datastore it uses and broker it needs (one round trip per request).
 pub(super) fn extra_ms(model: &Model, faults: &[Fault]) -> Vec<f64> {
+    let uses = Uses::of(model);
     let mut extra = vec![0.0; model.services.len()];
     for fault in faults {
         let Fault::Slow(target, ms) = *fault else {
             continue;
         };
-        for s in users(model, target, false) {
+        for s in users(model, &uses, target, false) {
             extra[s.index()] += ms;
         }
     }
@@ -21,22 +23,20 @@ pub(super) fn extra_ms(model: &Model, faults: &[Fault]) -> Vec<f64> {
 }
 
 /// The services a target's trouble reaches directly: itself, the users of a datastore (those
-/// with a fallback only when `hard_only` is false), the publishers to a broker.
-pub(super) fn users(model: &Model, target: Target, hard_only: bool) -> Vec<ServiceId> {
+/// with a fallback only when `hard_only` is false), the publishers that need a broker (not
+/// those that publish through an outbox). What is needed is the facts layer's [`Uses`].
+fn users(model: &Model, uses: &Uses, target: Target, hard_only: bool) -> Vec<ServiceId> {
     let mut out: Vec<ServiceId> = match target {
         Target::Service(s) => vec![s],
-        Target::Datastore(d) => model
-            .accesses
-            .iter()
-            .filter(|a| a.datastore == d && !(hard_only && a.fallback))
-            .map(|a| a.service)
-            .collect(),
-        Target::Broker(b) => model
-            .publications
-            .iter()
-            .filter(|p| model.channel(p.channel).broker == b)
-            .map(|p| p.service)
-            .collect(),
+        Target::Datastore(d) => {
+            let mut out = uses.needing_datastore(d);
+            if !hard_only {
+                let soft = model.accesses.iter().filter(|a| a.datastore == d);
+                out.extend(soft.map(|a| a.service));
+            }
+            out
+        }
+        Target::Broker(b) => uses.needing_broker(b),
     };
     out.sort();
     out.dedup();
@@ -48,6 +48,7 @@ pub(super) fn down_causes(
     model: &Model,
     faults: &[Fault],
 ) -> (Vec<(ServiceId, Cause)>, Vec<BrokerId>) {
+    let uses = Uses::of(model);
     let mut out = Vec::new();
     let mut brokers = Vec::new();
     for fault in faults {
@@ -57,7 +58,7 @@ pub(super) fn down_causes(
         if let Target::Broker(b) = target {
             brokers.push(b);
         }
-        for s in users(model, target, true) {
+        for s in users(model, &uses, target, true) {
             if !out.iter().any(|(o, _)| *o == s) {
                 out.push((s, Cause::Down(target)));
             }

@@ -102,6 +102,8 @@ pub struct QueueOutcome {
     pub backlog_per_minute: Option<f64>,
     /// Seconds to drain one minute of backlog once the fault ends, at normal throughput.
     pub drain_seconds: Option<f64>,
+    /// The broker that is down, when the messages wait in the publisher's outbox for it.
+    pub outbox: Option<BrokerId>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,5 +1,6 @@
 //! What the queues absorb: work behind a queue does not fail its publisher; the backlog grows
 //! by what the consumer cannot take during the fault and drains at its spare throughput after.
+//! While a broker is down, the messages of a publisher with an outbox wait in that outbox.
 
 use crate::model::{BrokerId, Model};
 
@@ -19,12 +20,14 @@ pub(super) fn queues(
     let mut out = Vec::new();
     for link in &altered.links {
         let c = link.consumer.index();
-        let broker_down = link.channel.as_ref().is_some_and(|subject| {
+        let down_broker = link.channel.as_ref().and_then(|subject| {
             model
                 .channels
                 .iter()
-                .any(|ch| &ch.subject == subject && brokers_down.contains(&ch.broker))
+                .find(|ch| &ch.subject == subject && brokers_down.contains(&ch.broker))
+                .map(|ch| ch.broker)
         });
+        let broker_down = down_broker.is_some();
         let touched = broker_down
             || after.failed[c].is_some()
             || after.latency[c] > baseline.latency[c]
@@ -52,6 +55,7 @@ pub(super) fn queues(
             throughput,
             backlog_per_minute,
             drain_seconds,
+            outbox: down_broker.filter(|_| link.outbox),
         });
     }
     out
