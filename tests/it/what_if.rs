@@ -326,3 +326,16 @@ fn a_down_broker_fails_publishers_without_an_outbox_only() {
         table(&[FIXTURE, "--down", "bus"])
     );
 }
+
+/// On the migrated platform every publisher on a request path writes to an outbox: NATS down
+/// fails no entrypoint, and the messages wait in the publishers' outboxes.
+#[test]
+fn nats_down_after_the_migration_fails_nothing() {
+    let out = table(&[AFTER, "--down", "nats"]);
+    assert!(!out.contains("fails"), "{out}");
+    assert!(
+        out.contains("backlog builds in the outbox of `orders`"),
+        "{out}"
+    );
+    insta::assert_snapshot!("what_if_after_down_nats", out);
+}
