@@ -40,6 +40,8 @@ pub struct RawService {
     pub labels: BTreeMap<String, String>,
     /// Bind mounts: the host path as written (relative to the project folder).
     pub mounts: Vec<String>,
+    /// Where volumes of any kind are mounted in the container (`/var/lib/postgresql/data`).
+    pub data_dirs: Vec<String>,
     /// `network_mode: host`: `localhost` is the host, not the container.
     pub host_network: bool,
 }
@@ -66,6 +68,9 @@ pub struct ComposeService {
     /// Files and folders of the host bind-mounted into the container, resolved against the
     /// project folder: what it runs besides its image (an nginx configuration).
     pub mounts: Vec<PathBuf>,
+    /// Where volumes of any kind are mounted in the container: a server's data folder says
+    /// what it runs (`/var/lib/postgresql/data`).
+    pub data_dirs: Vec<String>,
     /// `network_mode: host`: `localhost` is the host, not the container.
     pub host_network: bool,
 }
@@ -201,6 +206,13 @@ pub fn read(source: SourceId, root: &Node) -> ComposeFile {
                     .scalar_text()
                     .and_then(|t| t.split_once(':').map(|(h, _)| h.to_owned())),
             };
+            let target = match volume.get("target") {
+                Some(target) => target.scalar_text().map(|s| s.into_owned()),
+                None => volume
+                    .scalar_text()
+                    .and_then(|t| t.split(':').nth(1).map(str::to_owned)),
+            };
+            raw.data_dirs.extend(target);
             // Named volumes (`pgdata:/var/lib/...`) hold no file of the repository.
             if let Some(host) = host.filter(|h| h.starts_with(['.', '/', '$', '~'])) {
                 raw.mounts.push(host);
@@ -266,6 +278,7 @@ pub fn merge(files: Vec<ComposeFile>) -> Vec<RawService> {
             base.labels.extend(svc.labels);
             base.aliases.extend(svc.aliases);
             base.mounts.extend(svc.mounts);
+            base.data_dirs.extend(svc.data_dirs);
             base.host_network |= svc.host_network;
         }
     }
@@ -372,6 +385,7 @@ pub fn resolve(
             depends_on: svc.depends_on.clone(),
             labels: svc.labels.clone(),
             mounts,
+            data_dirs: svc.data_dirs.clone(),
             host_network: svc.host_network,
         });
     }

@@ -35,6 +35,10 @@ pub struct Workload {
     /// The pods ask for a mesh sidecar (Istio or Linkerd injection annotations).
     pub meshed: bool,
     pub containers: Vec<Container>,
+    /// The folder of the file that defines it (set by the loader), to find the ConfigMaps of
+    /// its own variant when a repository holds several (`kubernetes-manifests/`,
+    /// `extras/cloudsql/kubernetes-manifests/`).
+    pub folder: std::path::PathBuf,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +52,8 @@ pub struct Container {
     pub env: Vec<EnvVar>,
     /// ConfigMaps whose every key becomes an environment variable.
     pub env_from: Vec<String>,
+    /// Where volumes are mounted in the container (`/var/lib/postgresql/data`).
+    pub mounts: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,6 +101,8 @@ pub struct ConfigMap {
     pub name: String,
     pub namespace: String,
     pub data: Vec<(String, String, Span)>,
+    /// The folder of the file that defines it (set by the loader).
+    pub folder: std::path::PathBuf,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -172,6 +180,7 @@ pub fn read(source: SourceId, docs: &[Node], kube: &mut Kube) {
             "ConfigMap" => kube.config_maps.push(ConfigMap {
                 name,
                 namespace,
+                folder: std::path::PathBuf::new(),
                 data: doc
                     .get("data")
                     .map(Node::entries)
@@ -301,6 +310,7 @@ fn workload(
         labels,
         meshed: mesh_injected(&annotations),
         containers,
+        folder: std::path::PathBuf::new(),
     })
 }
 
@@ -356,6 +366,13 @@ fn container(source: SourceId, c: &Node, init: bool) -> Container {
             .unwrap_or_default()
             .iter()
             .filter_map(|e| text(e.get("configMapRef")?.get("name")))
+            .collect(),
+        mounts: c
+            .get("volumeMounts")
+            .map(Node::items)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|m| text(m.get("mountPath")))
             .collect(),
     }
 }
@@ -443,6 +460,46 @@ fn collect_ingress_backends(node: Option<&Node>, out: &mut Vec<String>) {
 }
 
 /// Whether a Service's selector picks a workload's pods.
+impl Kube {
+    /// Records the folder of the file these objects came from.
+    pub fn set_folder(&mut self, folder: &std::path::Path) {
+        for w in &mut self.workloads {
+            w.folder = folder.to_path_buf();
+        }
+        for m in &mut self.config_maps {
+            m.folder = folder.to_path_buf();
+        }
+    }
+
+    /// The ConfigMap `name` a workload in `namespace` and `folder` reads: when several files
+    /// define it (variants of one deployment), the one closest to the workload's folder.
+    pub fn config_map(
+        &self,
+        name: &str,
+        namespace: &str,
+        folder: &std::path::Path,
+    ) -> Option<&ConfigMap> {
+        let shared = |m: &ConfigMap| {
+            m.folder
+                .components()
+                .zip(folder.components())
+                .take_while(|(a, b)| a == b)
+                .count()
+        };
+        let mut best: Option<&ConfigMap> = None;
+        for m in self
+            .config_maps
+            .iter()
+            .filter(|m| m.name == name && m.namespace == namespace)
+        {
+            if best.is_none_or(|b| shared(m) > shared(b)) {
+                best = Some(m);
+            }
+        }
+        best
+    }
+}
+
 pub fn selects(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
     !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }

@@ -499,7 +499,10 @@ impl Loader {
             Parsed::OpenApi(doc) => self.loaded.openapi.push(doc),
             Parsed::AsyncApi(doc) => self.loaded.asyncapi.push(doc),
             Parsed::Compose(file) => self.compose_files.push((id, candidate.path, file)),
-            Parsed::Kube(objects, declared) => {
+            Parsed::Kube(mut objects, declared) => {
+                if let Some(folder) = candidate.path.parent() {
+                    objects.set_folder(folder);
+                }
                 self.loaded.imports.add_kube(*objects);
                 self.add_declared(declared);
             }

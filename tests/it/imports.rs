@@ -110,6 +110,7 @@ fixture! {
     files_found_but_not_understood => "not-understood";
     thrift_contract_from_the_build_context => "thrift";
     infrastructure_keeps_its_own_store => "infrastructure-stores";
+    variants_of_one_deployment => "kubernetes-variants";
 }
 
 /// Every kind of file found but not understood is in the scan JSON's coverage, with its

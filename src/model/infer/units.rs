@@ -45,6 +45,10 @@ pub struct Unit {
     pub container: bool,
     /// Ports it serves, with the protocol their names say (`grpc`, `http-web`, `appProtocol`).
     pub ports: BTreeMap<u16, Option<Protocol>>,
+    /// How deep in the repository the file that places it lies: a workload several variants
+    /// define (`kubernetes-manifests/`, `extras/cloudsql/kubernetes-manifests/`) is placed at
+    /// the shallowest definition, the main one.
+    pub depth: usize,
 }
 
 impl Unit {
@@ -66,6 +70,7 @@ impl Unit {
             settings: Vec::new(),
             container: true,
             ports: BTreeMap::new(),
+            depth: usize::MAX,
         }
     }
 }
@@ -129,7 +134,7 @@ impl Units {
     fn add_kube(&mut self, k: &kube::Kube) {
         for w in &k.workloads {
             let running = || w.containers.iter().filter(|c| !c.init);
-            let image_role = classify::of_workload(&classify::Signals {
+            let server_role = classify::of_workload(&classify::Signals {
                 name: &w.name,
                 images: running().filter_map(|c| c.image.as_deref()).collect(),
                 commands: running().filter_map(|c| c.command.as_deref()).collect(),
@@ -139,24 +144,31 @@ impl Units {
                 ports: running()
                     .flat_map(|c| c.ports.iter().map(|p| p.port))
                     .collect(),
+                data_dirs: running()
+                    .flat_map(|c| c.mounts.iter().map(String::as_str))
+                    .collect(),
             });
+            // A Job runs to completion: with a datastore's or broker's image it is a task that
+            // sets one up (creates a schema, loads data), not the server callers reach.
+            let image_role = match server_role {
+                Role::Datastore(_) | Role::Broker(_)
+                    if matches!(w.kind.as_str(), "Job" | "CronJob") =>
+                {
+                    Role::Infrastructure(classify::Infra::SetupTask)
+                }
+                role => role,
+            };
             let mut env = Vec::new();
             for c in &w.containers {
                 for cm_name in &c.env_from {
-                    if let Some(cm) = k
-                        .config_maps
-                        .iter()
-                        .find(|m| m.name == *cm_name && m.namespace == w.namespace)
-                    {
+                    if let Some(cm) = k.config_map(cm_name, &w.namespace, &w.folder) {
                         env.extend(cm.data.iter().cloned());
                     }
                 }
                 for e in &c.env {
                     let value = e.value.clone().or_else(|| {
                         let (cm_name, key) = e.config_map_ref.as_ref()?;
-                        k.config_maps
-                            .iter()
-                            .find(|m| m.name == *cm_name && m.namespace == w.namespace)
+                        k.config_map(cm_name, &w.namespace, &w.folder)
                             .and_then(|m| m.data.iter().find(|(k, _, _)| k == key))
                             .map(|(_, v, _)| v.clone())
                     });
@@ -189,6 +201,7 @@ impl Units {
                     *ns == w.namespace && selecting.iter().any(|s| s.name == *name)
                 });
             let name = node_name(w, &selecting);
+            let depth = w.folder.components().count();
             let index = match self.index_of(&name) {
                 // Versions of one application (reviews-v1, reviews-v2) behind one Service are
                 // one node, named after the Service callers dial.
@@ -201,6 +214,10 @@ impl Units {
                     if unit.role == Role::Service {
                         unit.role = image_role;
                     }
+                    if depth < unit.depth {
+                        unit.span = w.span;
+                        unit.depth = depth;
+                    }
                     i
                 }
                 None => {
@@ -209,6 +226,7 @@ impl Units {
                         published,
                         addressable: !selecting.is_empty(),
                         load_balancer,
+                        depth,
                         ..Unit::new(
                             name.clone(),
                             image_role,
@@ -323,6 +341,7 @@ impl Units {
                     commands: svc.command.as_deref().into_iter().collect(),
                     env_keys: svc.env.iter().map(|e| e.name.as_str()).collect(),
                     ports: svc.container_ports.clone(),
+                    data_dirs: svc.data_dirs.iter().map(String::as_str).collect(),
                 });
                 let env: Vec<(String, String, Span)> = svc
                     .env

@@ -41,6 +41,9 @@ pub enum Infra {
     Emulator,
     /// Development tooling (a contract-test broker).
     Tooling,
+    /// A one-off task (a Kubernetes Job) that runs a datastore's or broker's image to set it
+    /// up: a client of it for a while, not a server.
+    SetupTask,
 }
 
 impl Infra {
@@ -58,6 +61,7 @@ impl Infra {
             Infra::Mail => "mail catcher",
             Infra::Emulator => "emulator",
             Infra::Tooling => "development tooling",
+            Infra::SetupTask => "setup task",
         }
     }
 }
@@ -70,11 +74,14 @@ pub struct Signals<'a> {
     pub commands: Vec<&'a str>,
     pub env_keys: Vec<&'a str>,
     pub ports: Vec<u16>,
+    /// Where its volumes are mounted: a server keeps its data in a folder of its own.
+    pub data_dirs: Vec<&'a str>,
 }
 
 /// What a workload is, from the strongest signal that says: its image, its command, its own
-/// server settings, its name, and last the ports it serves. An application image that names no
-/// product is a service whatever its name or ports say.
+/// server settings, the data folder it mounts, its name, and last the ports it serves. An
+/// application image that names no product is a service whatever its ports say, unless it or
+/// its image is named a database (`accounts-db` serving only 5432 is a PostgreSQL build).
 pub fn of_workload(signals: &Signals<'_>) -> Role {
     let custom_image = !signals.images.is_empty();
     signals
@@ -83,10 +90,18 @@ pub fn of_workload(signals: &Signals<'_>) -> Role {
         .find_map(|i| products::of_image(i))
         .or_else(|| signals.commands.iter().find_map(|c| of_command(c)))
         .or_else(|| of_env_keys(signals.env_keys.iter().copied()))
+        .or_else(|| {
+            signals
+                .data_dirs
+                .iter()
+                .find_map(|d| products::of_data_dir(d))
+        })
         .or_else(|| of_name(signals.name))
         .or_else(|| {
             let named_image = signals.images.iter().any(|i| products::names_product(i));
-            (!custom_image || named_image)
+            let database = products::names_a_database(signals.name)
+                || signals.images.iter().any(|i| products::names_a_database(i));
+            (!custom_image || named_image || database)
                 .then(|| of_ports(&signals.ports))
                 .flatten()
         })

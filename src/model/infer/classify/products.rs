@@ -218,6 +218,53 @@ pub fn names_product(image: &str) -> bool {
         .any(|w| lookup(w).is_some())
 }
 
+/// What a server's own data folder says it runs: the folder the official images keep their
+/// data in (`/var/lib/postgresql/data`, `/data/db`), or a Bitnami image's (`/bitnami/mysql`).
+pub fn of_data_dir(path: &str) -> Option<Role> {
+    const FOLDERS: &[(&str, Kind)] = &[
+        ("/var/lib/postgresql", Kind::Store("postgres")),
+        ("/bitnami/postgresql", Kind::Store("postgres")),
+        ("/var/lib/mysql", Kind::Store("mysql")),
+        ("/bitnami/mysql", Kind::Store("mysql")),
+        ("/bitnami/mariadb", Kind::Store("mysql")),
+        ("/data/db", Kind::Store("mongodb")),
+        ("/bitnami/mongodb", Kind::Store("mongodb")),
+        ("/var/opt/mssql", Kind::Store("sqlserver")),
+        ("/var/lib/cassandra", Kind::Store("cassandra")),
+        (
+            "/usr/share/elasticsearch/data",
+            Kind::Store("elasticsearch"),
+        ),
+        ("/usr/share/opensearch/data", Kind::Store("elasticsearch")),
+        ("/bitnami/redis", Kind::Store("redis")),
+        ("/var/lib/rabbitmq", Kind::Broker(BrokerKind::Rabbitmq)),
+        ("/bitnami/rabbitmq", Kind::Broker(BrokerKind::Rabbitmq)),
+        ("/bitnami/kafka", Kind::Broker(BrokerKind::Kafka)),
+        ("/var/lib/kafka", Kind::Broker(BrokerKind::Kafka)),
+    ];
+    let path = path.trim_end_matches('/');
+    FOLDERS
+        .iter()
+        .find(|(folder, _)| {
+            path == *folder
+                || path
+                    .strip_prefix(folder)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+        .map(|(_, kind)| kind.role())
+}
+
+/// Whether a name or image calls itself a database (`accounts-db`, `ledger-database`):
+/// then the well-known port it serves says which.
+pub fn names_a_database(name: &str) -> bool {
+    let without_digest = name.split('@').next().unwrap_or(name);
+    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
+    let last = last.split(':').next().unwrap_or(last);
+    last.to_ascii_lowercase()
+        .split(['-', '_', '.'])
+        .any(|w| matches!(w, "db" | "database"))
+}
+
 /// What a service's name says, for services whose image says nothing: `mysql`,
 /// `orders-mongodb`, `config-server`.
 pub fn of_name(name: &str) -> Option<Role> {
@@ -401,5 +448,27 @@ mod tests {
         );
         assert_eq!(of_ports(&[3306]), Some(Role::Datastore("mysql".into())));
         assert_eq!(of_ports(&[3306, 8080]), None);
+    }
+
+    #[test]
+    fn data_folders_and_database_names() {
+        let postgres = Some(Role::Datastore("postgres".into()));
+        assert_eq!(of_data_dir("/var/lib/postgresql/data"), postgres);
+        assert_eq!(of_data_dir("/var/lib/postgresql"), postgres);
+        assert_eq!(of_data_dir("/var/lib/postgresql-backups"), None);
+        assert_eq!(
+            of_data_dir("/data/db/"),
+            Some(Role::Datastore("mongodb".into()))
+        );
+        assert_eq!(of_data_dir("/data"), None, "too generic to say");
+        assert_eq!(of_data_dir("/app/config"), None);
+        assert!(names_a_database("accounts-db"));
+        assert!(names_a_database(
+            "registry.example:5000/bank/ledger-db:v0.6@sha256:d95c"
+        ));
+        assert!(!names_a_database(
+            "registry.example:5000/bank/ledgerwriter:v0.6"
+        ));
+        assert!(!names_a_database("dbadmin"));
     }
 }
