@@ -264,7 +264,9 @@ pub fn sniff(path: &Path, text: &str) -> Option<Kind> {
         return Some(Kind::Compose);
     }
     if super::appconfig::is_app_config_name(name) {
-        return Some(Kind::AppConfig);
+        // A test's settings (`src/test/resources/application-test.yml`) configure the tests,
+        // not a deployed service.
+        return (!is_test_source(path)).then_some(Kind::AppConfig);
     }
     if name.ends_with(".properties") {
         return None;
@@ -273,6 +275,18 @@ pub fn sniff(path: &Path, text: &str) -> Option<Kind> {
     builtin
         .or_else(|| super::observed::sniff(name, text).map(Kind::Observed))
         .or_else(|| super::importers::claim(path, text).map(Kind::Imported))
+}
+
+/// Whether a file lies among a build's test sources (`src/test/`, `src/it/`,
+/// `src/integrationTest/`, `src/testFixtures/`), in the layout Maven and Gradle share.
+fn is_test_source(path: &Path) -> bool {
+    let parts: Vec<&std::ffi::OsStr> = path.iter().collect();
+    parts.windows(2).any(|pair| {
+        pair[0] == "src"
+            && pair[1].to_str().is_some_and(|p| {
+                p == "it" || p.starts_with("test") || p.ends_with("Test") || p.ends_with("-test")
+            })
+    })
 }
 
 /// The built-in formats told apart by their text.
@@ -458,6 +472,30 @@ mod tests {
             Some(Kind::Manifest)
         );
         assert_eq!(sniff(p, "service:\n"), Some(Kind::Manifest));
+    }
+
+    #[test]
+    fn test_settings_are_not_a_service_s_configuration() {
+        let yaml = "spring:\n  application:\n    name: orders\n";
+        for test in [
+            "svc/src/test/resources/application.yml",
+            "svc/src/test/resources/application-test.yml",
+            "svc/src/integrationTest/resources/application.yml",
+            "svc/src/it/resources/bootstrap.yml",
+        ] {
+            assert_eq!(sniff(Path::new(test), yaml), None, "{test}");
+        }
+        for main in [
+            "svc/src/main/resources/application.yml",
+            "config-repo/application.yml",
+            "tests/application.yml",
+        ] {
+            assert_eq!(
+                sniff(Path::new(main), yaml),
+                Some(Kind::AppConfig),
+                "{main}"
+            );
+        }
     }
 
     #[test]

@@ -111,6 +111,7 @@ fixture! {
     thrift_contract_from_the_build_context => "thrift";
     infrastructure_keeps_its_own_store => "infrastructure-stores";
     variants_of_one_deployment => "kubernetes-variants";
+    published_for_developers_behind_a_gateway => "spring-host-ports";
 }
 
 /// Every kind of file found but not understood is in the scan JSON's coverage, with its

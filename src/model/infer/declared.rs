@@ -46,6 +46,7 @@ impl Units {
             let unit = &mut self.units[index];
             unit.gateway |= node.role == NodeRole::Gateway;
             unit.published |= node.exposure == Some(Exposure::Public);
+            unit.host_port_only &= node.exposure != Some(Exposure::Public);
             for host in &node.hosts {
                 self.hosts
                     .entry(host.to_ascii_lowercase())
@@ -137,6 +138,20 @@ impl Units {
         };
         deepest(&|u| u.mounts.clone())
             .or_else(|| deepest(&|u| u.build_context.iter().cloned().collect()))
+    }
+
+    /// The one workload whose image is named `module` (build tools name a module's image after
+    /// it: `spring-petclinic-config-server`), if exactly one is.
+    pub fn owner_by_image(&self, module: &str) -> Option<usize> {
+        let module = module.to_ascii_lowercase();
+        let mut found = self
+            .units
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u.images.contains(&module))
+            .map(|(i, _)| i);
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
     }
 
     /// The workload named like one of a file's folders, the nearest first.

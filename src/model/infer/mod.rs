@@ -285,6 +285,7 @@ pub fn infer(imports: &Imports, declared: &BTreeSet<String>, protos: &[ProtoServ
     policies::from_network_policies(&imports.kube, &units, protos, &mut out);
     catalog::from_backstage(imports, protos, &mut out);
     mark_clients(&units, &mut out);
+    internal_behind_host_ports(&units, &mut out);
     let telemetry = out
         .nodes
         .iter()
@@ -362,6 +363,39 @@ fn normalise(name: &str) -> String {
         }
     }
     flat
+}
+
+/// A service published only by a compose host port that another service or gateway of the
+/// system calls is internal: the port is a developer's way in, the callers are the way the
+/// system reaches it (petclinic's services each publish their port and sit behind its gateway).
+fn internal_behind_host_ports(units: &units::Units, out: &mut Inferred) {
+    let clients: BTreeSet<&str> = out
+        .nodes
+        .iter()
+        .filter(|n| n.kind == ServiceKind::Client)
+        .map(|n| n.name.as_str())
+        .collect();
+    let called: BTreeSet<String> = out
+        .calls
+        .iter()
+        .filter(|c| !clients.contains(c.from.as_str()) && c.from != c.to)
+        .map(|c| c.to.clone())
+        .collect();
+    let dev_only: BTreeSet<&str> = units
+        .units
+        .iter()
+        .filter(|u| u.host_port_only)
+        .map(|u| u.name.as_str())
+        .collect();
+    for node in &mut out.nodes {
+        if node.kind == ServiceKind::Service
+            && node.exposure == Exposure::Public
+            && dev_only.contains(node.name.as_str())
+            && called.contains(&node.name)
+        {
+            node.exposure = Exposure::Internal;
+        }
+    }
 }
 
 /// A workload nothing can address, which only calls public entrypoints, is a client: a load

@@ -28,6 +28,9 @@ pub struct Unit {
     pub env: Vec<(String, String, Span)>,
     /// Reachable from outside: a LoadBalancer or NodePort Service, an Ingress, a published port.
     pub published: bool,
+    /// Published only by a compose host port, which developers publish for every service they
+    /// want to reach from their machine: public only when no service of the system calls it.
+    pub host_port_only: bool,
     /// Something can call it: a Service selects it, or it is a compose service with ports.
     pub addressable: bool,
     pub load_balancer: Option<LoadBalancer>,
@@ -49,6 +52,10 @@ pub struct Unit {
     /// define (`kubernetes-manifests/`, `extras/cloudsql/kubernetes-manifests/`) is placed at
     /// the shallowest definition, the main one.
     pub depth: usize,
+    /// The repository names of the images it runs, without registry or tag
+    /// (`springcommunity/spring-petclinic-config-server:3.1` gives
+    /// `spring-petclinic-config-server`): build tools name images after the module they build.
+    pub images: Vec<String>,
 }
 
 impl Unit {
@@ -61,6 +68,7 @@ impl Unit {
             evidence,
             env: Vec::new(),
             published: false,
+            host_port_only: false,
             addressable: false,
             load_balancer: None,
             build_context: None,
@@ -71,6 +79,7 @@ impl Unit {
             container: true,
             ports: BTreeMap::new(),
             depth: usize::MAX,
+            images: Vec::new(),
         }
     }
 }
@@ -202,6 +211,12 @@ impl Units {
                 });
             let name = node_name(w, &selecting);
             let depth = w.folder.components().count();
+            let images: Vec<String> = w
+                .containers
+                .iter()
+                .filter(|c| !c.init)
+                .filter_map(|c| c.image.as_deref().map(image_repository))
+                .collect();
             let index = match self.index_of(&name) {
                 // Versions of one application (reviews-v1, reviews-v2) behind one Service are
                 // one node, named after the Service callers dial.
@@ -209,6 +224,7 @@ impl Units {
                     let unit = &mut self.units[i];
                     unit.env.extend(env);
                     unit.published |= published;
+                    unit.host_port_only &= !published;
                     unit.addressable |= !selecting.is_empty();
                     unit.load_balancer = unit.load_balancer.or(load_balancer);
                     if unit.role == Role::Service {
@@ -218,6 +234,7 @@ impl Units {
                         unit.span = w.span;
                         unit.depth = depth;
                     }
+                    unit.images.extend(images.iter().cloned());
                     i
                 }
                 None => {
@@ -227,6 +244,7 @@ impl Units {
                         addressable: !selecting.is_empty(),
                         load_balancer,
                         depth,
+                        images: images.clone(),
                         ..Unit::new(
                             name.clone(),
                             image_role,
@@ -361,12 +379,19 @@ impl Units {
                         self.units.push(Unit {
                             env,
                             published: !svc.published.is_empty(),
+                            host_port_only: !svc.published.is_empty(),
                             addressable: !svc.container_ports.is_empty(),
                             build_context: svc.build_context.clone(),
                             mounts: svc.mounts.clone(),
                             depends_on: svc.depends_on.clone(),
                             container: !svc.host_network,
                             ports: svc.container_ports.iter().map(|&p| (p, None)).collect(),
+                            images: svc
+                                .image
+                                .as_deref()
+                                .map(image_repository)
+                                .into_iter()
+                                .collect(),
                             ..Unit::new(
                                 svc.name.clone(),
                                 role,
@@ -417,4 +442,29 @@ fn node_name(w: &kube::Workload, selecting: &[&KubeService]) -> String {
         .find_map(|k| w.labels.get(*k))
         .cloned()
         .unwrap_or_else(|| w.name.clone())
+}
+
+/// The last part of an image's repository, without registry, tag or digest, lower case:
+/// `ghcr.io/acme/orders-service:1.4@sha256:ab` is `orders-service`.
+pub fn image_repository(image: &str) -> String {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
+    last.split(':').next().unwrap_or(last).to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::image_repository;
+
+    #[test]
+    fn an_image_s_repository_has_no_registry_tag_or_digest() {
+        for (image, repository) in [
+            ("orders", "orders"),
+            ("acme/Orders:1.4", "orders"),
+            ("registry.acme.dev:5000/acme/orders:1.4@sha256:ab", "orders"),
+            ("localhost:5000/orders", "orders"),
+        ] {
+            assert_eq!(image_repository(image), repository, "{image}");
+        }
+    }
 }

@@ -70,6 +70,9 @@ fn owner(units: &mut Units, file: &AppConfigFile, declared: &BTreeSet<String>) -
     if let Some(i) = units.owner_by_folder(&file.path) {
         return i;
     }
+    if let Some(i) = units.owner_by_image(&module_name(&file.path)) {
+        return i;
+    }
     // A folder named after a service a manifest declares belongs to it.
     let manifest_folder = crate::load::canonical(&file.dir)
         .ancestors()
