@@ -64,6 +64,10 @@ const PRODUCTS: &[(&str, Kind)] = &[
     ("etcd", Kind::Infra(Infra::Coordination)),
     ("eureka", Kind::Infra(Infra::Discovery)),
     ("consul", Kind::Infra(Infra::Discovery)),
+    // The names Spring and .NET samples give a Eureka or Consul server they build themselves.
+    ("discovery-server", Kind::Infra(Infra::Discovery)),
+    ("discovery-service", Kind::Infra(Infra::Discovery)),
+    ("service-registry", Kind::Infra(Infra::Discovery)),
     ("config-server", Kind::Infra(Infra::ConfigServer)),
     ("configserver", Kind::Infra(Infra::ConfigServer)),
     ("schema-registry", Kind::Infra(Infra::SchemaRegistry)),
@@ -83,6 +87,8 @@ const PRODUCTS: &[(&str, Kind)] = &[
     ("seq", Kind::Infra(Infra::LogServer)),
     ("graylog", Kind::Infra(Infra::LogServer)),
     ("kibana", Kind::Infra(Infra::AdminUi)),
+    ("spring-boot-admin", Kind::Infra(Infra::AdminUi)),
+    ("admin-server", Kind::Infra(Infra::AdminUi)),
     ("pgadmin", Kind::Infra(Infra::AdminUi)),
     ("pgadmin4", Kind::Infra(Infra::AdminUi)),
     ("adminer", Kind::Infra(Infra::AdminUi)),
@@ -198,7 +204,7 @@ pub fn of_image(image: &str) -> Option<Role> {
     if let Some(kind) = lookup(last) {
         return Some(kind.role());
     }
-    if let Some(role) = of_words(last) {
+    if let Some(role) = of_words(last).or_else(|| of_infra_suffix(last)) {
         return Some(role);
     }
     // `mcr.microsoft.com/mssql/server`: the product is a folder of the path.
@@ -208,6 +214,19 @@ pub fn of_image(image: &str) -> Option<Role> {
         .find_map(|p| lookup(p))
         .filter(|_| is_generic(last))
         .map(Kind::role)
+}
+
+/// A project's own build of an infrastructure server is named after the project and the server
+/// (`spring-petclinic-discovery-server`, `shop-config-server`, `acme-schema-registry`).
+fn of_infra_suffix(last: &str) -> Option<Role> {
+    PRODUCTS
+        .iter()
+        .filter(|(w, k)| w.contains('-') && matches!(k, Kind::Infra(_)))
+        .find(|(w, _)| {
+            last.strip_suffix(w)
+                .is_some_and(|rest| rest.len() > 1 && rest.ends_with(['-', '_']))
+        })
+        .map(|(_, k)| k.role())
 }
 
 /// Whether an image's name mentions a product word at all (a custom build of one).
@@ -418,6 +437,20 @@ mod tests {
             Some(Role::Infrastructure(Infra::SchemaRegistry))
         );
         assert_eq!(of_image("mallbots-baskets"), None);
+        assert_eq!(
+            of_image("springcommunity/spring-petclinic-discovery-server:3.4"),
+            Some(Role::Infrastructure(Infra::Discovery))
+        );
+        assert_eq!(
+            of_image("acme/shop_config-server"),
+            Some(Role::Infrastructure(Infra::ConfigServer))
+        );
+        assert_eq!(of_image("acme/discovery-server-ui-tests"), None);
+        assert_eq!(of_image("acme/product-discovery"), None);
+        assert_eq!(
+            of_name("discovery-server"),
+            Some(Role::Infrastructure(Infra::Discovery))
+        );
         assert_eq!(of_image("registry:5000/shop/server:1"), None);
         assert_eq!(
             of_name("config-server"),

@@ -27,6 +27,8 @@ pub struct Resolution {
     /// (variable, service, where it is used).
     pub unset: Vec<(String, String, Span)>,
     pub notes: Vec<String>,
+    /// Services that import a configuration server whose repository the scan did not find.
+    without_repository: BTreeSet<String>,
 }
 
 /// Resolves every service's Spring configuration into `Unit::settings`.
@@ -54,6 +56,21 @@ pub fn resolve(imports: &Imports, units: &mut Units, declared: &BTreeSet<String>
         .collect();
     for (index, local) in owned {
         resolve_unit(units, index, &local, &repository, &variables, &mut out);
+    }
+    let names: Vec<String> = std::mem::take(&mut out.without_repository)
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect();
+    match names.len() {
+        0 => {}
+        1 => out.notes.push(format!(
+            "{} imports its configuration from a configuration server whose repository the scan did not find; only its own files were read",
+            names[0]
+        )),
+        _ => out.notes.push(format!(
+            "{} import their configuration from a configuration server whose repository the scan did not find; only their own files were read",
+            names.join(", ")
+        )),
     }
     out
 }
@@ -161,9 +178,7 @@ fn resolve_unit(
         let mut docs = local_docs;
         if imports_server {
             if repository.is_empty() {
-                out.notes.push(format!(
-                    "`{name}` imports its configuration from a configuration server whose repository the scan did not find; only its own files were read"
-                ));
+                out.without_repository.insert(name.clone());
             }
             docs.extend(sources::repository(repository, &name, active));
         }
