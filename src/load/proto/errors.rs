@@ -6,19 +6,20 @@ use crate::diagnostics::catalog::INVALID_INPUT;
 use crate::diagnostics::{Finding, Item};
 use crate::source::{SourceId, Sources, Span};
 
-use super::ResolverState;
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Turns a protox error into a CA001 finding at the line it names.
 pub(super) fn proto_error(
     err: &protox::Error,
     opened: SourceId,
     sources: &Sources,
-    state: &ResolverState,
+    files: &BTreeMap<String, (SourceId, Arc<str>)>,
 ) -> Finding {
     let source = err
         .file()
         .and_then(|name| {
-            state.files.get(name).map(|(id, _)| *id).or_else(|| {
+            files.get(name).map(|(id, _)| *id).or_else(|| {
                 sources
                     .iter()
                     .find(|(_, f)| f.name.ends_with(name))

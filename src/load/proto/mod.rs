@@ -14,6 +14,9 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use protox::file::{File, FileResolver, GoogleFileResolver};
 
@@ -117,31 +120,37 @@ pub fn compile(
         names.push((name, input.source));
     }
 
-    let state = Rc::new(RefCell::new(ResolverState {
+    let shared = Arc::new(Shared {
         files: by_name
             .iter()
-            .map(|(n, &id)| (n.clone(), (id, sources.get(id).text.to_string())))
+            .map(|(n, &id)| (n.clone(), (id, Arc::clone(&sources.get(id).text))))
             .collect(),
         roots: roots.to_vec(),
         refused,
         reader: reader.clone(),
-        read_from_roots: Vec::new(),
-    }));
-    let mut compiler = protox::Compiler::with_file_resolver(Resolver {
-        state: Rc::clone(&state),
-        google: GoogleFileResolver::new(),
     });
-    compiler.include_source_info(true);
+    // Batches compile in parallel, each with its own compiler; a batch is whole packages, so
+    // two definitions of one name meet in one compiler, which reports them.
+    let view: &Sources = sources;
+    let outcomes: Vec<Batch> = batches(&names, view)
+        .par_iter()
+        .map(|batch| compile_batch(batch, &shared, view))
+        .collect();
 
     let mut reported: Vec<(String, String)> = Vec::new();
-    for (name, source) in &names {
-        if let Err(err) = compiler.open_file(name) {
+    let mut added: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut services = Vec::new();
+    for outcome in outcomes {
+        for failure in outcome.failures {
             // Files read from proto_roots become sources, so errors in them can be shown.
-            for (path, text) in state.borrow_mut().read_from_roots.drain(..) {
-                let shown = crate::source::display_name(&path);
-                sources.add(shown, path, text.into());
+            for (path, text) in failure.read_from_roots {
+                if added.insert(path.clone()) {
+                    let shown = crate::source::display_name(&path);
+                    sources.add(shown, path, text.into());
+                }
             }
-            let finding = errors::proto_error(&err, *source, sources, &state.borrow());
+            let finding =
+                errors::proto_error(&failure.error, failure.opened, sources, &shared.files);
             let key = (
                 finding
                     .span
@@ -154,34 +163,119 @@ pub fn compile(
                 findings.push(finding);
             }
         }
+        services.extend(outcome.services);
     }
+    services.sort_by(|a, b| {
+        (&a.full_name, a.span.source.0, a.span.offset).cmp(&(
+            &b.full_name,
+            b.span.source.0,
+            b.span.offset,
+        ))
+    });
+    services
+}
 
+/// Files one compiler compiles: whole packages, at least this many files unless fewer remain.
+const BATCH_FILES: usize = 256;
+
+/// The files to compile in batches of whole packages, in package order: the same batches
+/// whatever the number of threads.
+fn batches(names: &[(String, SourceId)], sources: &Sources) -> Vec<Vec<(String, SourceId)>> {
+    let mut by_package: BTreeMap<String, Vec<(String, SourceId)>> = BTreeMap::new();
+    for (name, id) in names {
+        let package = package_of(&sources.get(*id).text).unwrap_or_default();
+        by_package
+            .entry(package)
+            .or_default()
+            .push((name.clone(), *id));
+    }
+    let mut out = Vec::new();
+    let mut current = Vec::new();
+    for (_, files) in by_package {
+        current.extend(files);
+        if current.len() >= BATCH_FILES {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// What one batch's compiler found.
+struct Batch {
+    failures: Vec<Failure>,
+    services: Vec<ProtoService>,
+}
+
+/// A file that did not compile.
+struct Failure {
+    /// The file the compiler was asked for (the error may be in one it imports).
+    opened: SourceId,
+    error: protox::Error,
+    /// Files read from `proto_roots` since the previous failure.
+    read_from_roots: Vec<(PathBuf, String)>,
+}
+
+fn compile_batch(batch: &[(String, SourceId)], shared: &Arc<Shared>, sources: &Sources) -> Batch {
+    let read = Rc::new(RefCell::new(Vec::new()));
+    let mut compiler = protox::Compiler::with_file_resolver(Resolver {
+        shared: Arc::clone(shared),
+        read_from_roots: Rc::clone(&read),
+        google: GoogleFileResolver::new(),
+    });
+    compiler.include_source_info(true);
+    let mut failures = Vec::new();
+    for (name, source) in batch {
+        if let Err(error) = compiler.open_file(name) {
+            failures.push(Failure {
+                opened: *source,
+                error,
+                read_from_roots: read.borrow_mut().drain(..).collect(),
+            });
+        }
+    }
+    // A batch reports the services of its own files; files it imported belong to another.
+    let own: BTreeSet<&str> = batch.iter().map(|(n, _)| n.as_str()).collect();
     let mut services = Vec::new();
     let pool = compiler.descriptor_pool();
-    for file in pool.files() {
-        let Some(&source) = by_name.get(file.name()) else {
-            continue;
-        };
-        let proto = file.file_descriptor_proto();
-        let text = sources.get(source);
-        let locate = |path: &[i32]| -> Span {
-            proto
-                .source_code_info
-                .as_ref()
-                .and_then(|info| info.location.iter().find(|l| l.path == path))
-                .map_or(Span::file_start(source), |l| {
-                    let (line, col) = (l.span[0] as u32 + 1, l.span[1] as u32 + 1);
-                    let (end_line, end_col) = if l.span.len() == 4 {
-                        (l.span[2] as u32 + 1, l.span[3] as u32 + 1)
-                    } else {
-                        (line, l.span[2] as u32 + 1)
-                    };
-                    let start = text.offset_of(line, col);
-                    let end = text.offset_of(end_line, end_col).max(start);
-                    Span::new(source, start, end - start)
-                })
-        };
-        for (i, service) in file.services().enumerate() {
+    for file in pool.files().filter(|f| own.contains(f.name())) {
+        if let Some((source, _)) = shared.files.get(file.name()) {
+            services.extend(services_of(&file, *source, sources));
+        }
+    }
+    Batch { failures, services }
+}
+
+/// The gRPC services a compiled file declares, each at the line that names it.
+fn services_of(
+    file: &prost_reflect::FileDescriptor,
+    source: SourceId,
+    sources: &Sources,
+) -> Vec<ProtoService> {
+    let proto = file.file_descriptor_proto();
+    let text = sources.get(source);
+    let locate = |path: &[i32]| -> Span {
+        proto
+            .source_code_info
+            .as_ref()
+            .and_then(|info| info.location.iter().find(|l| l.path == path))
+            .map_or(Span::file_start(source), |l| {
+                let (line, col) = (l.span[0] as u32 + 1, l.span[1] as u32 + 1);
+                let (end_line, end_col) = if l.span.len() == 4 {
+                    (l.span[2] as u32 + 1, l.span[3] as u32 + 1)
+                } else {
+                    (line, l.span[2] as u32 + 1)
+                };
+                let start = text.offset_of(line, col);
+                let end = text.offset_of(end_line, end_col).max(start);
+                Span::new(source, start, end - start)
+            })
+    };
+    file.services()
+        .enumerate()
+        .map(|(i, service)| {
             let i = i as i32;
             let methods = service
                 .methods()
@@ -195,15 +289,13 @@ pub fn compile(
                     output: m.output().full_name().to_owned(),
                 })
                 .collect();
-            services.push(ProtoService {
+            ProtoService {
                 full_name: service.full_name().to_owned(),
                 span: locate(&[6, i, 1]),
                 methods,
-            });
-        }
-    }
-    services.sort_by(|a, b| a.full_name.cmp(&b.full_name));
-    services
+            }
+        })
+        .collect()
 }
 
 /// Every `import "..."` string in the discovered files, for naming files the way they are
@@ -293,38 +385,36 @@ fn canonical_name(
         .unwrap_or(full)
 }
 
-struct ResolverState {
+/// What every batch's resolver shares.
+struct Shared {
     /// Discovered files by canonical name: their source and text.
-    files: BTreeMap<String, (SourceId, String)>,
+    files: BTreeMap<String, (SourceId, Arc<str>)>,
     roots: Vec<PathBuf>,
     /// Import names of discovered files [`bounds::check`] refused.
     refused: BTreeSet<String>,
     reader: Reader,
-    /// Files read from `proto_roots` during compilation, to add to the sources.
-    read_from_roots: Vec<(PathBuf, String)>,
 }
 
 struct Resolver {
-    state: Rc<RefCell<ResolverState>>,
+    shared: Arc<Shared>,
+    /// Files read from `proto_roots` during compilation, to add to the sources.
+    read_from_roots: Rc<RefCell<Vec<(PathBuf, String)>>>,
     google: GoogleFileResolver,
 }
 
 impl FileResolver for Resolver {
     fn open_file(&self, name: &str) -> Result<File, protox::Error> {
-        if self.state.borrow().refused.contains(name) {
+        if self.shared.refused.contains(name) {
             return Err(protox::Error::new(format!(
                 "import `{}` was not compiled: it was refused (see its own finding)",
                 crate::escape::line(name)
             )));
         }
-        if let Some((_, text)) = self.state.borrow().files.get(name) {
+        if let Some((_, text)) = self.shared.files.get(name) {
             return File::from_source(name, text);
         }
-        let (roots, reader) = {
-            let state = self.state.borrow();
-            (state.roots.clone(), state.reader.clone())
-        };
-        for root in roots {
+        let reader = &self.shared.reader;
+        for root in &self.shared.roots {
             let path = root.join(name);
             match reader.read_text(&path) {
                 Ok(text) => {
@@ -336,7 +426,7 @@ impl FileResolver for Resolver {
                         )));
                     }
                     let file = File::from_source(name, &text)?;
-                    self.state.borrow_mut().read_from_roots.push((path, text));
+                    self.read_from_roots.borrow_mut().push((path, text));
                     return Ok(file);
                 }
                 Err(ReadProblem::NotFound) => {}
@@ -371,6 +461,36 @@ mod tests {
             Some("c.proto")
         );
         assert_eq!(import_of("important = 1;"), None);
+    }
+
+    #[test]
+    fn a_package_is_never_split_between_batches() {
+        let mut sources = Sources::default();
+        let mut names = Vec::new();
+        for (package, count) in [("a", 200), ("b", 300), ("c", 100), ("", 10)] {
+            for i in 0..count {
+                let text = format!("syntax = \"proto3\";\npackage {package};\n");
+                let text = if package.is_empty() {
+                    "syntax = \"proto3\";\n".to_owned()
+                } else {
+                    text
+                };
+                let name = format!("{package}/f{i}.proto");
+                let id = sources.add(name.clone(), PathBuf::from(&name), text.into());
+                names.push((name, id));
+            }
+        }
+        let batches = batches(&names, &sources);
+        let all: usize = batches.iter().map(Vec::len).sum();
+        assert_eq!(all, names.len());
+        for package in ["a/", "b/", "c/"] {
+            let holding = batches
+                .iter()
+                .filter(|b| b.iter().any(|(n, _)| n.starts_with(package)))
+                .count();
+            assert_eq!(holding, 1, "{package}");
+        }
+        assert!(batches.len() > 1, "large inputs are compiled in parallel");
     }
 
     #[test]

@@ -6,6 +6,8 @@ mod excerpt;
 
 use std::fmt;
 
+use rayon::prelude::*;
+
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 
 use excerpt::Excerpt;
@@ -55,14 +57,20 @@ fn findings(
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(width.unwrap_or(WIDTH))
         .with_links(false);
-    let mut out = String::new();
-    for finding in findings {
-        let diag = Diag::of(finding, sources, width);
-        if handler.render_report(&mut out, &diag).is_err() {
-            out.push_str(&format!("{}: {}\n", finding.rule, finding.message));
-        }
-        out.push('\n');
-    }
+    // Each finding renders on its own, so both cores share the work; the order is the list's.
+    let rendered: Vec<String> = findings
+        .par_iter()
+        .map(|finding| {
+            let mut one = String::new();
+            let diag = Diag::of(finding, sources, width);
+            if handler.render_report(&mut one, &diag).is_err() {
+                one = format!("{}: {}\n", finding.rule, finding.message);
+            }
+            one.push('\n');
+            one
+        })
+        .collect();
+    let out = rendered.concat();
     match width {
         // What miette cannot wrap (a label beside a span far right) is cut, never wrapped
         // into the gutter.
