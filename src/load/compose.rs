@@ -28,6 +28,8 @@ pub struct RawService {
     /// `entrypoint` then `command`, joined by spaces.
     pub command: Option<String>,
     pub build_context: Option<Text>,
+    /// `build.dockerfile`, relative to the context.
+    pub dockerfile: Option<Text>,
     pub container_name: Option<Text>,
     pub hostname: Option<Text>,
     pub aliases: Vec<String>,
@@ -54,7 +56,9 @@ pub struct ComposeService {
     pub image: Option<String>,
     /// `entrypoint` then `command`, joined by spaces.
     pub command: Option<String>,
-    /// The build context, resolved against the project folder.
+    /// The service's own folder of the build, resolved against the project folder: the
+    /// Dockerfile's folder when it lies inside the context (`context: .` with
+    /// `dockerfile: src/cart/Dockerfile` is `src/cart`), else the context.
     pub build_context: Option<PathBuf>,
     /// Other names it answers to on the compose network.
     pub hostnames: Vec<String>,
@@ -122,6 +126,10 @@ pub fn read(source: SourceId, root: &Node) -> ComposeFile {
             Some(b) if b.is_map() => text(b.get("context")),
             other => text(other),
         };
+        raw.dockerfile = svc
+            .get("build")
+            .filter(|b| b.is_map())
+            .and_then(|b| text(b.get("dockerfile")));
         if let Some(env) = svc.get("environment") {
             for item in env.items() {
                 if let Some(entry) = item.scalar_text() {
@@ -248,6 +256,7 @@ pub fn merge(files: Vec<ComposeFile>) -> Vec<RawService> {
             for (slot, new) in [
                 (&mut base.image, svc.image),
                 (&mut base.build_context, svc.build_context),
+                (&mut base.dockerfile, svc.dockerfile),
                 (&mut base.container_name, svc.container_name),
                 (&mut base.hostname, svc.hostname),
             ] {
@@ -322,8 +331,10 @@ pub fn resolve(
         for (key, value, span) in &svc.environment {
             let value = match value {
                 Some(v) => Some(fill(v, *span)),
-                // A bare entry takes its value from `.env`.
+                // A bare entry takes its value from `.env`; what `.env` itself left unresolved
+                // (a variable defined nowhere above it) is reported here, where it is used.
                 None => match vars.get(key) {
+                    Some(v) if v.contains("${") => Some(fill(v, *span)),
                     Some(v) => Some(v.clone()),
                     None => {
                         missing.push(Unresolved {
@@ -344,10 +355,18 @@ pub fn resolve(
             });
         }
         let image = svc.image.as_ref().map(|(t, s)| fill(t, *s));
-        let build_context = svc
-            .build_context
-            .as_ref()
-            .map(|(t, s)| dir.join(fill(t, *s)));
+        let build_context = svc.build_context.as_ref().map(|(t, s)| {
+            let context = dir.join(fill(t, *s));
+            let own = svc.dockerfile.as_ref().and_then(|(t, s)| {
+                let folder = super::canonical(&context.join(fill(t, *s)))
+                    .parent()?
+                    .to_path_buf();
+                folder
+                    .starts_with(super::canonical(&context))
+                    .then_some(folder)
+            });
+            own.unwrap_or(context)
+        });
         let mut hostnames: Vec<String> = svc.aliases.clone();
         for (t, s) in svc.container_name.iter().chain(&svc.hostname) {
             hostnames.push(fill(t, *s));
@@ -366,10 +385,18 @@ pub fn resolve(
             }
         }
         let fallback_span = svc.span.unwrap_or(fallback);
+        // A host folder above the project (`${HOST_FILESYSTEM}` set to `/`, mounted for
+        // monitoring) does not say the service runs every file of the repository; `..` written
+        // as such (the repository, from a compose file in `docker/`) does.
+        let project = super::canonical(dir);
         let mounts = svc
             .mounts
             .iter()
-            .map(|m| dir.join(fill(m, fallback_span)))
+            .map(|m| fill(m, fallback_span))
+            .filter(|m| {
+                !(Path::new(m).is_absolute() && project.starts_with(super::canonical(Path::new(m))))
+            })
+            .map(|m| dir.join(m))
             .collect();
         problems.append(&mut missing);
         services.push(ComposeService {

@@ -30,6 +30,8 @@ pub struct Imports {
     pub declared: Vec<super::importers::Declarations>,
     /// Things read but deliberately not used, said plainly in the summary.
     pub notes: Vec<String>,
+    /// Services only compose overlays nobody asked to merge define: name -> the file's name.
+    pub unmerged: BTreeMap<String, String>,
 }
 
 impl Imports {
@@ -107,6 +109,19 @@ impl Loader {
                     .filter_map(|c| group.iter().position(|(_, p, _)| canonical(p) == *c))
                     .collect()
             };
+            // What the files left out define is named when something refers to it.
+            for (i, (_, path, file)) in group.iter().enumerate() {
+                if order.contains(&i) {
+                    continue;
+                }
+                for service in &file.services {
+                    self.loaded
+                        .imports
+                        .unmerged
+                        .entry(service.name.to_ascii_lowercase())
+                        .or_insert_with(|| display_name(path));
+                }
+            }
             let sources: Vec<SourceId> = order.iter().map(|&i| group[i].0).collect();
             let mut vars = match self.loaded.reader.read_text(&dir.join(".env")) {
                 Ok(text) => interpolate::parse_dotenv(&text),

@@ -12,9 +12,13 @@ pub fn parse_dotenv(text: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// The entries of a `.env` file in order, each with the byte offset of its line.
+/// The entries of a `.env` file in order, each with the byte offset of its line. As compose
+/// does, a value may use the variables defined above it (`CART_ADDR=cart:${CART_PORT}`); a
+/// single-quoted value is taken as written. A reference to nothing defined above is left as
+/// written, so whoever uses the value reports it.
 pub fn dotenv_entries(text: &str) -> Vec<(String, String, usize)> {
-    let mut entries = Vec::new();
+    let mut entries: Vec<(String, String, usize)> = Vec::new();
+    let mut above: BTreeMap<String, String> = BTreeMap::new();
     let mut offset = 0;
     for raw in text.split_inclusive('\n') {
         let start = offset;
@@ -35,18 +39,29 @@ pub fn dotenv_entries(text: &str) -> Vec<(String, String, usize)> {
         {
             continue;
         }
+        let (value, literal) = dotenv_value(value.trim());
+        let value = if literal || !value.contains('$') {
+            value
+        } else {
+            match interpolate(&value, &|k| above.get(k).cloned()) {
+                (expanded, problems) if problems.is_empty() => expanded,
+                _ => value,
+            }
+        };
+        above.insert(key.to_owned(), value.clone());
         entries.push((
             key.to_owned(),
-            dotenv_value(value.trim()),
+            value,
             start + raw.len() - raw.trim_start().len(),
         ));
     }
     entries
 }
 
-fn dotenv_value(raw: &str) -> String {
+/// A value without its quotes, and whether it was single-quoted (taken literally).
+fn dotenv_value(raw: &str) -> (String, bool) {
     if let Some(inner) = raw.strip_prefix('\'') {
-        return inner.split('\'').next().unwrap_or("").to_owned();
+        return (inner.split('\'').next().unwrap_or("").to_owned(), true);
     }
     if let Some(inner) = raw.strip_prefix('"') {
         let mut out = String::new();
@@ -63,10 +78,13 @@ fn dotenv_value(raw: &str) -> String {
                 c => out.push(c),
             }
         }
-        return out;
+        return (out, false);
     }
     // An unquoted value ends at a comment that follows whitespace.
-    raw.split(" #").next().unwrap_or("").trim().to_owned()
+    (
+        raw.split(" #").next().unwrap_or("").trim().to_owned(),
+        false,
+    )
 }
 
 /// What interpolation could not do.
@@ -273,5 +291,18 @@ mod tests {
         assert_eq!(vars["C"], "x\ny");
         assert_eq!(vars["D"], "plain");
         assert_eq!(vars.len(), 4);
+    }
+
+    #[test]
+    fn dotenv_values_use_the_variables_above_them() {
+        let vars = parse_dotenv(
+            "PORT=7070\nADDR=cart:${PORT}\nURL=\"http://${ADDR}/v1\"\nRAW='${PORT}'\nEARLY=${LATER:-x}${LATER}\nLATER=1\nDEFAULTED=${NOPE:-db}:5432\n",
+        );
+        assert_eq!(vars["ADDR"], "cart:7070");
+        assert_eq!(vars["URL"], "http://cart:7070/v1");
+        assert_eq!(vars["RAW"], "${PORT}");
+        // A variable defined below is not seen: the value stays as written, to be reported.
+        assert_eq!(vars["EARLY"], "${LATER:-x}${LATER}");
+        assert_eq!(vars["DEFAULTED"], "db:5432");
     }
 }

@@ -112,6 +112,7 @@ fixture! {
     infrastructure_keeps_its_own_store => "infrastructure-stores";
     variants_of_one_deployment => "kubernetes-variants";
     published_for_developers_behind_a_gateway => "spring-host-ports";
+    a_monorepo_built_from_its_root => "compose-monorepo";
 }
 
 /// Every kind of file found but not understood is in the scan JSON's coverage, with its

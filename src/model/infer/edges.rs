@@ -269,6 +269,16 @@ pub fn add_address_setting(
                 }
             }
             Lead::Unknown(host) => {
+                // Defined by a compose overlay that was not merged: not an error, a choice.
+                if let Some(file) = units.unmerged.get(&host.to_ascii_lowercase()) {
+                    out.unmerged_refs
+                        .entry(file.clone())
+                        .or_default()
+                        .entry(from.to_owned())
+                        .or_default()
+                        .insert(host.clone());
+                    continue;
+                }
                 // A setting shared by several services (a configuration server's
                 // `application.yml`) is one problem, reported once with every service.
                 if let Some(known) = out.findings.iter_mut().find(|f| {

@@ -17,7 +17,7 @@ mod units;
 mod usage;
 mod variables;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use crate::diagnostics::Finding;
@@ -110,11 +110,13 @@ pub struct Inferred {
     pub policies: Vec<IPolicy>,
     pub findings: Vec<Finding>,
     pub notes: Vec<String>,
+    /// Hosts that only an overlay nobody merged defines: file -> caller -> hosts.
+    pub(super) unmerged_refs: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
     /// Variables nothing sets, by name, with every place they are used (reported as CA006).
     pub unset: variables::Unset,
     /// Addresses whose setting says they are not calls, by what they are (`health check`,
     /// `browser link`), counted in the summary.
-    pub kept_out: std::collections::BTreeMap<&'static str, usize>,
+    pub kept_out: BTreeMap<&'static str, usize>,
 }
 
 impl Inferred {
@@ -275,6 +277,19 @@ pub fn infer(imports: &Imports, declared: &BTreeSet<String>, protos: &[ProtoServ
     edges::from_environment(&units, protos, &mut out);
     edges::from_settings(&units, protos, &mut out);
     topics::resolve(&mut out);
+    for (file, refs) in std::mem::take(&mut out.unmerged_refs) {
+        let refs: Vec<String> = refs
+            .iter()
+            .map(|(from, hosts)| {
+                let hosts: Vec<String> = hosts.iter().map(|h| format!("`{h}`")).collect();
+                format!("`{from}` refers to {}", hosts.join(", "))
+            })
+            .collect();
+        out.notes.push(format!(
+            "{}, which only {file} defines; it was not merged, so those calls are not drawn: list it under `compose.files` in commaudit.yaml or pass --compose-file",
+            refs.join("; ")
+        ));
+    }
     for (what, count) in std::mem::take(&mut out.kept_out) {
         out.notes.push(format!(
             "{count} {what} address{} kept out of the graph (not a call the service makes)",

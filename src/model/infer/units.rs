@@ -107,12 +107,17 @@ pub struct Units {
     pub from_settings: Vec<Declarations>,
     /// Kubernetes workloads by (namespace, name): the unit each one is part of.
     pub workloads: BTreeMap<(String, String), usize>,
+    /// Services only compose overlays that were not merged define: name -> the file.
+    pub unmerged: BTreeMap<String, String>,
 }
 
 impl Units {
     /// `declared`: the services the manifests name, which configuration files may belong to.
     pub fn build(imports: &Imports, declared: &BTreeSet<String>) -> Units {
-        let mut out = Units::default();
+        let mut out = Units {
+            unmerged: imports.unmerged.clone(),
+            ..Units::default()
+        };
         out.add_kube(&imports.kube);
         out.add_compose(imports);
         out.add_declared(&imports.declared);
