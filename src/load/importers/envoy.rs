@@ -3,6 +3,7 @@
 //! that runs the file, with its path, timeout and retries; a cluster is a name for its
 //! endpoints, as an nginx `upstream` is.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::load::skipped::SkippedKind;
@@ -36,6 +37,13 @@ impl Importer for Envoy {
             return;
         };
         let owner = Owner::File(file.path.to_path_buf());
+        // Clusters that speak HTTP/2 to their endpoints may be gRPC servers; the others are
+        // HTTP/1 servers behind an HTTP route.
+        let http2: BTreeSet<&str> = list(resources, &["clusters"])
+            .iter()
+            .filter(|c| has_key(c, "http2_protocol_options"))
+            .filter_map(|c| c.get("name").and_then(Node::as_str))
+            .collect();
         for cluster in list(resources, &["clusters"]) {
             let Some(name) = cluster.get("name").filter(|n| n.as_str().is_some()) else {
                 continue;
@@ -58,11 +66,26 @@ impl Importer for Envoy {
                     else {
                         continue;
                     };
-                    read_filter(file, &owner, config, out);
+                    read_filter(file, &owner, config, &http2, out);
                 }
             }
         }
     }
+}
+
+/// Whether `key` appears anywhere inside `node`.
+fn has_key(node: &Node, key: &str) -> bool {
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        for (k, v) in n.entries() {
+            if k.name == key {
+                return true;
+            }
+            stack.push(v);
+        }
+        stack.extend(n.items());
+    }
+    false
 }
 
 /// The `address:port` of every endpoint of a cluster (`load_assignment`, or the older `hosts`).
@@ -89,7 +112,13 @@ fn endpoints(cluster: &Node) -> Vec<String> {
 }
 
 /// An HTTP connection manager's routes, or a TCP proxy's cluster.
-fn read_filter(file: FileInput<'_>, owner: &Owner, config: &Node, out: &mut Declarations) {
+fn read_filter(
+    file: FileInput<'_>,
+    owner: &Owner,
+    config: &Node,
+    http2: &BTreeSet<&str>,
+    out: &mut Declarations,
+) {
     if let Some(cluster) = config.get("cluster").filter(|c| c.as_str().is_some()) {
         let name = cluster.as_str().unwrap_or_default();
         out.routes.push(RouteDecl::new(
@@ -124,7 +153,13 @@ fn read_filter(file: FileInput<'_>, owner: &Owner, config: &Node, out: &mut Decl
             ));
             out.routes.push(RouteDecl {
                 paths: path.iter().map(|p| (*p).to_owned()).collect(),
-                protocol: grpc.then(|| "grpc".to_owned()),
+                // An HTTP connection manager's route is HTTP, unless it matches gRPC or its
+                // cluster speaks HTTP/2 (then the callee's contracts and port decide).
+                protocol: if grpc {
+                    Some("grpc".to_owned())
+                } else {
+                    (!http2.contains(name)).then(|| "http".to_owned())
+                },
                 timeout_ms: per_attempt(per_try, total),
                 retries,
                 total_ms: total,
