@@ -1,9 +1,11 @@
 //! Merging what was inferred (compose, Kubernetes, Backstage, application configuration) into
 //! the model the manifests declared. Manifests win: an import adds what they do not say.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use crate::load::manifest::ServiceManifest;
 use crate::model::infer::{INode, Inferred, Role};
-use crate::source::Span;
+use crate::source::{SourceId, Span};
 use crate::yaml::located::Located;
 
 use super::resolve::Resolver;
@@ -77,11 +79,12 @@ impl Resolver<'_> {
         inferred: &Inferred,
         unreadable: &[(String, Span)],
     ) -> Vec<Service> {
+        let by_folder = self.contracts_by_folder(inferred);
         let mut extra: Vec<Service> = inferred
             .nodes
             .iter()
             .filter(|n| matches!(n.role, Role::Service | Role::Infrastructure(_)))
-            .map(|n| self.service_from(n))
+            .map(|n| self.service_from(n, by_folder.get(n.name.as_str())))
             .collect();
         for (name, span) in unreadable {
             match extra.iter_mut().find(|s| s.name == *name) {
@@ -94,7 +97,56 @@ impl Resolver<'_> {
         extra
     }
 
-    fn service_from(&self, node: &INode) -> Service {
+    /// OpenAPI and Thrift documents no manifest links, by the imported service named like the
+    /// nearest of their folders that names one (`src/cart/openapi.yml` is `cart`'s): index
+    /// lists of `model.openapi` and `model.thrift`.
+    fn contracts_by_folder<'a>(
+        &self,
+        inferred: &'a Inferred,
+    ) -> BTreeMap<&'a str, (Vec<usize>, Vec<usize>)> {
+        let names: BTreeMap<String, &str> = inferred
+            .nodes
+            .iter()
+            .filter(|n| n.role == Role::Service)
+            .map(|n| (n.name.to_ascii_lowercase(), n.name.as_str()))
+            .collect();
+        let linked: BTreeSet<SourceId> = self
+            .model
+            .services
+            .iter()
+            .flat_map(|s| {
+                let c = &s.contracts;
+                c.openapi
+                    .iter()
+                    .map(|&i| self.model.openapi[i].source)
+                    .chain(c.thrift.iter().map(|&i| self.model.thrift[i].span.source))
+            })
+            .collect();
+        let owner = |source: SourceId| -> Option<&'a str> {
+            if linked.contains(&source) {
+                return None;
+            }
+            crate::load::canonical(&self.sources.get(source).path)
+                .ancestors()
+                .skip(1)
+                .filter_map(|a| a.file_name().and_then(|n| n.to_str()))
+                .find_map(|n| names.get(&n.to_ascii_lowercase()).copied())
+        };
+        let mut out: BTreeMap<&str, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+        for (i, doc) in self.model.openapi.iter().enumerate() {
+            if let Some(name) = owner(doc.source) {
+                out.entry(name).or_default().0.push(i);
+            }
+        }
+        for (i, doc) in self.model.thrift.iter().enumerate() {
+            if let Some(name) = owner(doc.span.source) {
+                out.entry(name).or_default().1.push(i);
+            }
+        }
+        out
+    }
+
+    fn service_from(&self, node: &INode, by_folder: Option<&(Vec<usize>, Vec<usize>)>) -> Service {
         let mut contracts = Contracts {
             grpc: node.grpc.clone(),
             ..Contracts::default()
@@ -115,6 +167,19 @@ impl Resolver<'_> {
         contracts.thrift = (0..self.model.thrift.len())
             .filter(|&i| defined(self.model.thrift[i].span.source))
             .collect();
+        // Documents in a folder named after it are its contracts.
+        if let Some((openapi, thrift)) = by_folder {
+            for &i in openapi {
+                if !contracts.openapi.contains(&i) {
+                    contracts.openapi.push(i);
+                }
+            }
+            for &i in thrift {
+                if !contracts.thrift.contains(&i) {
+                    contracts.thrift.push(i);
+                }
+            }
+        }
         // Documents inside a service's build context are its contracts.
         if let Some(dir) = node
             .build_context

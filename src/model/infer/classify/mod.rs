@@ -174,6 +174,9 @@ pub fn protocol_of_port(port: u16) -> Option<Protocol> {
 /// public asset and CDN URLs): addresses a browser or another system follows, not this service.
 /// An issuer or token URL is a call (the service fetches keys and tokens) and is not matched.
 pub fn not_a_call(key: &str) -> Option<&'static str> {
+    if is_tool_setting(key) {
+        return Some("build tool or proxy setting");
+    }
     let words = super::topics::words(key);
     let has = |w: &str| words.iter().any(|x| x == w);
     let checks = ["check", "checks", "probe", "endpoint"]
@@ -203,6 +206,36 @@ pub fn not_a_call(key: &str) -> Option<&'static str> {
         || ["asset", "assets", "cdn", "static"].iter().any(|w| has(w))
         || ((has("authorization") || has("authorize")) && (has("uri") || has("url")));
     browser.then_some("browser link")
+}
+
+/// Where package managers download from (`GOPROXY`, `NPM_CONFIG_REGISTRY`, `PIP_INDEX_URL`) and
+/// the outbound proxy (`HTTPS_PROXY`, `NO_PROXY`): settings of tools and of the network, often
+/// left in an image by its Dockerfile, not services the application calls.
+fn is_tool_setting(key: &str) -> bool {
+    let upper = key.to_ascii_uppercase();
+    matches!(
+        upper.as_str(),
+        "GOPROXY"
+            | "GOPRIVATE"
+            | "GONOPROXY"
+            | "GONOSUMDB"
+            | "GOSUMDB"
+            | "GOFLAGS"
+            | "NPM_CONFIG_REGISTRY"
+            | "YARN_REGISTRY"
+            | "PIP_INDEX_URL"
+            | "PIP_EXTRA_INDEX_URL"
+            | "PIP_TRUSTED_HOST"
+            | "UV_INDEX_URL"
+            | "UV_EXTRA_INDEX_URL"
+            | "POETRY_REPOSITORIES"
+            | "NUGET_SOURCE"
+            | "HTTP_PROXY"
+            | "HTTPS_PROXY"
+            | "NO_PROXY"
+            | "ALL_PROXY"
+    ) || upper.starts_with("CARGO_REGISTRIES_")
+        || upper.starts_with("NPM_CONFIG_")
 }
 
 /// Settings that carry telemetry, not calls the application makes.
@@ -263,6 +296,30 @@ pub fn is_health_path(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn package_registries_and_proxies_are_not_calls() {
+        for key in [
+            "GOPROXY",
+            "npm_config_registry",
+            "PIP_INDEX_URL",
+            "HTTPS_PROXY",
+            "no_proxy",
+        ] {
+            assert_eq!(
+                not_a_call(key),
+                Some("build tool or proxy setting"),
+                "{key}"
+            );
+        }
+        for key in ["CATALOG_URL", "PROXY_TARGET", "REGISTRY_HOST"] {
+            assert_ne!(
+                not_a_call(key),
+                Some("build tool or proxy setting"),
+                "{key}"
+            );
+        }
+    }
 
     #[test]
     fn images_say_what_they_are() {
