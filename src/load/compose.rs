@@ -56,10 +56,11 @@ pub struct ComposeService {
     pub image: Option<String>,
     /// `entrypoint` then `command`, joined by spaces.
     pub command: Option<String>,
-    /// The service's own folder of the build, resolved against the project folder: the
-    /// Dockerfile's folder when it lies inside the context (`context: .` with
-    /// `dockerfile: src/cart/Dockerfile` is `src/cart`), else the context.
+    /// The build context, resolved against the project folder.
     pub build_context: Option<PathBuf>,
+    /// The folder of `build.dockerfile` when it lies inside the context: with `context: .` and
+    /// `dockerfile: src/cart/Dockerfile`, the files under `src/cart` are the service's own.
+    pub dockerfile_dir: Option<PathBuf>,
     /// Other names it answers to on the compose network.
     pub hostnames: Vec<String>,
     pub env: Vec<super::kube::EnvVar>,
@@ -355,17 +356,18 @@ pub fn resolve(
             });
         }
         let image = svc.image.as_ref().map(|(t, s)| fill(t, *s));
-        let build_context = svc.build_context.as_ref().map(|(t, s)| {
-            let context = dir.join(fill(t, *s));
-            let own = svc.dockerfile.as_ref().and_then(|(t, s)| {
-                let folder = super::canonical(&context.join(fill(t, *s)))
-                    .parent()?
-                    .to_path_buf();
-                folder
-                    .starts_with(super::canonical(&context))
-                    .then_some(folder)
-            });
-            own.unwrap_or(context)
+        let build_context = svc
+            .build_context
+            .as_ref()
+            .map(|(t, s)| dir.join(fill(t, *s)));
+        let dockerfile_dir = build_context.as_ref().and_then(|context| {
+            let (t, s) = svc.dockerfile.as_ref()?;
+            let folder = super::canonical(&context.join(fill(t, *s)))
+                .parent()?
+                .to_path_buf();
+            folder
+                .starts_with(super::canonical(context))
+                .then_some(folder)
         });
         let mut hostnames: Vec<String> = svc.aliases.clone();
         for (t, s) in svc.container_name.iter().chain(&svc.hostname) {
@@ -405,6 +407,7 @@ pub fn resolve(
             image,
             command: svc.command.clone(),
             build_context,
+            dockerfile_dir,
             hostnames,
             env,
             published,

@@ -136,8 +136,15 @@ impl Units {
                 .max()
                 .map(|(_, std::cmp::Reverse(i))| i)
         };
-        deepest(&|u| u.mounts.clone())
-            .or_else(|| deepest(&|u| u.build_context.iter().cloned().collect()))
+        deepest(&|u| u.mounts.clone()).or_else(|| {
+            deepest(&|u| {
+                u.build_context
+                    .iter()
+                    .chain(&u.dockerfile_dir)
+                    .cloned()
+                    .collect()
+            })
+        })
     }
 
     /// The one workload whose image is named `module` (build tools name a module's image after

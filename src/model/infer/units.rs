@@ -35,6 +35,8 @@ pub struct Unit {
     pub addressable: bool,
     pub load_balancer: Option<LoadBalancer>,
     pub build_context: Option<PathBuf>,
+    /// The Dockerfile's folder inside the build context (compose `build.dockerfile`).
+    pub dockerfile_dir: Option<PathBuf>,
     /// Files and folders of the repository mounted into it (compose bind mounts).
     pub mounts: Vec<PathBuf>,
     /// A reverse proxy, ingress or API gateway declared by an importer.
@@ -72,6 +74,7 @@ impl Unit {
             addressable: false,
             load_balancer: None,
             build_context: None,
+            dockerfile_dir: None,
             mounts: Vec::new(),
             gateway: false,
             depends_on: Vec::new(),
@@ -387,6 +390,7 @@ impl Units {
                             host_port_only: !svc.published.is_empty(),
                             addressable: !svc.container_ports.is_empty(),
                             build_context: svc.build_context.clone(),
+                            dockerfile_dir: svc.dockerfile_dir.clone(),
                             mounts: svc.mounts.clone(),
                             depends_on: svc.depends_on.clone(),
                             container: !svc.host_network,
