@@ -276,10 +276,7 @@ pub fn of_data_dir(path: &str) -> Option<Role> {
 /// Whether a name or image calls itself a database (`accounts-db`, `ledger-database`):
 /// then the well-known port it serves says which.
 pub fn names_a_database(name: &str) -> bool {
-    let without_digest = name.split('@').next().unwrap_or(name);
-    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
-    let last = last.split(':').next().unwrap_or(last);
-    last.to_ascii_lowercase()
+    super::super::units::image_repository(name)
         .split(['-', '_', '.'])
         .any(|w| matches!(w, "db" | "database"))
 }
