@@ -136,7 +136,7 @@ pub fn walk(root: &Path, reader: &Reader) -> Walk {
         .collect();
     above.reverse();
     for dir in above {
-        inherited = ignores.read(dir, inherited, reader, &mut walk.problems);
+        inherited = ignores.read(dir, &IGNORE_FILES, inherited, reader, &mut walk.problems);
     }
     let mut stack: Vec<(PathBuf, bool, Option<usize>)> = vec![(top.clone(), true, inherited)];
     while let Some((path, is_dir, parent)) = stack.pop() {
@@ -147,7 +147,6 @@ pub fn walk(root: &Path, reader: &Reader) -> Walk {
             });
             continue;
         }
-        let own = ignores.read(&path, parent, reader, &mut walk.problems);
         let entries = match std::fs::read_dir(&path) {
             Ok(entries) => entries,
             Err(err) => {
@@ -156,16 +155,24 @@ pub fn walk(root: &Path, reader: &Reader) -> Walk {
                 continue;
             }
         };
-        let mut children: Vec<(OsString, PathBuf, bool)> = Vec::new();
+        let mut listed = Vec::new();
         for entry in entries {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(err) => {
-                    walk.problems
-                        .push((shown(&path), ReadProblem::Io(err.to_string())));
-                    continue;
-                }
-            };
+            match entry {
+                Ok(entry) => listed.push(entry),
+                Err(err) => walk
+                    .problems
+                    .push((shown(&path), ReadProblem::Io(err.to_string()))),
+            }
+        }
+        // Only the ignore files the listing shows are opened: most folders have none, and
+        // looking for them in each folder cost more than the rest of the walk.
+        let present: Vec<&str> = IGNORE_FILES
+            .into_iter()
+            .filter(|f| listed.iter().any(|e| e.file_name() == *f))
+            .collect();
+        let own = ignores.read(&path, &present, parent, reader, &mut walk.problems);
+        let mut children: Vec<(OsString, PathBuf, bool)> = Vec::new();
+        for entry in listed {
             let name = entry.file_name();
             if name.to_string_lossy().starts_with('.') {
                 continue;
@@ -193,6 +200,9 @@ pub fn walk(root: &Path, reader: &Reader) -> Walk {
     walk
 }
 
+/// The files whose patterns leave paths out of the walk, as git and ripgrep read them.
+const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
+
 /// The ignore rules of the folders walked so far; each knows its parent folder's, so a path is
 /// matched innermost first, as git does.
 #[derive(Default)]
@@ -201,17 +211,19 @@ struct Ignores {
 }
 
 impl Ignores {
-    /// Reads `.gitignore` and `.ignore` in `dir`; the index of the rules that apply in it.
+    /// Reads the ignore files `names` (of [`IGNORE_FILES`]) in `dir`; the index of the rules
+    /// that apply in it.
     fn read(
         &mut self,
         dir: &Path,
+        names: &[&str],
         parent: Option<usize>,
         reader: &Reader,
         problems: &mut Vec<(PathBuf, ReadProblem)>,
     ) -> Option<usize> {
         let mut builder = GitignoreBuilder::new(dir);
         let mut any = false;
-        for name in [".gitignore", ".ignore"] {
+        for name in names {
             let path = dir.join(name);
             match reader.read_text(&path) {
                 Ok(text) => {
