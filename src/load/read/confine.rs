@@ -4,10 +4,12 @@
 //! only regular files are opened, and the size limit is checked before reading and enforced
 //! while reading.
 
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::fs::{File, Metadata};
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, RwLock};
 
 use super::{ReadProblem, decode};
 
@@ -20,6 +22,10 @@ pub struct Reader {
     /// Physical paths (every symbolic link resolved).
     roots: Vec<PathBuf>,
     max_bytes: u64,
+    /// Folders inside the roots already resolved to themselves (a real folder, no link on the
+    /// way): resolving a path below one starts there, instead of looking at every folder from
+    /// `/` again for each of thousands of files.
+    resolved: Arc<RwLock<HashSet<PathBuf>>>,
 }
 
 /// The repository holding `path`: the nearest folder at or above it that holds `.git`.
@@ -77,7 +83,11 @@ impl Reader {
         roots.extend(allowed.iter().filter_map(|p| std::fs::canonicalize(p).ok()));
         roots.sort();
         roots.dedup();
-        Reader { roots, max_bytes }
+        Reader {
+            roots,
+            max_bytes,
+            resolved: Arc::default(),
+        }
     }
 
     pub fn max_bytes(&self) -> u64 {
@@ -118,10 +128,8 @@ impl Reader {
     /// there.
     pub fn resolve(&self, path: &Path) -> Result<PathBuf, ReadProblem> {
         let absolute = std::path::absolute(path).map_err(|_| ReadProblem::Outside)?;
-        let mut todo: Vec<Part> = parts(&absolute);
+        let (mut current, mut todo, mut entered) = self.known_start(&absolute);
         todo.reverse();
-        let mut current = PathBuf::new();
-        let mut entered = false;
         let mut links = 0;
         while let Some(part) = todo.pop() {
             let next = match part {
@@ -149,6 +157,12 @@ impl Reader {
                 let target = std::fs::read_link(&next).map_err(io)?;
                 todo.extend(parts(&target).into_iter().rev());
             } else {
+                if inside && meta.is_dir() {
+                    self.resolved
+                        .write()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .insert(next.clone());
+                }
                 current = next;
                 entered |= inside;
             }
@@ -158,6 +172,26 @@ impl Reader {
         } else {
             Err(ReadProblem::Outside)
         }
+    }
+
+    /// Where resolving `absolute` starts: its deepest folder already resolved inside the
+    /// roots, with the parts left below it; else `/` with every part. A path that climbs
+    /// (`..`) starts at `/`, since its folders are not its prefixes.
+    fn known_start(&self, absolute: &Path) -> (PathBuf, Vec<Part>, bool) {
+        let climbs = absolute
+            .components()
+            .any(|c| matches!(c, Component::ParentDir | Component::CurDir));
+        if !climbs {
+            let known = self
+                .resolved
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(dir) = absolute.ancestors().skip(1).find(|d| known.contains(*d)) {
+                let rest = absolute.strip_prefix(dir).unwrap_or(absolute);
+                return (dir.to_path_buf(), parts(rest), true);
+            }
+        }
+        (PathBuf::new(), parts(absolute), false)
     }
 
     /// The physical path of a folder inside the roots (for `include:` and `proto_roots:`).
@@ -367,6 +401,25 @@ mod tests {
         );
         let allowed = Reader::new(std::slice::from_ref(&root), &[outside], 1024);
         assert!(allowed.read_text(&root.join(".env")).is_ok());
+    }
+
+    #[test]
+    fn folders_already_resolved_do_not_let_a_link_below_them_out() {
+        let (_dir, root, outside) = setup();
+        std::os::unix::fs::symlink(&outside, root.join("sub/out")).unwrap();
+        let reader = Reader::new(std::slice::from_ref(&root), &[], 1024);
+        // Resolves, and remembers, the root and `sub`.
+        assert!(reader.read_text(&root.join("sub/a.yaml")).is_ok());
+        assert!(reader.resolved.read().unwrap().contains(&root.join("sub")));
+        assert_eq!(
+            reader.read_text(&root.join("sub/out/secret.env")),
+            Err(ReadProblem::Outside)
+        );
+        assert_eq!(
+            reader.read_text(&root.join("sub/../../outside/secret.env")),
+            Err(ReadProblem::Outside)
+        );
+        assert!(!reader.resolved.read().unwrap().contains(&outside));
     }
 
     #[test]
