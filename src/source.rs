@@ -87,8 +87,13 @@ pub struct Sources {
 
 impl Sources {
     pub fn add(&mut self, name: String, path: PathBuf, text: Arc<str>) -> SourceId {
+        self.push(SourceFile::new(name, path, text))
+    }
+
+    /// Adds a file prepared elsewhere (on another core, for instance).
+    pub fn push(&mut self, file: SourceFile) -> SourceId {
         let id = SourceId(self.files.len() as u32);
-        self.files.push(SourceFile::new(name, path, text));
+        self.files.push(file);
         id
     }
 

@@ -25,14 +25,14 @@ pub mod secrets;
 pub mod skipped;
 pub mod thrift;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::diagnostics::catalog::INVALID_INPUT;
 use crate::diagnostics::{Finding, Item};
-use crate::source::{SourceId, Sources, Span, display_name};
+use crate::source::{SourceFile, SourceId, Sources, Span, display_name};
 use discover::{Candidate, Excludes, Kind};
 use manifest::{ProjectFile, ServiceManifest};
 use read::{ReadProblem, Reader};
@@ -82,7 +82,7 @@ pub struct Loaded {
     pub asyncapi: Vec<asyncapi::AsyncApiDoc>,
     pub findings: Vec<Finding>,
     /// Canonical path of every file read, for resolving references between files.
-    pub paths: BTreeMap<PathBuf, SourceId>,
+    pub paths: HashMap<PathBuf, SourceId>,
     /// Files that were read but could not be used (already reported as CA001).
     pub broken: BTreeSet<SourceId>,
     /// Services whose manifest could not be read, by the name its `service:` line gives, so
@@ -156,7 +156,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
         excludes: Excludes::default(),
         compose_files: Vec::new(),
         unreadable: Vec::new(),
-        physical: BTreeMap::new(),
+        physical: HashMap::new(),
     };
     let mut candidates: Vec<Candidate> = Vec::new();
     for path in &options.paths {
@@ -231,7 +231,7 @@ struct Loader {
     /// Folders and ignore files the walks could not read.
     unreadable: Vec<(PathBuf, ReadProblem)>,
     /// Physical path of every file read, so a file reached twice is read once.
-    physical: BTreeMap<PathBuf, SourceId>,
+    physical: HashMap<PathBuf, SourceId>,
 }
 
 /// A file a manifest, catalog or project file names, read as the kind it expects.
@@ -267,33 +267,52 @@ impl Loader {
     /// Reads, classifies and parses a batch of files in parallel; files are filed in order.
     /// `forced` is the reference that names the files, whose kind they are read as.
     fn read_batch(&mut self, candidates: Vec<Candidate>, forced: Option<&Reference>) {
-        let reader = &self.loaded.reader;
-        let fresh: Vec<(Candidate, PathBuf)> = candidates
-            .into_iter()
-            .filter_map(|c| {
-                let key = canonical(&c.path);
-                (!self.loaded.paths.contains_key(&key)).then_some((c, key))
-            })
-            .collect();
+        /// A file read and classified: its kind, and the source to keep (none when the file
+        /// is neither a known format nor a template).
+        type Prepared = (Option<Kind>, Option<SourceFile>);
         type Read = (
             Candidate,
             PathBuf,
             Option<PathBuf>,
-            Result<String, ReadProblem>,
+            Result<Prepared, ReadProblem>,
         );
+        let reader = &self.loaded.reader;
+        let keyed: Vec<(Candidate, PathBuf)> = candidates
+            .into_par_iter()
+            .map(|c| {
+                let key = canonical(&c.path);
+                (c, key)
+            })
+            .collect();
+        let fresh: Vec<(Candidate, PathBuf)> = keyed
+            .into_iter()
+            .filter(|(_, key)| !self.loaded.paths.contains_key(key))
+            .collect();
+        // Reading, classifying and indexing the lines of a file need nothing but the file, so
+        // they run on every core; only numbering the sources is left to the loop below.
         let texts: Vec<Read> = fresh
             .into_par_iter()
             .map(|(c, key)| match reader.check_file(&c.path) {
                 Ok(physical) => {
-                    let text = reader.read_checked(&physical);
-                    (c, key, Some(physical), text)
+                    let prepared = reader.read_checked(&physical).map(|text| {
+                        let kind = forced
+                            .map(|r| r.kind)
+                            .or_else(|| discover::sniff(&c.path, &text));
+                        // Kept, unparsed, so the coverage and CA007 can point at it.
+                        let template = kind.is_none() && discover::is_template(&text);
+                        let file = (kind.is_some() || template).then(|| {
+                            SourceFile::new(display_name(&c.path), c.path.clone(), text.into())
+                        });
+                        (kind, file)
+                    });
+                    (c, key, Some(physical), prepared)
                 }
                 Err(problem) => (c, key, None, Err(problem)),
             })
             .collect();
 
         let mut jobs: Vec<(SourceId, Kind, Candidate)> = Vec::new();
-        for (candidate, key, physical, text) in texts {
+        for (candidate, key, physical, prepared) in texts {
             if self.loaded.paths.contains_key(&key) {
                 continue;
             }
@@ -303,28 +322,15 @@ impl Loader {
                 self.loaded.paths.insert(key, id);
                 continue;
             }
-            let name = display_name(&candidate.path);
-            match text {
-                Ok(text) => {
-                    let kind = forced
-                        .map(|r| r.kind)
-                        .or_else(|| discover::sniff(&candidate.path, &text));
-                    let Some(kind) = kind else {
-                        if discover::is_template(&text) {
-                            // Kept, unparsed, so the coverage and CA007 can point at it.
-                            let id =
-                                self.loaded
-                                    .sources
-                                    .add(name, candidate.path.clone(), text.into());
-                            self.loaded.paths.insert(key, id);
-                            self.loaded.skipped.templates.push(id);
-                        }
-                        continue;
-                    };
-                    let id = self
-                        .loaded
-                        .sources
-                        .add(name, candidate.path.clone(), text.into());
+            match prepared {
+                Ok((_, None)) => {}
+                Ok((None, Some(file))) => {
+                    let id = self.loaded.sources.push(file);
+                    self.loaded.paths.insert(key, id);
+                    self.loaded.skipped.templates.push(id);
+                }
+                Ok((Some(kind), Some(file))) => {
+                    let id = self.loaded.sources.push(file);
                     self.loaded.paths.insert(key, id);
                     if let Some(physical) = physical {
                         self.physical.insert(physical, id);

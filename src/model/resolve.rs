@@ -134,7 +134,7 @@ pub(super) struct Resolver<'a> {
     pub(super) channel_index: BTreeMap<(BrokerId, String), super::ChannelId>,
     pub(super) datastore_names: BTreeMap<String, DatastoreId>,
     pub(super) any_proto_broken: bool,
-    pub(super) paths: BTreeMap<std::path::PathBuf, SourceId>,
+    pub(super) paths: std::collections::HashMap<std::path::PathBuf, SourceId>,
     pub(super) broken: std::collections::BTreeSet<SourceId>,
     pub(super) sources: &'a Sources,
     /// CA002 findings for unknown services (index in `findings`, name), suggested at the end.
