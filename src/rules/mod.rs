@@ -7,6 +7,8 @@
 
 mod hops;
 
+use rayon::prelude::*;
+
 use crate::coverage::Coverage;
 use crate::diagnostics::catalog;
 use crate::diagnostics::{Finding, RuleId};
@@ -153,15 +155,18 @@ impl RuleOptions {
 
 /// Runs every check rule that `enabled` lets run.
 pub fn run(ctx: &Context, enabled: &dyn Fn(RuleId) -> bool) -> Vec<Finding> {
-    REGISTRY
+    let checks: Vec<fn(&Context) -> Vec<Finding>> = REGISTRY
         .iter()
         .filter(|(id, _)| enabled(*id))
         .filter_map(|(_, detection)| match detection {
-            Detection::Check(check) => Some(check(ctx)),
+            Detection::Check(check) => Some(*check),
             Detection::WhileLoading | Detection::Gate => None,
         })
-        .flatten()
-        .collect()
+        .collect();
+    // The checks only read the context, so they share the cores; the findings keep the
+    // registry's order whatever ran first.
+    let found: Vec<Vec<Finding>> = checks.par_iter().map(|check| check(ctx)).collect();
+    found.into_iter().flatten().collect()
 }
 
 #[cfg(test)]
