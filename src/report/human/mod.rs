@@ -56,7 +56,11 @@ fn findings(
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(width.unwrap_or(WIDTH))
-        .with_links(false);
+        .with_links(false)
+        // Breaks only at spaces: a service name or a path is never split at its hyphens, and
+        // no Unicode line-break tables are consulted for every line (docs/scale.md).
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     // Each finding renders on its own, so both cores share the work; the order is the list's.
     let rendered: Vec<String> = findings
         .par_iter()
