@@ -11,6 +11,9 @@ use std::borrow::Cow;
 /// included), DEL, the Unicode line and paragraph separators, bidirectional controls, the
 /// byte order mark, and noncharacters.
 pub fn is_unsafe(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_control();
+    }
     c.is_control()
         || matches!(
             c,
@@ -29,7 +32,8 @@ pub fn is_unsafe(c: char) -> bool {
 /// `text` on one line, safe for any output: each unsafe character written as `\n`, `\r`,
 /// `\t` or `\u{...}`. Text without one is returned as is.
 pub fn line(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    // Most text is printable ASCII, told at a glance without decoding characters.
+    if text.bytes().all(|b| (b' '..b'\x7f').contains(&b)) || !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
