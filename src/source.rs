@@ -175,7 +175,9 @@ pub struct Location<'a> {
 /// always with forward slashes, without a leading `./`, and with unsafe characters escaped
 /// ([`crate::escape::line`]).
 pub fn display_name(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
+    // The working directory, asked once per run rather than once per file.
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let cwd = CWD.get_or_init(|| std::env::current_dir().ok());
     let shown = cwd
         .as_deref()
         .and_then(|cwd| path.strip_prefix(cwd).ok())
