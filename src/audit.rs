@@ -65,9 +65,16 @@ pub fn run_with(options: &LoadOptions, settings: &Settings) -> Result<Audit, Aud
     let skipped = std::mem::take(&mut loaded.skipped);
     let broken = loaded.broken.clone();
     let resolved = model::build(loaded);
-    let coverage = Coverage::of(&skipped, &broken, &resolved.sources, &resolved.model);
-    let graph = Graph::build(&resolved.model);
-    let analysis = Analysis::build(&resolved.model);
+    // Three independent readings of the model, on whichever cores are free.
+    let ((coverage, graph), analysis) = rayon::join(
+        || {
+            rayon::join(
+                || Coverage::of(&skipped, &broken, &resolved.sources, &resolved.model),
+                || Graph::build(&resolved.model),
+            )
+        },
+        || Analysis::build(&resolved.model),
+    );
     let facts = Facts::of(
         &resolved.model,
         &analysis.sync,
