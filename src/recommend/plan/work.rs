@@ -1,7 +1,7 @@
 //! The plan as it is built: the sync edges taken off so far, the findings resolved so far, and
 //! the measures of the system they leave.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::audit::Audit;
 use crate::diagnostics::{Item, RuleId};
@@ -26,6 +26,9 @@ pub(crate) struct Work<'a> {
     pub sync_of_call: BTreeMap<CallId, usize>,
     /// The facts of the graph the steps so far leave, kept from one step to the next.
     pub current: Facts,
+    /// The findings whose identity names each item, so a step finds what it resolves without
+    /// reading every finding.
+    findings_of: HashMap<&'a Item, Vec<usize>>,
 }
 
 impl<'a> Work<'a> {
@@ -41,7 +44,14 @@ impl<'a> Work<'a> {
                 Via::RequestReply(_) => None,
             })
             .collect();
+        let mut findings_of: HashMap<&'a Item, Vec<usize>> = HashMap::new();
+        for (i, f) in audit.findings.iter().enumerate() {
+            for item in f.subject.identity() {
+                findings_of.entry(item).or_default().push(i);
+            }
+        }
         Work {
+            findings_of,
             current: audit.facts.clone(),
             audit,
             recs,
@@ -95,15 +105,18 @@ impl<'a> Work<'a> {
     /// Marks the findings of `rules` whose typed subject concerns any of `about` (the calls,
     /// publications or services a step changes) as resolved, and names them.
     pub fn resolve(&mut self, rules: &[RuleId], about: &[Item]) -> Vec<String> {
+        let findings = &self.audit.findings;
+        let hits: BTreeSet<usize> = about
+            .iter()
+            .filter_map(|item| self.findings_of.get(item))
+            .flatten()
+            .copied()
+            .filter(|i| rules.contains(&findings[*i].rule) && !self.resolved.contains(i))
+            .collect();
         let mut counts: BTreeMap<RuleId, usize> = BTreeMap::new();
-        for (i, f) in self.audit.findings.iter().enumerate() {
-            if !rules.contains(&f.rule) || self.resolved.contains(&i) {
-                continue;
-            }
-            if f.subject.identity().iter().any(|item| about.contains(item)) {
-                self.resolved.insert(i);
-                *counts.entry(f.rule).or_default() += 1;
-            }
+        for i in hits {
+            self.resolved.insert(i);
+            *counts.entry(findings[i].rule).or_default() += 1;
         }
         counts
             .into_iter()
