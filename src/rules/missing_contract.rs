@@ -36,6 +36,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             .or_default()
             .push((id, call));
     }
+    let mut unclaimed_of: BTreeMap<&str, Unclaimed> = BTreeMap::new();
     uncovered
         .into_iter()
         .map(|((target, contract), calls)| {
@@ -77,17 +78,20 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             .service(provider.name.clone())
             .services(callers.iter().map(|c| (*c).to_owned()))
             .help(format!("{fix} with {example}"));
-            let unclaimed = unprovided(model, contract, target);
-            if !unclaimed.is_empty() {
+            let unclaimed = unclaimed_of
+                .entry(contract)
+                .or_insert_with(|| Unclaimed::of(model, contract));
+            let (count, shown) = unclaimed.for_provider(&provider.name);
+            if count > 0 {
                 finding = finding.help(format!(
                     "{fix} with {example}; the scan read {} no service provides: if one is `{}`'s, link it",
-                    match unclaimed.len() {
+                    match count {
                         1 => format!("1 {contract} contract"),
                         n => format!("{n} {contract} contracts"),
                     },
                     provider.name
                 ));
-                for (span, what) in unclaimed.into_iter().take(SHOWN) {
+                for (span, what) in shown {
                     finding = finding.related(span, format!("{what}, which no service provides"));
                 }
             }
@@ -105,57 +109,77 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
 /// Unclaimed contracts shown with one finding, at most.
 const SHOWN: usize = 3;
 
-/// Contracts of the missing kind that the scan read and no service provides, where they are
-/// declared: one of them may be the contract the finding is about. A contract whose name is
-/// another service's (`Notifications service`, `notifications.v1.NotificationService`) is that
-/// service's, not a candidate.
-fn unprovided(model: &Model, contract: &str, provider: ServiceId) -> Vec<(Span, String)> {
-    let others: std::collections::BTreeSet<String> = model
-        .services
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != provider.index())
-        .map(|(_, s)| stem(&s.name))
-        .collect();
-    let someone_else_s = |name: &str| others.contains(&stem(name));
-    let openapi = contract == "OpenAPI";
-    let count = if openapi { model.openapi.len() } else { model.grpc.len() };
-    let mut provided = vec![false; count];
-    for s in &model.services {
-        let ids = if openapi { &s.contracts.openapi } else { &s.contracts.grpc };
-        for &i in ids {
-            if let Some(p) = provided.get_mut(i) {
-                *p = true;
+/// Contracts of one kind that the scan read and no service provides, where they are declared:
+/// one of them may be the contract a finding is about. A contract whose name is another
+/// service's (`Notifications service`, `notifications.v1.NotificationService`) is that
+/// service's, not a candidate. Built once per kind, so each finding costs what it shows.
+struct Unclaimed {
+    /// Unclaimed contracts named after no service, in the model's order.
+    free: Vec<(usize, Span, String)>,
+    /// Unclaimed contracts named after exactly one service, by that name's stem: a candidate
+    /// for that service only.
+    named: BTreeMap<String, Vec<(usize, Span, String)>>,
+}
+
+impl Unclaimed {
+    fn of(model: &Model, contract: &str) -> Self {
+        let mut stems: BTreeMap<String, usize> = BTreeMap::new();
+        for s in &model.services {
+            *stems.entry(stem(&s.name)).or_default() += 1;
+        }
+        let openapi = contract == "OpenAPI";
+        let count = if openapi { model.openapi.len() } else { model.grpc.len() };
+        let mut provided = vec![false; count];
+        for s in &model.services {
+            let ids = if openapi { &s.contracts.openapi } else { &s.contracts.grpc };
+            for &i in ids {
+                if let Some(p) = provided.get_mut(i) {
+                    *p = true;
+                }
             }
         }
-    }
-    let unclaimed = provided.iter().enumerate().filter(|(_, p)| !**p).map(|(i, _)| i);
-    if openapi {
-        unclaimed
-            .filter(|&i| {
-                let title = model.openapi[i].title.as_deref();
-                !title.is_some_and(&someone_else_s)
-            })
-            .map(|i| {
+        let mut out = Unclaimed {
+            free: Vec::new(),
+            named: BTreeMap::new(),
+        };
+        for i in (0..count).filter(|&i| !provided[i]) {
+            let (name, span, what) = if openapi {
                 let doc = &model.openapi[i];
                 let what = match &doc.title {
                     Some(t) => format!("OpenAPI document `{t}`"),
                     None => "an OpenAPI document".to_owned(),
                 };
-                (Span::file_start(doc.source), what)
-            })
-            .collect()
-    } else {
-        unclaimed
-            .filter(|&i| {
-                let full = &model.grpc[i].full_name;
-                !someone_else_s(full.rsplit('.').next().unwrap_or(full))
-            })
-            .map(|i| {
+                (doc.title.as_deref().map(stem), Span::file_start(doc.source), what)
+            } else {
                 let p = &model.grpc[i];
-                (p.span, format!("gRPC service `{}`", p.full_name))
-            })
-            .collect()
+                let short = p.full_name.rsplit('.').next().unwrap_or(&p.full_name);
+                (Some(stem(short)), p.span, format!("gRPC service `{}`", p.full_name))
+            };
+            match name.as_ref().map_or(0, |n| stems.get(n).copied().unwrap_or(0)) {
+                0 => out.free.push((i, span, what)),
+                1 => out
+                    .named
+                    .entry(name.unwrap_or_default())
+                    .or_default()
+                    .push((i, span, what)),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// How many unclaimed contracts may be `provider`'s, and the first few of them.
+    fn for_provider(&self, provider: &str) -> (usize, Vec<(Span, String)>) {
+        let own = self.named.get(&stem(provider)).map_or(&[][..], Vec::as_slice);
+        let mut first: Vec<&(usize, Span, String)> =
+            self.free.iter().take(SHOWN).chain(own.iter().take(SHOWN)).collect();
+        first.sort_by_key(|(i, _, _)| *i);
+        let shown = first
+            .into_iter()
+            .take(SHOWN)
+            .map(|(_, span, what)| (*span, what.clone()))
+            .collect();
+        (self.free.len() + own.len(), shown)
     }
 }
 

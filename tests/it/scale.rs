@@ -115,3 +115,39 @@ fn recommending_thousands_of_queues_measures_each_where_it_changes() {
         assert!(after.unwrap() > before.unwrap(), "{r}");
     }
 }
+
+/// 12,000 services each serving internal REST to one caller, none with a contract: 12,000
+/// CA302 and 12,000 CA004 findings, and as many "make it gRPC" steps in the plan. Each step
+/// finds the findings it resolves through an index of the findings by what they concern, and
+/// CA004 reads which contracts nobody provides once, instead of per finding.
+#[test]
+fn twelve_thousand_providers_without_contracts_cost_what_each_finding_shows() {
+    let mut text = String::from("services:\n");
+    for i in 0..12_000 {
+        writeln!(
+            text,
+            "  - service: caller{i:05}\n    calls:\n      - {{ to: provider{i:05}, protocol: rest, timeout_ms: 100 }}\n  - service: provider{i:05}"
+        )
+        .unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("commaudit.yaml"), text).unwrap();
+    let run = common::commaudit_in(dir.path(), &["report", ".", "--format", "json"]);
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let steps: Vec<&serde_json::Value> = doc["plan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|group| group["steps"].as_array().unwrap())
+        .filter(|step| step["resolves"] == serde_json::json!(["CA302 internal-rest"]))
+        .collect();
+    assert_eq!(steps.len(), 12_000);
+    let missing = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "CA004")
+        .count();
+    assert_eq!(missing, 12_000);
+}
