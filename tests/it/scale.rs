@@ -151,3 +151,34 @@ fn twelve_thousand_providers_without_contracts_cost_what_each_finding_shows() {
         .count();
     assert_eq!(missing, 12_000);
 }
+
+/// 6,000 consumers in one 30,000-line file, each redelivered by the broker declared on its
+/// second line: every CA203 has a label at the top of the file and one far below it. Human
+/// output keeps only the lines miette draws, not the 30,000 between, for each finding.
+#[test]
+fn human_output_of_labels_far_apart_in_one_file_costs_what_it_shows() {
+    let mut text = String::from("brokers:\n  - { name: nats, kind: nats-jetstream }\nservices:\n");
+    for i in 0..6_000 {
+        writeln!(
+            text,
+            "  - service: req{i:05}\n    publishes:\n      - {{ subject: q{i:05}.ask, awaits_reply: true, reply_subject: q{i:05}.answer, timeout_ms: 200 }}\n  - service: rep{i:05}\n    subscribes:\n      - {{ subject: q{i:05}.ask }}"
+        )
+        .unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("commaudit.yaml"), text).unwrap();
+    let run = common::commaudit_in(dir.path(), &["scan", ".", "--color", "never"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout.matches("is not declared idempotent").count(),
+        6_000
+    );
+    // The last consumer's subscription, at its own line, under the broker's.
+    let last = run.stdout.rfind("`rep05999` receives").unwrap();
+    let tail = &run.stdout[last..];
+    assert!(tail.contains(" 2 │   - { name: nats"), "{tail}");
+    assert!(
+        tail.contains("36003 │       - { subject: q05999.ask }"),
+        "{tail}"
+    );
+}

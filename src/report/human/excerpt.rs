@@ -25,8 +25,10 @@ const MAX_SPAN_LINES: usize = 8;
 pub struct Excerpt {
     name: String,
     text: String,
-    /// The file's 0-based line that the excerpt's first line is.
-    first_line: usize,
+    /// Where each run of consecutive file lines starts: its first line's index in the excerpt
+    /// and in the file (0-based). Lines miette will not show, between spans far apart, are
+    /// left out, so a finding costs the lines it shows, not the lines between its spans.
+    runs: Vec<(usize, usize)>,
     /// For each span start in `text`: the file's own 0-based line and byte column.
     starts: Vec<(usize, usize, usize)>,
     /// Columns miette draws left of a source line: the line number, the bar, and a column
@@ -83,6 +85,7 @@ impl Excerpt {
             .unwrap_or(0);
         let last = last.min(last_line);
         let first_line = first.saturating_sub(CONTEXT).min(last);
+        let shown_lines = shown_lines(&ends, first_line, last);
         let multiline = ends.iter().filter(|(a, b)| a.line != b.line).count();
         let gutter =
             (last + 1).to_string().len() + 4 + if multiline > 0 { multiline + 3 } else { 0 };
@@ -91,9 +94,13 @@ impl Excerpt {
         let mut out = String::new();
         // Mapped offsets of every span endpoint, filled line by line.
         let mut mapped: Vec<(Option<usize>, Option<usize>)> = vec![(None, None); ends.len()];
-        for line in first_line..=last {
-            if line > first_line {
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        for (k, &line) in shown_lines.iter().enumerate() {
+            if k > 0 {
                 out.push('\n');
+            }
+            if k == 0 || shown_lines[k - 1] + 1 != line {
+                runs.push((k, line));
             }
             let source = file.line_text(line as u32 + 1);
             let points: Vec<usize> = ends
@@ -142,14 +149,53 @@ impl Excerpt {
             name,
             gutter,
             text: out,
-            first_line,
+            runs,
             starts,
         };
         (excerpt, spans)
     }
 }
 
+/// The file lines an excerpt keeps (0-based, ascending): from `first` to `last`, except the
+/// lines between two groups of spans that miette draws as separate snippets. miette joins the
+/// next label's context to the current one when the current context's start line plus its
+/// line count (which [`Excerpt`] reports as the file's, see `read_span`) reaches the label's
+/// context; a gap is left out only where that cannot happen whatever the labels' order within
+/// a group, so the drawing is the same as with every line kept.
+fn shown_lines(ends: &[(Point, Point)], first: usize, last: usize) -> Vec<usize> {
+    let mut spans: Vec<(usize, usize)> = ends.iter().map(|(a, b)| (a.line, b.line)).collect();
+    spans.sort_unstable();
+    // Groups of spans as (first line, last line).
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    for (start, end) in spans {
+        match groups.last_mut() {
+            Some(group) if start <= 2 * group.1 + 2 * CONTEXT + 4 => group.1 = group.1.max(end),
+            _ => groups.push((start, end)),
+        }
+    }
+    let mut lines: Vec<usize> = Vec::new();
+    for (start, end) in groups {
+        let from = start.saturating_sub(CONTEXT).max(first);
+        let to = (end + CONTEXT).min(last);
+        let from = lines.last().map_or(from, |&l| from.max(l + 1));
+        lines.extend(from..=to);
+    }
+    if lines.is_empty() {
+        lines.extend(first..=last);
+    }
+    lines
+}
+
 impl Excerpt {
+    /// The file line (0-based) of the excerpt's line `at`.
+    fn file_line(&self, at: usize) -> usize {
+        let k = self.runs.partition_point(|&(start, _)| start <= at);
+        match k.checked_sub(1).map(|k| self.runs[k]) {
+            Some((start, line)) => line + (at - start),
+            None => at,
+        }
+    }
+
     /// The lines shown, as miette reads them.
     pub fn text(&self) -> &str {
         &self.text
@@ -270,7 +316,7 @@ impl SourceCode for Excerpt {
         // The header names the file's own line and column, whatever was cut or replaced.
         let (line, column) = match self.starts.iter().find(|s| s.0 == span.offset()) {
             Some(&(_, line, column)) if before == 0 && after == 0 => (line, column),
-            _ => (inner.line() + self.first_line, inner.column()),
+            _ => (self.file_line(inner.line()), inner.column()),
         };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
@@ -281,7 +327,10 @@ impl SourceCode for Excerpt {
             // miette counts the lines from the start of the text to the end of the context, and
             // merges two labels' contexts when that count reaches the second: count the lines
             // left out too, so the file's labels stay in one snippet as they always were.
-            inner.line_count() + self.first_line,
+            match inner.line_count() {
+                0 => self.file_line(0),
+                n => self.file_line(n - 1) + 1,
+            },
         )))
     }
 }
