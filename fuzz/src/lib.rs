@@ -199,7 +199,7 @@ pub fn nginx(data: &[u8]) {
 /// into itself (references between variables, defaults, errors).
 pub fn dotenv(data: &[u8]) {
     let Some(text) = text(data) else { return };
-    let vars = interpolate::parse_dotenv(&text);
+    let dotenv = interpolate::parse_dotenv(&text);
     for (_, _, offset) in interpolate::dotenv_entries(&text) {
         assert!(offset <= text.len(), "entry offset {offset} past the end");
     }
@@ -209,7 +209,7 @@ pub fn dotenv(data: &[u8]) {
         text.lines().count(),
         "masking changed the lines"
     );
-    let _ = interpolate::interpolate(&text, &|name| vars.get(name).cloned());
+    let _ = interpolate::interpolate(&text, &|name| dotenv.vars.get(name).cloned());
 }
 
 /// A baseline file: whatever reads must be written so that it reads back the same.

@@ -301,7 +301,7 @@ pub fn resolve(
     dir: &Path,
     files: Vec<SourceId>,
     raw: Vec<RawService>,
-    vars: &BTreeMap<String, String>,
+    dotenv: &interpolate::DotEnv,
     env_files: &BTreeMap<String, Vec<(String, String, Span)>>,
 ) -> (ComposeProject, Vec<Unresolved>) {
     let mut problems = Vec::new();
@@ -310,7 +310,7 @@ pub fn resolve(
     for svc in raw {
         let mut missing = Vec::new();
         let mut fill = |text: &str, span: Span| -> String {
-            let (out, found) = interpolate::interpolate(text, &|k| vars.get(k).cloned());
+            let (out, found) = interpolate::interpolate(text, &|k| dotenv.vars.get(k).cloned());
             problems.extend(found.into_iter().map(|problem| Unresolved {
                 service: svc.name.clone(),
                 problem,
@@ -334,10 +334,17 @@ pub fn resolve(
                 Some(v) => Some(fill(v, *span)),
                 // A bare entry takes its value from `.env`; what `.env` itself left unresolved
                 // (a variable defined nowhere above it) is reported here, where it is used.
-                None => match vars.get(key) {
-                    Some(v) if v.contains("${") => Some(fill(v, *span)),
-                    Some(v) => Some(v.clone()),
-                    None => {
+                None => match (dotenv.unresolved.get(key), dotenv.vars.get(key)) {
+                    (Some((expanded, found)), _) => {
+                        missing.extend(found.iter().map(|problem| Unresolved {
+                            service: svc.name.clone(),
+                            problem: problem.clone(),
+                            span: *span,
+                        }));
+                        Some(expanded.clone())
+                    }
+                    (None, Some(v)) => Some(v.clone()),
+                    (None, None) => {
                         missing.push(Unresolved {
                             service: svc.name.clone(),
                             problem: Problem::NotInDotenv(key.clone()),
@@ -457,6 +464,37 @@ mod tests {
     }
 
     #[test]
+    fn bare_entries_report_what_dotenv_left_unresolved_and_keep_literals() {
+        let dotenv = interpolate::parse_dotenv(
+            "PORT=7070\nRAW='${PORT}'\nLATE=http://email:${EMAIL_PORT}\nEMAIL_PORT=25\n",
+        );
+        let raw = merge(vec![file(
+            0,
+            "services:\n  api:\n    image: api:1\n    environment:\n      - RAW\n      - LATE\n",
+        )]);
+        let (project, problems) = resolve(
+            Path::new("."),
+            vec![SourceId(0)],
+            raw,
+            &dotenv,
+            &BTreeMap::new(),
+        );
+        let env: Vec<(&str, Option<&str>)> = project.services[0]
+            .env
+            .iter()
+            .map(|e| (e.name.as_str(), e.value.as_deref()))
+            .collect();
+        // The single-quoted value stays as written; EMAIL_PORT comes below its use, so it is
+        // unset there, as compose reads the file.
+        assert_eq!(
+            env,
+            vec![("RAW", Some("${PORT}")), ("LATE", Some("http://email:"))]
+        );
+        let problems: Vec<&Problem> = problems.iter().map(|p| &p.problem).collect();
+        assert_eq!(problems, vec![&Problem::Unset("EMAIL_PORT".into())]);
+    }
+
+    #[test]
     fn overlays_merge_like_compose() {
         let base = file(
             0,
@@ -467,13 +505,15 @@ mod tests {
             "services:\n  api:\n    image: api:2\n    environment:\n      - MODE=prod\n      - EXTRA\n    ports: ['9090:90']\n",
         );
         let merged = merge(vec![base, over]);
-        let vars: BTreeMap<String, String> =
-            [("EXTRA".to_owned(), "from-dotenv".to_owned())].into();
+        let dotenv = interpolate::DotEnv {
+            vars: [("EXTRA".to_owned(), "from-dotenv".to_owned())].into(),
+            ..Default::default()
+        };
         let (project, problems) = resolve(
             Path::new("."),
             vec![SourceId(0), SourceId(1)],
             merged,
-            &vars,
+            &dotenv,
             &BTreeMap::new(),
         );
         assert!(problems.is_empty(), "{problems:?}");
@@ -510,7 +550,7 @@ mod tests {
             Path::new("."),
             vec![SourceId(0)],
             merge(vec![f]),
-            &BTreeMap::new(),
+            &interpolate::DotEnv::default(),
             &BTreeMap::new(),
         );
         assert_eq!(problems.len(), 2);

@@ -123,7 +123,7 @@ impl Loader {
                 }
             }
             let sources: Vec<SourceId> = order.iter().map(|&i| group[i].0).collect();
-            let mut vars = match self.loaded.reader.read_text(&dir.join(".env")) {
+            let mut dotenv = match self.loaded.reader.read_text(&dir.join(".env")) {
                 Ok(text) => interpolate::parse_dotenv(&text),
                 Err(ReadProblem::NotFound) => Default::default(),
                 Err(problem) => {
@@ -148,7 +148,9 @@ impl Loader {
             };
             // Compose runs in the project's folder: `$PWD` is that folder unless `.env` says
             // otherwise (the shell's environment is not read, so scans are reproducible).
-            vars.entry("PWD".to_owned())
+            dotenv
+                .vars
+                .entry("PWD".to_owned())
                 .or_insert_with(|| canonical(&dir).display().to_string());
             let mut picked: Vec<Option<compose::ComposeFile>> = group
                 .iter_mut()
@@ -156,7 +158,7 @@ impl Loader {
                 .collect();
             let merged = compose::merge(order.iter().filter_map(|&i| picked[i].take()).collect());
             let env_files = self.read_env_files(&dir, &merged);
-            let (project, problems) = compose::resolve(&dir, sources, merged, &vars, &env_files);
+            let (project, problems) = compose::resolve(&dir, sources, merged, &dotenv, &env_files);
             let at = project.files.first().copied();
             self.loaded
                 .findings

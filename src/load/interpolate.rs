@@ -4,20 +4,49 @@
 
 use std::collections::BTreeMap;
 
+/// A `.env` file read as compose reads it.
+#[derive(Debug, Clone, Default)]
+pub struct DotEnv {
+    /// Each variable's value; one that uses a variable defined nowhere above it stays as written.
+    pub vars: BTreeMap<String, String>,
+    /// Those values, expanded with what was defined (the rest empty), and what was missing:
+    /// reported where a service passes the variable on (`- EMAIL_ADDR`).
+    pub unresolved: BTreeMap<String, (String, Vec<Problem>)>,
+}
+
 /// Variables from a `.env` file: `KEY=value`, `export KEY=value`, quotes, comments.
-pub fn parse_dotenv(text: &str) -> BTreeMap<String, String> {
-    dotenv_entries(text)
+pub fn parse_dotenv(text: &str) -> DotEnv {
+    let mut out = DotEnv::default();
+    for entry in read_dotenv(text) {
+        if let Some(unresolved) = entry.unresolved {
+            out.unresolved.insert(entry.key.clone(), unresolved);
+        }
+        out.vars.insert(entry.key, entry.value);
+    }
+    out
+}
+
+/// The entries of a `.env` file in order, each with the byte offset of its line.
+pub fn dotenv_entries(text: &str) -> Vec<(String, String, usize)> {
+    read_dotenv(text)
         .into_iter()
-        .map(|(k, v, _)| (k, v))
+        .map(|e| (e.key, e.value, e.offset))
         .collect()
 }
 
-/// The entries of a `.env` file in order, each with the byte offset of its line. As compose
-/// does, a value may use the variables defined above it (`CART_ADDR=cart:${CART_PORT}`); a
-/// single-quoted value is taken as written. A reference to nothing defined above is left as
-/// written, so whoever uses the value reports it.
-pub fn dotenv_entries(text: &str) -> Vec<(String, String, usize)> {
-    let mut entries: Vec<(String, String, usize)> = Vec::new();
+/// One `KEY=value` line.
+struct Entry {
+    key: String,
+    value: String,
+    offset: usize,
+    unresolved: Option<(String, Vec<Problem>)>,
+}
+
+/// The entries of a `.env` file in order. As compose does, a value may use the variables
+/// defined above it (`CART_ADDR=cart:${CART_PORT}`); a single-quoted value is taken as written.
+/// A value that refers to nothing defined above is kept as written, with what it lacks.
+fn read_dotenv(text: &str) -> Vec<Entry> {
+    let mut entries: Vec<Entry> = Vec::new();
     let mut above: BTreeMap<String, String> = BTreeMap::new();
     let mut offset = 0;
     for raw in text.split_inclusive('\n') {
@@ -40,20 +69,21 @@ pub fn dotenv_entries(text: &str) -> Vec<(String, String, usize)> {
             continue;
         }
         let (value, literal) = dotenv_value(value.trim());
-        let value = if literal || !value.contains('$') {
-            value
+        let (value, unresolved) = if literal || !value.contains('$') {
+            (value, None)
         } else {
             match interpolate(&value, &|k| above.get(k).cloned()) {
-                (expanded, problems) if problems.is_empty() => expanded,
-                _ => value,
+                (expanded, problems) if problems.is_empty() => (expanded, None),
+                found => (value, Some(found)),
             }
         };
         above.insert(key.to_owned(), value.clone());
-        entries.push((
-            key.to_owned(),
+        entries.push(Entry {
+            key: key.to_owned(),
             value,
-            start + raw.len() - raw.trim_start().len(),
-        ));
+            offset: start + raw.len() - raw.trim_start().len(),
+            unresolved,
+        });
     }
     entries
 }
@@ -285,7 +315,8 @@ mod tests {
     fn dotenv_files_parse() {
         let vars = parse_dotenv(
             "# c\nA=1\nexport B='two words'\nC=\"x\\ny\"\nD=plain # comment\nbad line\n",
-        );
+        )
+        .vars;
         assert_eq!(vars["A"], "1");
         assert_eq!(vars["B"], "two words");
         assert_eq!(vars["C"], "x\ny");
@@ -295,14 +326,21 @@ mod tests {
 
     #[test]
     fn dotenv_values_use_the_variables_above_them() {
-        let vars = parse_dotenv(
+        let dotenv = parse_dotenv(
             "PORT=7070\nADDR=cart:${PORT}\nURL=\"http://${ADDR}/v1\"\nRAW='${PORT}'\nEARLY=${LATER:-x}${LATER}\nLATER=1\nDEFAULTED=${NOPE:-db}:5432\n",
         );
+        let vars = &dotenv.vars;
         assert_eq!(vars["ADDR"], "cart:7070");
         assert_eq!(vars["URL"], "http://cart:7070/v1");
         assert_eq!(vars["RAW"], "${PORT}");
         // A variable defined below is not seen: the value stays as written, to be reported.
         assert_eq!(vars["EARLY"], "${LATER:-x}${LATER}");
         assert_eq!(vars["DEFAULTED"], "db:5432");
+        // What it lacks is kept for whoever passes the variable on; a literal lacks nothing.
+        assert_eq!(
+            dotenv.unresolved["EARLY"],
+            ("x".to_owned(), vec![Problem::Unset("LATER".into())])
+        );
+        assert!(!dotenv.unresolved.contains_key("RAW"));
     }
 }

@@ -255,7 +255,7 @@ mod tests {
             Path::new("/repo"),
             vec![SourceId(0)],
             compose::merge(vec![file]),
-            &BTreeMap::new(),
+            &crate::load::interpolate::DotEnv::default(),
             &BTreeMap::new(),
         );
         Imports {
