@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::load::manifest::ServiceManifest;
-use crate::model::infer::{INode, Inferred, Role};
+use crate::model::infer::{INode, Inferred, Role, nearest_folder};
 use crate::source::{SourceId, Span};
 use crate::yaml::located::Located;
 
@@ -34,6 +34,16 @@ pub(super) fn enrich(service: &mut Service, found: Service) {
     // The import also describes it: its evidence is kept, the manifest stays the origin.
     if service.provenance.evidence.is_empty() {
         service.provenance.evidence = found.provenance.evidence;
+    }
+}
+
+/// Appends the indices of `more` that `list` does not hold yet, in their order: a document
+/// found both in a folder named after the service and in its build context is listed once.
+fn add_new(list: &mut Vec<usize>, more: impl Iterator<Item = usize>) {
+    for i in more {
+        if !list.contains(&i) {
+            list.push(i);
+        }
     }
 }
 
@@ -126,11 +136,9 @@ impl Resolver<'_> {
             if linked.contains(&source) {
                 return None;
             }
-            crate::load::canonical(&self.sources.get(source).path)
-                .ancestors()
-                .skip(1)
-                .filter_map(|a| a.file_name().and_then(|n| n.to_str()))
-                .find_map(|n| names.get(&n.to_ascii_lowercase()).copied())
+            nearest_folder(&self.sources.get(source).path, |n| {
+                names.get(&n.to_ascii_lowercase()).copied()
+            })
         };
         let mut out: BTreeMap<&str, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
         for (i, doc) in self.model.openapi.iter().enumerate() {
@@ -169,16 +177,8 @@ impl Resolver<'_> {
             .collect();
         // Documents in a folder named after it are its contracts.
         if let Some((openapi, thrift)) = by_folder {
-            for &i in openapi {
-                if !contracts.openapi.contains(&i) {
-                    contracts.openapi.push(i);
-                }
-            }
-            for &i in thrift {
-                if !contracts.thrift.contains(&i) {
-                    contracts.thrift.push(i);
-                }
-            }
+            add_new(&mut contracts.openapi, openapi.iter().copied());
+            add_new(&mut contracts.thrift, thrift.iter().copied());
         }
         // Documents inside a service's build context are its contracts.
         if let Some(dir) = node
@@ -188,13 +188,16 @@ impl Resolver<'_> {
         {
             let inside =
                 |source| crate::load::canonical(&self.sources.get(source).path).starts_with(&dir);
-            contracts.openapi.extend(
+            add_new(
+                &mut contracts.openapi,
                 (0..self.model.openapi.len()).filter(|&i| inside(self.model.openapi[i].source)),
             );
-            contracts.asyncapi.extend(
+            add_new(
+                &mut contracts.asyncapi,
                 (0..self.model.asyncapi.len()).filter(|&i| inside(self.model.asyncapi[i].source)),
             );
-            contracts.thrift.extend(
+            add_new(
+                &mut contracts.thrift,
                 (0..self.model.thrift.len()).filter(|&i| inside(self.model.thrift[i].span.source)),
             );
         }

@@ -163,12 +163,18 @@ impl Units {
 
     /// The workload named like one of a file's folders, the nearest first.
     pub fn owner_by_folder(&self, path: &Path) -> Option<usize> {
-        crate::load::canonical(path)
-            .ancestors()
-            .skip(1)
-            .filter_map(|a| a.file_name().and_then(|n| n.to_str()))
-            .find_map(|n| self.index_of(n))
+        nearest_folder(path, |n| self.index_of(n))
     }
+}
+
+/// What `find` makes of the nearest of the folders holding `path` that it knows
+/// (`src/cart/api/openapi.yml`: `api`, then `cart`, then `src`, ...).
+pub fn nearest_folder<T>(path: &Path, find: impl Fn(&str) -> Option<T>) -> Option<T> {
+    crate::load::canonical(path)
+        .ancestors()
+        .skip(1)
+        .filter_map(|a| a.file_name().and_then(|n| n.to_str()))
+        .find_map(find)
 }
 
 /// A folder name that says what the configuration is for, not whose it is.

@@ -27,6 +27,7 @@ use crate::model::{Exposure, LoadBalancer, Protocol, ProxyPolicy, ServiceKind};
 use crate::source::Span;
 
 pub use classify::Role;
+pub use declared::nearest_folder;
 
 /// A node found outside the manifests.
 #[derive(Debug, Clone, PartialEq)]
