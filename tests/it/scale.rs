@@ -8,10 +8,15 @@ use std::fmt::Write;
 
 use crate::common;
 
-fn scan_json(text: &str) -> serde_json::Value {
+/// Runs `commaudit ARGS` in a project whose `commaudit.yaml` is `text`.
+fn run_project(text: &str, args: &[&str]) -> common::Run {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("commaudit.yaml"), text).unwrap();
-    let run = common::commaudit_in(dir.path(), &["scan", ".", "--format", "json"]);
+    common::commaudit_in(dir.path(), args)
+}
+
+fn scan_json(text: &str) -> serde_json::Value {
+    let run = run_project(text, &["scan", ".", "--format", "json"]);
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
     serde_json::from_str(&run.stdout).unwrap()
 }
@@ -90,9 +95,7 @@ fn recommending_thousands_of_queues_measures_each_where_it_changes() {
         )
         .unwrap();
     }
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("commaudit.yaml"), text).unwrap();
-    let run = common::commaudit_in(dir.path(), &["recommend", ".", "--format", "json"]);
+    let run = run_project(&text, &["recommend", ".", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let queues: Vec<&serde_json::Value> = doc["recommendations"]
@@ -130,9 +133,7 @@ fn twelve_thousand_providers_without_contracts_cost_what_each_finding_shows() {
         )
         .unwrap();
     }
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("commaudit.yaml"), text).unwrap();
-    let run = common::commaudit_in(dir.path(), &["report", ".", "--format", "json"]);
+    let run = run_project(&text, &["report", ".", "--format", "json"]);
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let steps: Vec<&serde_json::Value> = doc["plan"]
@@ -165,9 +166,7 @@ fn human_output_of_labels_far_apart_in_one_file_costs_what_it_shows() {
         )
         .unwrap();
     }
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("commaudit.yaml"), text).unwrap();
-    let run = common::commaudit_in(dir.path(), &["scan", ".", "--color", "never"]);
+    let run = run_project(&text, &["scan", ".", "--color", "never"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.stdout.matches("is not declared idempotent").count(),
