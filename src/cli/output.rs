@@ -102,9 +102,13 @@ pub fn emit(
         quiet: false,
         width: None,
     };
-    let guard = super::atomic::Guard::of(&gated.audit);
-    for (file_format, path) in &outputs.files {
-        write_file(path, &(file_format.render)(gated, &plain), &guard)?;
+    // Resolving every input's physical path costs a system call per file: only done when
+    // there is a file to write.
+    if !outputs.files.is_empty() {
+        let guard = super::atomic::Guard::of(&gated.audit);
+        for (file_format, path) in &outputs.files {
+            write_file(path, &(file_format.render)(gated, &plain), &guard)?;
+        }
     }
     let style = Style {
         color: if format.color {
