@@ -10,6 +10,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Budget, Spanned};
 
 mod errors;
+mod fast;
 pub mod located;
 
 pub use errors::YamlError;
@@ -308,11 +309,27 @@ pub fn parse_typed<T: de::DeserializeOwned>(text: &str) -> Result<T, YamlError> 
 
 /// Parses a single-document YAML or JSON text into a [`Node`] tree.
 pub fn parse_node(text: &str) -> Result<Node, YamlError> {
-    parse_typed(text)
+    match fast::document(text) {
+        Some(node) => Ok(node),
+        None => reference_node(text),
+    }
 }
 
 /// Parses a multi-document YAML stream (Kubernetes style); empty documents are skipped.
 pub fn parse_documents(text: &str) -> Result<Vec<Node>, YamlError> {
+    match fast::documents(text) {
+        Some(docs) => Ok(docs),
+        None => reference_documents(text),
+    }
+}
+
+/// [`parse_node`] by serde-saphyr alone: what the fast reader must agree with.
+fn reference_node(text: &str) -> Result<Node, YamlError> {
+    parse_typed(text)
+}
+
+/// [`parse_documents`] by serde-saphyr alone.
+fn reference_documents(text: &str) -> Result<Vec<Node>, YamlError> {
     let docs: Vec<Option<Node>> =
         serde_saphyr::from_multiple_with_options(text, options()).map_err(|e| convert(&e))?;
     Ok(docs.into_iter().flatten().collect())
