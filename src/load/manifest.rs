@@ -542,3 +542,6 @@ pub struct ComposeSettings {
     #[serde(default)]
     pub files: Vec<Located<String>>,
 }
+
+#[cfg(test)]
+mod tests;

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
@@ -35,33 +36,63 @@ impl<T> std::ops::Deref for Located<T> {
 /// at once, so that no output can be broken by it.
 impl<'de, T: Deserialize<'de> + 'static> Deserialize<'de> for Located<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let spanned = Spanned::<T>::deserialize(deserializer)?;
-        let text = (&spanned.value as &dyn std::any::Any).downcast_ref::<String>();
-        if let Some(problem) = text.and_then(|t| crate::escape::name_problem(t)) {
-            return Err(de::Error::custom(format!(
-                "`{}` holds {problem}; names, paths, subjects and operations are plain text on one line",
-                crate::escape::line(text.map_or("", String::as_str))
-            )));
-        }
-        let pos = Pos {
-            offset: spanned
-                .referenced
-                .span()
-                .byte_offset()
-                .unwrap_or(0)
-                .min(u64::from(u32::MAX)) as u32,
-            len: spanned
-                .referenced
-                .span()
-                .byte_len()
-                .unwrap_or(0)
-                .min(u64::from(u32::MAX)) as u32,
-        };
-        Ok(Located {
-            value: spanned.value,
-            pos,
-        })
+        // The fast reader ([`super::typed`]) answers this name with the position and the value;
+        // serde-saphyr passes the value on, and its `Spanned` gives the position.
+        deserializer.deserialize_newtype_struct(super::typed::LOCATED, LocatedVisitor(PhantomData))
     }
+}
+
+struct LocatedVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de> + 'static> Visitor<'de> for LocatedVisitor<T> {
+    type Value = Located<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a value with its position")
+    }
+
+    /// serde-saphyr.
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Located<T>, D::Error> {
+        let spanned = Spanned::<T>::deserialize(d)?;
+        let span = spanned.referenced.span();
+        let pos = Pos {
+            offset: span.byte_offset().unwrap_or(0).min(u64::from(u32::MAX)) as u32,
+            len: span.byte_len().unwrap_or(0).min(u64::from(u32::MAX)) as u32,
+        };
+        checked(spanned.value, pos)
+    }
+
+    /// The fast reader: offset, length, value.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Located<T>, A::Error> {
+        let missing = || de::Error::custom("a located value without its position");
+        let offset = map
+            .next_entry::<de::IgnoredAny, u32>()?
+            .ok_or_else(missing)?
+            .1;
+        let len = map
+            .next_entry::<de::IgnoredAny, u32>()?
+            .ok_or_else(missing)?
+            .1;
+        let value = map
+            .next_entry::<de::IgnoredAny, T>()?
+            .ok_or_else(missing)?
+            .1;
+        checked(value, Pos { offset, len })
+    }
+}
+
+/// Every located text of a typed file is a name, a path, a subject or an operation: one line
+/// of plain text. A line break or control character in one is refused here, for every field
+/// at once, so that no output can be broken by it.
+fn checked<T: 'static, E: de::Error>(value: T, pos: Pos) -> Result<Located<T>, E> {
+    let text = (&value as &dyn std::any::Any).downcast_ref::<String>();
+    if let Some(problem) = text.and_then(|t| crate::escape::name_problem(t)) {
+        return Err(E::custom(format!(
+            "`{}` holds {problem}; names, paths, subjects and operations are plain text on one line",
+            crate::escape::line(text.map_or("", String::as_str))
+        )));
+    }
+    Ok(Located { value, pos })
 }
 
 impl<T: JsonSchema> JsonSchema for Located<T> {

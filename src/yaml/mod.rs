@@ -12,6 +12,7 @@ use serde_saphyr::{Budget, Spanned};
 mod errors;
 mod fast;
 pub mod located;
+mod typed;
 
 pub use errors::YamlError;
 use errors::convert;
@@ -304,6 +305,19 @@ fn options() -> serde_saphyr::Options {
 
 /// Parses a single-document YAML or JSON text into a typed value.
 pub fn parse_typed<T: de::DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    match fast_typed(text) {
+        Some(value) => Ok(value),
+        None => reference_typed(text),
+    }
+}
+
+/// [`parse_typed`] by the fast readers alone, `None` where they leave the text to serde-saphyr.
+pub(crate) fn fast_typed<T: de::DeserializeOwned>(text: &str) -> Option<T> {
+    typed::from_node(&fast::document(text)?).ok()
+}
+
+/// [`parse_typed`] by serde-saphyr alone: what the fast readers must agree with.
+pub(crate) fn reference_typed<T: de::DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     serde_saphyr::from_str_with_options(text, options()).map_err(|e| convert(&e))
 }
 
@@ -325,7 +339,7 @@ pub fn parse_documents(text: &str) -> Result<Vec<Node>, YamlError> {
 
 /// [`parse_node`] by serde-saphyr alone: what the fast reader must agree with.
 fn reference_node(text: &str) -> Result<Node, YamlError> {
-    parse_typed(text)
+    reference_typed(text)
 }
 
 /// [`parse_documents`] by serde-saphyr alone.
