@@ -444,10 +444,16 @@ impl Excludes {
                 Err(err) => bad.push((i, err.kind().to_string())),
             }
         }
-        if let Ok(set) = builder.build() {
+        // An empty set matches nothing: not kept, so a project without excludes costs nothing.
+        if let Some(set) = builder.build().ok().filter(|set| !set.is_empty()) {
             self.sets.push((dir.to_path_buf(), set));
         }
         bad
+    }
+
+    /// Whether no pattern was added: then nothing is excluded.
+    pub fn is_empty(&self) -> bool {
+        self.sets.is_empty()
     }
 
     pub fn matches(&self, path: &Path) -> bool {

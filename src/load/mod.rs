@@ -174,7 +174,13 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     let mut extra = loader.apply_projects();
     let mut rest: Vec<Candidate> = others;
     rest.append(&mut extra);
-    rest.retain(|c| !loader.excludes.matches(&canonical(&c.path)));
+    if !loader.excludes.is_empty() {
+        let excludes = &loader.excludes;
+        rest = rest
+            .into_par_iter()
+            .filter(|c| !excludes.matches(&canonical(&c.path)))
+            .collect();
+    }
     let all = rest.clone();
     loader.read_batch(rest, None);
     loader.load_config_repositories(&all);
