@@ -126,7 +126,11 @@ fn scan(args: &ScanArgs, width: Option<usize>) -> Result<Exit, Exit> {
         &args.outputs,
         view,
     )?;
-    Ok(verdict(&gated, fail_on, args.exit_zero))
+    let exit = verdict(&gated, fail_on, args.exit_zero);
+    // The process ends now: the audit's many small allocations are left to the operating
+    // system instead of being freed one by one (tens of milliseconds at 5,000 services).
+    std::mem::forget(gated);
+    Ok(exit)
 }
 
 fn verdict(gated: &Gated, fail_on: Option<Severity>, exit_zero: bool) -> Exit {
