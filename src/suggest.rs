@@ -81,8 +81,8 @@ impl<'a> Suggester<'a> {
             let rank = match edits {
                 Some(d) => Some((0, d)),
                 None if word_len.min(len) >= 4
-                    && (entry.lower.contains(&word_lower)
-                        || word_lower.contains(&entry.lower)
+                    && (contains(&entry.lower, &word_lower)
+                        || contains(&word_lower, &entry.lower)
                         || shortens(&word_lower, &entry.lower)) =>
                 {
                     Some((1, word_len.abs_diff(len)))
@@ -140,8 +140,18 @@ fn bounded_edits(a: &[char], b: &[char], max: usize) -> Option<usize> {
     Some(prev[b.len()]).filter(|d| *d <= max)
 }
 
+/// `haystack.contains(needle)`, without setting up a search when the needle is longer.
+fn contains(haystack: &str, needle: &str) -> bool {
+    haystack.len() >= needle.len() && haystack.contains(needle)
+}
+
 /// One is the other cut short, give or take its last letter: `retry` and `retries`.
 fn shortens(a: &str, b: &str) -> bool {
+    // Four equal first characters are four equal first bytes: most pairs stop here, before
+    // any character is counted.
+    if a.len() < 4 || b.len() < 4 || a.as_bytes()[..4] != b.as_bytes()[..4] {
+        return false;
+    }
     let common = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
     let (la, lb) = (a.chars().count(), b.chars().count());
     common >= 4 && common + 1 >= la.min(lb) && la.abs_diff(lb) >= 2
