@@ -103,7 +103,8 @@ impl Excerpt {
                 runs.push((k, line));
             }
             let source = file.line_text(line as u32 + 1);
-            let points: Vec<usize> = ends
+            // The first point of interest on the line: a cut line is kept around it.
+            let focus = ends
                 .iter()
                 .flat_map(|(a, b)| {
                     [
@@ -113,17 +114,16 @@ impl Excerpt {
                 })
                 .flatten()
                 .map(|c| c.min(source.len()))
-                .collect();
-            let shown = Shown::of(source, &points, max_line);
+                .min();
+            let shown = Shown::push(&mut out, source, focus, max_line);
             for (i, (a, b)) in ends.iter().enumerate() {
                 if a.line == line {
-                    mapped[i].0 = Some(out.len() + shown.map(a.column.min(source.len())));
+                    mapped[i].0 = Some(shown.map(a.column.min(source.len())));
                 }
                 if b.line == line {
-                    mapped[i].1 = Some(out.len() + shown.map(b.column.min(source.len())));
+                    mapped[i].1 = Some(shown.map(b.column.min(source.len())));
                 }
             }
-            out.push_str(&shown.text);
         }
         if last < last_line {
             // The last shown line ends as it does in the file.
@@ -228,81 +228,106 @@ fn floor(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-/// One line as shown: glyphs for unsafe characters, cut to `max` columns between two `…`.
-struct Shown {
-    text: String,
-    /// Byte offset in the line where the kept part starts, and where it starts in `text`.
+/// Where one source line landed in the excerpt: glyphs for unsafe characters, cut to `max`
+/// columns between two `…`.
+struct Shown<'a> {
+    /// The part of the line kept, and its byte offset in the line.
+    kept: &'a str,
     from: usize,
-    to: usize,
-    /// Byte offset in the line where the kept part ends.
-    until: usize,
-    source: String,
+    /// Byte offset in the excerpt where the kept part starts.
+    at: usize,
+    /// Whether each kept character is shown as itself in one byte, so that offsets map one
+    /// to one.
+    plain: bool,
 }
 
-impl Shown {
-    fn of(line: &str, points: &[usize], max: usize) -> Shown {
-        let widths: Vec<usize> = line.chars().map(|c| column_width(glyph(c))).collect();
-        let chars = widths.len();
-        let (first, count) = if widths.iter().sum::<usize>() <= max {
-            (0, chars)
-        } else {
-            // Start a little before the first point of interest, and keep as many characters
-            // as fit.
-            let focus = points
-                .iter()
-                .min()
-                .map_or(0, |&b| line[..floor(line, b)].chars().count());
-            let room = max.max(1);
-            let mut first = focus.min(chars);
-            let mut lead = 0;
-            while first > 0 && lead + widths[first - 1] <= room / 4 {
-                first -= 1;
-                lead += widths[first];
-            }
-            let mut count = 0;
-            let mut cols = 0;
-            while first + count < chars && cols + widths[first + count] <= room {
-                cols += widths[first + count];
-                count += 1;
-            }
-            // Near the end of the line: take in characters before `first` while they fit.
-            while first > 0 && first + count == chars && cols + widths[first - 1] <= room {
-                first -= 1;
-                cols += widths[first];
-                count += 1;
-            }
-            (first, count)
-        };
-        let byte_at = |n: usize| line.char_indices().nth(n).map_or(line.len(), |(i, _)| i);
-        let from = byte_at(first);
-        let until = byte_at(first + count);
-        let mut text = String::new();
-        if from > 0 {
-            text.push('…');
+impl<'a> Shown<'a> {
+    /// Appends `line` to `out` as shown, cut around `focus` (a byte offset in the line) when
+    /// it is wider than `max` columns.
+    fn push(out: &mut String, line: &'a str, focus: Option<usize>, max: usize) -> Shown<'a> {
+        // Most lines are printable ASCII that fits: each character is its own glyph and one
+        // column, so the line is copied whole without decoding a character.
+        if line.len() <= max && is_plain(line) {
+            let at = out.len();
+            out.push_str(line);
+            return Shown {
+                kept: line,
+                from: 0,
+                at,
+                plain: true,
+            };
         }
-        let to = text.len();
-        text.extend(line[from..until].chars().map(glyph));
+        let (from, until) = kept(line, focus, max);
+        if from > 0 {
+            out.push('…');
+        }
+        let at = out.len();
+        out.extend(line[from..until].chars().map(glyph));
         if until < line.len() {
-            text.push('…');
+            out.push('…');
         }
         Shown {
-            text,
+            kept: &line[from..until],
             from,
-            to,
-            until,
-            source: line[from..until].to_owned(),
+            at,
+            plain: false,
         }
     }
 
-    /// Where byte `offset` of the line lands in the shown text (clamped to the kept part).
+    /// Where byte `offset` of the line lands in the excerpt (clamped to the kept part).
     fn map(&self, offset: usize) -> usize {
-        let offset = offset.clamp(self.from, self.until) - self.from;
-        let before: usize = self.source[..floor(&self.source, offset)]
+        let offset = offset.clamp(self.from, self.from + self.kept.len()) - self.from;
+        if self.plain {
+            return self.at + offset;
+        }
+        let before: usize = self.kept[..floor(self.kept, offset)]
             .chars()
             .map(|c| glyph(c).len_utf8())
             .sum();
-        self.to + before
+        self.at + before
     }
+}
+
+/// Whether `line` is printable ASCII only: no character of it needs a glyph or takes other
+/// than one column.
+fn is_plain(line: &str) -> bool {
+    line.bytes().all(|b| (b' '..=b'~').contains(&b))
+}
+
+/// The byte range of `line` kept to show it in `max` columns: all of it when it fits, else a
+/// stretch starting a little before `focus`.
+fn kept(line: &str, focus: Option<usize>, max: usize) -> (usize, usize) {
+    let widths: Vec<usize> = line.chars().map(|c| column_width(glyph(c))).collect();
+    let chars = widths.len();
+    let (first, count) = if widths.iter().sum::<usize>() <= max {
+        (0, chars)
+    } else {
+        // Start a little before the first point of interest, and keep as many characters
+        // as fit.
+        let focus = focus.map_or(0, |b| line[..floor(line, b)].chars().count());
+        let room = max.max(1);
+        let mut first = focus.min(chars);
+        let mut lead = 0;
+        while first > 0 && lead + widths[first - 1] <= room / 4 {
+            first -= 1;
+            lead += widths[first];
+        }
+        let mut count = 0;
+        let mut cols = 0;
+        while first + count < chars && cols + widths[first + count] <= room {
+            cols += widths[first + count];
+            count += 1;
+        }
+        // Near the end of the line: take in characters before `first` while they fit.
+        while first > 0 && first + count == chars && cols + widths[first - 1] <= room {
+            first -= 1;
+            cols += widths[first];
+            count += 1;
+        }
+        (first, count)
+    };
+    let byte_at = |n: usize| line.char_indices().nth(n).map_or(line.len(), |(i, _)| i);
+    (byte_at(first), byte_at(first + count))
 }
 
 impl SourceCode for Excerpt {
@@ -386,6 +411,15 @@ mod tests {
         let (shown, spans) = excerpt("k: \u{1b}[2Jx\u{202e}y\n", &[(7, 1)]);
         assert_eq!(shown, "k: \u{241b}[2Jx\u{fffd}y\n");
         assert_eq!(&shown[spans[0].offset()..][..1], "x");
+    }
+
+    #[test]
+    fn spans_land_on_their_text_on_plain_and_other_lines() {
+        // The first line is printable ASCII (copied whole), the second is not (decoded).
+        let (shown, spans) = excerpt("a: x1\nb: é x2\n", &[(3, 2), (12, 2)]);
+        assert_eq!(shown, "a: x1\nb: é x2\n");
+        assert_eq!(&shown[spans[0].offset()..][..spans[0].len()], "x1");
+        assert_eq!(&shown[spans[1].offset()..][..spans[1].len()], "x2");
     }
 
     #[test]
