@@ -128,6 +128,68 @@ pub fn wrap(text: &str, max: usize, indent: &str) -> String {
     out
 }
 
+/// The lines textwrap's first-fit wrapping breaks one line of `text` into when words are split
+/// only at ASCII spaces, never hyphenated, and an indent starts the first line (miette's prose:
+/// see `report::human`): at most `first` columns on the first line and `rest` on the others,
+/// each line ending at its last word (the spaces after it dropped). `None` for what this does
+/// not reproduce: a line break in `text`, or a word wider than `rest` (textwrap cuts it).
+///
+/// One pass over the bytes (printable ASCII words measured by their length), where textwrap
+/// allocates a word list and each line; miette wraps every message and help text it draws.
+pub fn break_at_spaces(text: &str, first: usize, rest: usize) -> Option<Vec<&str>> {
+    let mut lines = Vec::new();
+    // The current line: where it starts, where its last word ends, and its columns with the
+    // spaces after that word.
+    let (mut start, mut end, mut cols) = (0, 0, 0);
+    let mut at = 0;
+    while at < text.len() {
+        let (word_end, next, width) = word_at(text, at)?;
+        if width > rest {
+            return None;
+        }
+        let room = if lines.is_empty() { first } else { rest };
+        // The first word is checked too: textwrap puts an empty word before it, so a first
+        // word that does not fit leaves the first line empty.
+        if cols + width > room {
+            lines.push(&text[start..end]);
+            (start, cols) = (at, 0);
+        }
+        cols += width + (next - word_end);
+        end = word_end;
+        at = next;
+    }
+    lines.push(&text[start..end]);
+    Some(lines)
+}
+
+/// The word of `text` at byte `at`, as textwrap's ASCII-space separator finds it (empty when
+/// `text` starts with spaces): where it ends, where the spaces after it end, and its columns.
+/// `None` at a line break.
+fn word_at(text: &str, at: usize) -> Option<(usize, usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut end = at;
+    // Printable ASCII is one column a byte; anything else is measured as textwrap measures it.
+    let mut plain = true;
+    while end < bytes.len() && bytes[end] != b' ' {
+        match bytes[end] {
+            b'\n' => return None,
+            b'!'..=b'~' => {}
+            _ => plain = false,
+        }
+        end += 1;
+    }
+    let mut next = end;
+    while next < bytes.len() && bytes[next] == b' ' {
+        next += 1;
+    }
+    let width = if plain {
+        end - at
+    } else {
+        textwrap::core::display_width(&text[at..end])
+    };
+    Some((end, next, width))
+}
+
 /// Every line of `text` that is not part of a drawn table wrapped at `max` columns, its
 /// continuation lines indented two more than it; table lines are left as drawn (the table
 /// fits them itself).
@@ -177,6 +239,70 @@ mod tests {
         let coloured = cut("\u{1b}[31m0123456789abc", 5);
         assert_eq!(width(&coloured), 5);
         assert!(coloured.ends_with("…\u{1b}[0m"));
+    }
+
+    /// Lines as textwrap breaks `text` with miette's options, indents taken off.
+    fn textwrap_lines(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
+        let options = textwrap::Options::new(width)
+            .initial_indent(first)
+            .subsequent_indent(rest)
+            .word_separator(textwrap::WordSeparator::AsciiSpace)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .break_words(true);
+        textwrap::wrap(text, options)
+            .iter()
+            .enumerate()
+            .map(|(i, line)| {
+                let indent = if i == 0 { first } else { rest };
+                line.strip_prefix(indent).unwrap_or(line).to_owned()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lines_break_at_spaces_as_textwrap_breaks_them() {
+        // Words of every kind textwrap measures, runs of spaces, and edges: a first word that
+        // does not fit, lines that fit exactly, leading and trailing spaces.
+        let words = [
+            "a",
+            "bb",
+            "ccccc",
+            "dddddddddd",
+            "é",
+            "注文",
+            "x\u{1b}[1my",
+            "\t",
+            "",
+            " ",
+            "  ",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut compared = 0;
+        for _ in 0..20_000 {
+            let count = next(12);
+            let text: Vec<&str> = (0..count).map(|_| words[next(words.len())]).collect();
+            let text = text.join(" ");
+            let width = 4 + next(20);
+            let (first, rest) = (["  × ", "  help: ", "x"][next(3)], ["  │ ", "   "][next(2)]);
+            let room = |indent: &str| width.saturating_sub(textwrap::core::display_width(indent));
+            if let Some(lines) = break_at_spaces(&text, room(first), room(rest)) {
+                assert_eq!(
+                    lines,
+                    textwrap_lines(&text, width, first, rest),
+                    "{text:?} at {width}"
+                );
+                compared += 1;
+            }
+        }
+        assert!(compared > 10_000, "{compared}");
+        assert_eq!(break_at_spaces("a\nb", 10, 10), None);
+        assert_eq!(break_at_spaces("abcdef", 10, 5), None);
     }
 
     #[test]

@@ -54,6 +54,7 @@ fn findings(
         Color::Always => GraphicalTheme::unicode(),
         Color::Never => GraphicalTheme::unicode_nocolor(),
     };
+    let rooms = Rooms::of(&theme, width.unwrap_or(WIDTH));
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(width.unwrap_or(WIDTH))
         .with_links(false)
@@ -61,12 +62,21 @@ fn findings(
         // no Unicode line-break tables are consulted for every line (docs/scale.md).
         .with_word_separator(textwrap::WordSeparator::AsciiSpace)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
+    // For prose broken into lines beforehand: only indents it.
+    let unwrapping = handler.clone().with_wrap_lines(false);
     // Each finding renders on its own, so both cores share the work; the order is the list's.
     let rendered: Vec<String> = findings
         .par_iter()
         .map(|finding| {
             let mut one = String::new();
-            let diag = Diag::of(finding, sources, width);
+            let mut diag = Diag::of(finding, sources, width);
+            let handler = match rooms.as_ref().and_then(|rooms| diag.prose(rooms)) {
+                Some(prose) => {
+                    diag.set_prose(prose);
+                    &unwrapping
+                }
+                None => &handler,
+            };
             if handler.render_report(&mut one, &diag).is_err() {
                 one = format!("{}: {}\n", finding.rule, finding.message);
             }
@@ -146,6 +156,33 @@ impl Diag {
             related,
         }
     }
+
+    /// The diagnostic's prose broken into lines as miette would break it, or `None` when some
+    /// of it cannot be (miette then wraps all of it, as it always did).
+    fn prose(&self, rooms: &Rooms) -> Option<Prose> {
+        let help = match &self.help {
+            Some(help) => Some(rooms.help.fill(help)?),
+            None => None,
+        };
+        Some(Prose {
+            message: rooms.cause(self.severity).fill(&self.message)?,
+            help,
+            related: self
+                .related
+                .iter()
+                .map(|r| r.prose(rooms))
+                .collect::<Option<_>>()?,
+        })
+    }
+
+    /// Puts `prose`, made by [`Diag::prose`], in place of the texts it was made from.
+    fn set_prose(&mut self, prose: Prose) {
+        self.message = prose.message;
+        self.help = prose.help;
+        for (related, prose) in self.related.iter_mut().zip(prose.related) {
+            related.set_prose(prose);
+        }
+    }
 }
 
 /// The excerpt of one file around `spans`, and the labels pointing into it; with a width, each
@@ -178,6 +215,83 @@ fn excerpt_of(
         })
         .collect();
     (excerpt, labels)
+}
+
+/// The columns miette's wrapping leaves for prose beside each indent it draws: the message
+/// after `  × ` (the icon of its severity) and `  │ `, the help after `  help: ` and eight
+/// spaces. Knowing them, prose is broken into lines beforehand exactly as miette's textwrap
+/// would break it ([`fit::break_at_spaces`]), and textwrap, most of what miette spends on a
+/// finding, is left out.
+struct Rooms {
+    error: Room,
+    warning: Room,
+    advice: Room,
+    help: Room,
+}
+
+/// Columns for the first line of a text and for the others.
+#[derive(Clone, Copy)]
+struct Room {
+    first: usize,
+    rest: usize,
+}
+
+impl Rooms {
+    /// The rooms at `width`, as miette lays out `theme`; `None` when textwrap does not wrap
+    /// first-fit (a dependency may enable its optimal fit), which is the only way prose is
+    /// broken here.
+    fn of(theme: &GraphicalTheme, width: usize) -> Option<Rooms> {
+        if !matches!(
+            textwrap::WrapAlgorithm::new(),
+            textwrap::WrapAlgorithm::FirstFit
+        ) {
+            return None;
+        }
+        // miette wraps at two columns less than its width, and styles its indents with colour
+        // sequences that take no column.
+        let wrap = width.saturating_sub(2);
+        let room = |first: &str, rest: &str| Room {
+            first: wrap.saturating_sub(textwrap::core::display_width(first)),
+            rest: wrap.saturating_sub(textwrap::core::display_width(rest)),
+        };
+        let chars = &theme.characters;
+        let bar = format!("  {} ", chars.vbar);
+        let cause = |icon: &str| room(&format!("  {icon} "), &bar);
+        Some(Rooms {
+            error: cause(&chars.error),
+            warning: cause(&chars.warning),
+            advice: cause(&chars.advice),
+            help: room("  help: ", "        "),
+        })
+    }
+
+    fn cause(&self, severity: miette::Severity) -> Room {
+        match severity {
+            miette::Severity::Error => self.error,
+            miette::Severity::Warning => self.warning,
+            miette::Severity::Advice => self.advice,
+        }
+    }
+}
+
+impl Room {
+    /// `text` broken into lines as miette would break it, for a handler that does not wrap;
+    /// `None` where that handler would draw other bytes: a blank line (which it does not
+    /// indent), or what [`fit::break_at_spaces`] does not reproduce.
+    fn fill(self, text: &str) -> Option<String> {
+        let lines = fit::break_at_spaces(text, self.first, self.rest)?;
+        if lines.iter().any(|line| line.trim().is_empty()) {
+            return None;
+        }
+        Some(lines.join("\n"))
+    }
+}
+
+/// The texts of a diagnostic and of its related ones, broken into lines.
+struct Prose {
+    message: String,
+    help: Option<String>,
+    related: Vec<Prose>,
 }
 
 /// `label` wrapped to the columns right of where miette draws it: the gutter, the span's
@@ -232,5 +346,74 @@ impl Diagnostic for Diag {
         } else {
             Some(Box::new(self.related.iter().map(|d| d as &dyn Diagnostic)))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A diagnostic with no source: its message, its help, and one related diagnostic.
+    fn diag(message: &str, help: &str, related: &str, severity: miette::Severity) -> Diag {
+        let text = |message: &str, help: Option<&str>, related, severity| Diag {
+            message: message.to_owned(),
+            code: Some("CA000 rule".to_owned()),
+            severity,
+            help: help.map(str::to_owned),
+            source: None,
+            labels: Vec::new(),
+            related,
+        };
+        let related = text(related, None, Vec::new(), miette::Severity::Advice);
+        text(message, Some(help), vec![related], severity)
+    }
+
+    #[test]
+    fn prose_broken_beforehand_draws_what_miette_wraps() {
+        let texts = [
+            "short",
+            "`billing-api-00001` gives up on `billing-index-00433` after 100 ms, before its own \
+             objective of 300 ms is reached, so answers it waits for are abandoned and retried",
+            "a/path/longer/than/a/line/of/the/terminal/at/all/even/at/a/hundred/columns/which/\
+             textwrap/breaks/where/it/must and words after it",
+            "  leading spaces,   runs of   spaces and trailing spaces   ",
+            "注文サービス 注文サービス 注文サービス 注文サービス 注文サービス 注文サービス 注文サービス",
+            "two\nlines",
+            "",
+        ];
+        let mut compared = 0;
+        for (theme, width) in [GraphicalTheme::unicode(), GraphicalTheme::unicode_nocolor()]
+            .into_iter()
+            .flat_map(|theme| [40, 60, 100, 200].map(|width| (theme.clone(), width)))
+        {
+            let rooms = Rooms::of(&theme, width).expect("textwrap wraps first-fit");
+            let handler = GraphicalReportHandler::new_themed(theme)
+                .with_width(width)
+                .with_links(false)
+                .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+                .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
+            let unwrapping = handler.clone().with_wrap_lines(false);
+            for (i, j) in (0..texts.len()).flat_map(|i| (0..texts.len()).map(move |j| (i, j))) {
+                let (message, help, related) = (texts[i], texts[j], texts[(i + j) % texts.len()]);
+                for severity in [miette::Severity::Error, miette::Severity::Warning] {
+                    let mut diag = diag(message, help, related, severity);
+                    let mut wrapped = String::new();
+                    handler
+                        .render_report(&mut wrapped, &diag)
+                        .expect("rendered");
+                    let Some(prose) = diag.prose(&rooms) else {
+                        continue;
+                    };
+                    diag.set_prose(prose);
+                    let mut unwrapped = String::new();
+                    unwrapping
+                        .render_report(&mut unwrapped, &diag)
+                        .expect("rendered");
+                    assert_eq!(unwrapped, wrapped, "{message:?} at {width}");
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared >= 200, "{compared}");
     }
 }
