@@ -5,7 +5,7 @@
 //! longer than [`MAX_LINE`] characters is cut around the spans, with `…`, so a minified or
 //! hostile file cannot flood it. The header keeps the file's own line and column.
 
-use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use miette::{MietteError, SourceCode, SourceSpan, SpanContents};
 
 use unicode_width::UnicodeWidthChar;
 
@@ -31,6 +31,8 @@ pub struct Excerpt {
     runs: Vec<(usize, usize)>,
     /// For each span start in `text`: the file's own 0-based line and byte column.
     starts: Vec<(usize, usize, usize)>,
+    /// Where each line break of `text` is, to find the lines around a span at once.
+    breaks: Vec<usize>,
     /// Columns miette draws left of a source line: the line number, the bar, and a column
     /// per span that covers several lines.
     pub gutter: usize,
@@ -95,8 +97,10 @@ impl Excerpt {
         // Mapped offsets of every span endpoint, filled line by line.
         let mut mapped: Vec<(Option<usize>, Option<usize>)> = vec![(None, None); ends.len()];
         let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut breaks = Vec::with_capacity(shown_lines.len());
         for (k, &line) in shown_lines.iter().enumerate() {
             if k > 0 {
+                breaks.push(out.len());
                 out.push('\n');
             }
             if k == 0 || shown_lines[k - 1] + 1 != line {
@@ -127,8 +131,15 @@ impl Excerpt {
         }
         if last < last_line {
             // The last shown line ends as it does in the file.
+            breaks.push(out.len());
             out.push('\n');
         }
+        // Every line is drawn in glyphs, so the only line breaks are those between lines.
+        debug_assert!(
+            out.match_indices('\n')
+                .map(|(i, _)| i)
+                .eq(breaks.iter().copied())
+        );
         let mut starts = Vec::new();
         let spans = ends
             .iter()
@@ -151,6 +162,7 @@ impl Excerpt {
             text: out,
             runs,
             starts,
+            breaks,
         };
         (excerpt, spans)
     }
@@ -337,26 +349,141 @@ impl SourceCode for Excerpt {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self.text.as_str().read_span(span, before, after)?;
+        let inner = match Context::of(self.text.len(), &self.breaks, span, before, after) {
+            Some(inner) => inner,
+            None => Context::from_miette(&*self.text.as_str().read_span(span, before, after)?),
+        };
         // The header names the file's own line and column, whatever was cut or replaced.
         let (line, column) = match self.starts.iter().find(|s| s.0 == span.offset()) {
             Some(&(_, line, column)) if before == 0 && after == 0 => (line, column),
-            _ => (self.file_line(inner.line()), inner.column()),
+            _ => (self.file_line(inner.line), inner.column),
         };
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
-            inner.data(),
-            *inner.span(),
+        Ok(Box::new(Contents {
+            name: &self.name,
+            data: &self.text.as_bytes()[inner.start..inner.end],
+            span: SourceSpan::new(inner.start.into(), inner.end - inner.start),
             line,
             column,
             // miette counts the lines from the start of the text to the end of the context, and
             // merges two labels' contexts when that count reaches the second: count the lines
             // left out too, so the file's labels stay in one snippet as they always were.
-            match inner.line_count() {
+            line_count: match inner.line_count {
                 0 => self.file_line(0),
                 n => self.file_line(n - 1) + 1,
             },
-        )))
+        }))
+    }
+}
+
+/// What miette's own `read_span` on the excerpt's text finds for a span: the bytes from
+/// `start` to `end`, the 0-based line and byte column they start at, and the lines up to
+/// their end.
+struct Context {
+    start: usize,
+    end: usize,
+    line: usize,
+    column: usize,
+    line_count: usize,
+}
+
+impl Context {
+    /// The context of `span` with `before` and `after` lines around it, as miette's
+    /// `read_span` for a `str` finds it in a text of `len` bytes with line breaks at `breaks`
+    /// (ascending), when miette asks for no lines or one on each side (all it asks for) and
+    /// the span is within the text; `None` otherwise. Found from the breaks around the span,
+    /// where miette walks the text from its start byte by byte, three times a snippet. The
+    /// excerpt's text has no `\r` (every control character is a glyph), which miette would
+    /// also take for a line break.
+    fn of(
+        len: usize,
+        breaks: &[usize],
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Option<Context> {
+        let start = span.offset();
+        if start + span.len() > len {
+            return None;
+        }
+        // Line breaks before byte `at`, and where the line holding `at` starts.
+        let above = |at: usize| breaks.partition_point(|&b| b < at);
+        let line_start = |at: usize| above(at).checked_sub(1).map_or(0, |k| breaks[k] + 1);
+        match (before, after) {
+            // The span alone (at least one byte of the text), and where its line starts.
+            (0, 0) => {
+                let end = (start + span.len()).max(1).min(len);
+                Some(Context {
+                    start,
+                    end,
+                    line: above(start),
+                    column: start - line_start(start),
+                    line_count: above(end),
+                })
+            }
+            // From the start of the line above the span's to the end of the line below its
+            // last byte (miette takes the byte before an empty span for its last).
+            (1, 1) => {
+                let last = (start + span.len()).saturating_sub(1);
+                let end = breaks
+                    .get(above(last + 1) + 1)
+                    .map_or(len, |&second| second + 1);
+                let first = match above(start) {
+                    0 => 0,
+                    _ => line_start(line_start(start) - 1),
+                };
+                Some(Context {
+                    start: first,
+                    end,
+                    line: above(start).saturating_sub(1),
+                    column: 0,
+                    line_count: above(end),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The context miette found itself.
+    fn from_miette(contents: &dyn SpanContents<'_>) -> Context {
+        let span = contents.span();
+        Context {
+            start: span.offset(),
+            end: span.offset() + span.len(),
+            line: contents.line(),
+            column: contents.column(),
+            line_count: contents.line_count(),
+        }
+    }
+}
+
+/// A context as miette draws it, naming the excerpt's file without a copy of the name.
+struct Contents<'a> {
+    name: &'a str,
+    data: &'a [u8],
+    span: SourceSpan,
+    line: usize,
+    column: usize,
+    line_count: usize,
+}
+
+impl<'a> SpanContents<'a> for Contents<'a> {
+    fn data(&self) -> &'a [u8] {
+        self.data
+    }
+    fn span(&self) -> &SourceSpan {
+        &self.span
+    }
+    fn name(&self) -> Option<&str> {
+        Some(self.name)
+    }
+    fn line(&self) -> usize {
+        self.line
+    }
+    fn column(&self) -> usize {
+        self.column
+    }
+    fn line_count(&self) -> usize {
+        self.line_count
     }
 }
 
@@ -420,6 +547,35 @@ mod tests {
         assert_eq!(shown, "a: x1\nb: é x2\n");
         assert_eq!(&shown[spans[0].offset()..][..spans[0].len()], "x1");
         assert_eq!(&shown[spans[1].offset()..][..spans[1].len()], "x2");
+    }
+
+    #[test]
+    fn contexts_are_what_miette_reads() {
+        let texts = [
+            "",
+            "a",
+            "\n",
+            "\n\n\n",
+            "ab\ncd\nef",
+            "ab\ncd\nef\n",
+            "k: é\n\nlong line here\nx\n注文\n",
+        ];
+        for text in texts {
+            let breaks: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
+            for start in 0..=text.len() {
+                for len in 0..=text.len() - start {
+                    let span = SourceSpan::new(start.into(), len);
+                    for lines in [0, 1] {
+                        let ours = Context::of(text.len(), &breaks, &span, lines, lines)
+                            .expect("in the text");
+                        let theirs = text.read_span(&span, lines, lines).expect("in the text");
+                        let theirs = Context::from_miette(&*theirs);
+                        let fields = |c: &Context| (c.start, c.end, c.line, c.column, c.line_count);
+                        assert_eq!(fields(&ours), fields(&theirs), "{text:?} {start}+{len}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
