@@ -31,8 +31,10 @@ pub(super) fn documents(text: &str) -> Option<Vec<Node>> {
     }
     Some(
         docs.into_iter()
-            .filter(|d| !matches!(d, Root::Null))
-            .map(Root::into_node)
+            .filter_map(|d| match d {
+                Root::Null => None,
+                Root::Node(node) => Some(node),
+            })
             .collect(),
     )
 }
@@ -55,18 +57,6 @@ pub(super) fn document(text: &str) -> Option<Node> {
 enum Root {
     Null,
     Node(Node),
-}
-
-impl Root {
-    fn into_node(self) -> Node {
-        match self {
-            Root::Node(node) => node,
-            Root::Null => Node {
-                pos: Pos::default(),
-                value: Value::Null,
-            },
-        }
-    }
 }
 
 /// A collection being read.

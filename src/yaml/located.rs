@@ -54,12 +54,7 @@ impl<'de, T: Deserialize<'de> + 'static> Visitor<'de> for LocatedVisitor<T> {
     /// serde-saphyr.
     fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Located<T>, D::Error> {
         let spanned = Spanned::<T>::deserialize(d)?;
-        let span = spanned.referenced.span();
-        let pos = Pos {
-            offset: span.byte_offset().unwrap_or(0).min(u64::from(u32::MAX)) as u32,
-            len: span.byte_len().unwrap_or(0).min(u64::from(u32::MAX)) as u32,
-        };
-        checked(spanned.value, pos)
+        checked(spanned.value, Pos::of(&spanned.referenced))
     }
 
     /// The fast reader: offset, length, value.

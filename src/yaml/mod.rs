@@ -32,7 +32,7 @@ impl Pos {
         Span::new(source, self.offset, self.len)
     }
 
-    fn of(location: &serde_saphyr::Location) -> Self {
+    pub(super) fn of(location: &serde_saphyr::Location) -> Self {
         let span = location.span();
         Pos {
             offset: span.byte_offset().unwrap_or(0).min(u64::from(u32::MAX)) as u32,
@@ -347,6 +347,39 @@ fn reference_documents(text: &str) -> Result<Vec<Node>, YamlError> {
     let docs: Vec<Option<Node>> =
         serde_saphyr::from_multiple_with_options(text, options()).map_err(|e| convert(&e))?;
     Ok(docs.into_iter().flatten().collect())
+}
+
+/// The readable texts of the repository's files below `dirs` whose names end in one of `exts`,
+/// in path order: the inputs the differential tests of the fast readers run over.
+#[cfg(test)]
+pub(crate) fn repository_texts(dirs: &[&str], exts: &[&str]) -> Vec<(std::path::PathBuf, String)> {
+    fn walk(dir: &std::path::Path, exts: &[&str], out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                walk(&path, exts, out);
+            } else if path
+                .extension()
+                .is_some_and(|e| exts.iter().any(|x| e == *x))
+            {
+                out.push(path);
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = Vec::new();
+    for dir in dirs {
+        walk(&root.join(dir), exts, &mut paths);
+    }
+    // (Some fixtures are not UTF-8 on purpose.)
+    paths
+        .into_iter()
+        .filter_map(|p| std::fs::read_to_string(&p).ok().map(|text| (p, text)))
+        .collect()
 }
 
 #[cfg(test)]

@@ -73,7 +73,7 @@ impl<'de> Deserializer<'de> for &'de Node {
         visitor: V,
     ) -> Result<V::Value, Miss> {
         match name {
-            LOCATED => visitor.visit_map(Located {
+            LOCATED => visitor.visit_map(Position {
                 node: self,
                 step: 0,
             }),
@@ -210,12 +210,12 @@ impl<'de> MapAccess<'de> for Entries<'de> {
 }
 
 /// A [`super::Located`] field: its offset, its length, then its value, in that order.
-struct Located<'a> {
+struct Position<'a> {
     node: &'a Node,
     step: u8,
 }
 
-impl<'de> MapAccess<'de> for Located<'de> {
+impl<'de> MapAccess<'de> for Position<'de> {
     type Error = Miss;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(

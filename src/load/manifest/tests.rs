@@ -1,8 +1,6 @@
 //! The fast typed reader (`yaml::fast_typed`) against serde-saphyr on every manifest and
 //! project file of the fixtures and examples: same values, same positions.
 
-use std::path::{Path, PathBuf};
-
 use super::{ProjectFile, ServiceManifest};
 use crate::yaml::{fast_typed, reference_typed};
 
@@ -20,17 +18,10 @@ fn agrees<T: serde::de::DeserializeOwned + std::fmt::Debug>(text: &str, what: &s
 
 #[test]
 fn every_manifest_reads_the_same_both_ways() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    for dir in ["tests/fixtures", "examples"] {
-        yaml_files(&root.join(dir), &mut files);
-    }
     let (mut manifests, mut fast) = (0, 0);
-    for path in &files {
-        // (Some fixtures are not UTF-8 on purpose.)
-        let Ok(text) = std::fs::read_to_string(path) else {
-            continue;
-        };
+    for (path, text) in
+        crate::yaml::repository_texts(&["tests/fixtures", "examples"], &["yaml", "yml"])
+    {
         let what = path.display().to_string();
         if reference_typed::<ServiceManifest>(&text).is_ok() {
             manifests += 1;
@@ -71,19 +62,4 @@ fn located_fields_keep_their_positions() {
     let call = &manifest.calls[0];
     assert!(at(call.pos.offset).starts_with("{ to"));
     assert!(at(call.value.to.pos.offset).starts_with("payments"));
-}
-
-fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            yaml_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-            out.push(path);
-        }
-    }
 }

@@ -1,5 +1,3 @@
-use std::path::Path;
-
 use super::*;
 use crate::yaml::{reference_documents, reference_node};
 
@@ -99,42 +97,18 @@ fn large_mappings_find_duplicate_keys() {
 /// ways, and most are read by the fast reader (so this test checks something).
 #[test]
 fn every_fixture_reads_the_same_both_ways() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    for dir in ["tests/fixtures", "examples", "rules", "schema"] {
-        collect(&root.join(dir), &mut files);
-    }
-    let (mut fast, mut all) = (0, 0);
-    for path in &files {
-        let Ok(text) = std::fs::read_to_string(path) else {
-            continue;
-        };
-        all += 1;
-        if same_as_the_reference(&text, &path.display().to_string()) {
-            fast += 1;
-        }
-    }
+    let texts = crate::yaml::repository_texts(
+        &["tests/fixtures", "examples", "rules", "schema"],
+        &["yaml", "yml", "json"],
+    );
+    let all = texts.len();
+    let fast = texts
+        .iter()
+        .filter(|(path, text)| same_as_the_reference(text, &path.display().to_string()))
+        .count();
     assert!(all > 300, "only {all} files found");
     assert!(
         fast * 10 > all * 8,
         "the fast reader read only {fast} of {all} files"
     );
-}
-
-fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            collect(&path, out);
-        } else if path
-            .extension()
-            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-        {
-            out.push(path);
-        }
-    }
 }
