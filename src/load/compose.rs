@@ -463,6 +463,15 @@ mod tests {
         read(SourceId(id), &parse_node(text).unwrap())
     }
 
+    /// A service's environment as (name, value) pairs.
+    fn env_of(service: &ComposeService) -> Vec<(&str, Option<&str>)> {
+        service
+            .env
+            .iter()
+            .map(|e| (e.name.as_str(), e.value.as_deref()))
+            .collect()
+    }
+
     #[test]
     fn bare_entries_report_what_dotenv_left_unresolved_and_keep_literals() {
         let dotenv = interpolate::parse_dotenv(
@@ -479,11 +488,7 @@ mod tests {
             &dotenv,
             &BTreeMap::new(),
         );
-        let env: Vec<(&str, Option<&str>)> = project.services[0]
-            .env
-            .iter()
-            .map(|e| (e.name.as_str(), e.value.as_deref()))
-            .collect();
+        let env = env_of(&project.services[0]);
         // The single-quoted value stays as written; EMAIL_PORT comes below its use, so it is
         // unset there, as compose reads the file.
         assert_eq!(
@@ -519,11 +524,7 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         let api = &project.services[0];
         assert_eq!(api.image.as_deref(), Some("api:2"));
-        let env: Vec<(&str, Option<&str>)> = api
-            .env
-            .iter()
-            .map(|e| (e.name.as_str(), e.value.as_deref()))
-            .collect();
+        let env = env_of(api);
         assert_eq!(
             env,
             vec![

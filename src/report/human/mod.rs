@@ -55,15 +55,7 @@ fn findings(
         Color::Never => GraphicalTheme::unicode_nocolor(),
     };
     let rooms = Rooms::of(&theme, width.unwrap_or(WIDTH));
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(width.unwrap_or(WIDTH))
-        .with_links(false)
-        // Breaks only at spaces: a service name or a path is never split at its hyphens, and
-        // no Unicode line-break tables are consulted for every line (docs/scale.md).
-        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
-        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
-    // For prose broken into lines beforehand: only indents it.
-    let unwrapping = handler.clone().with_wrap_lines(false);
+    let (handler, unwrapping) = handlers(theme, width.unwrap_or(WIDTH));
     // Each finding renders on its own, so both cores share the work; the order is the list's.
     let rendered: Vec<String> = findings
         .par_iter()
@@ -91,6 +83,23 @@ fn findings(
         Some(w) => fit::cut_lines(&out, w),
         None => out,
     }
+}
+
+/// miette's handler for findings at `width`, and the same handler for prose already broken
+/// into lines (by [`Diag::prose`]), which only indents it.
+fn handlers(
+    theme: GraphicalTheme,
+    width: usize,
+) -> (GraphicalReportHandler, GraphicalReportHandler) {
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(width)
+        .with_links(false)
+        // Breaks only at spaces: a service name or a path is never split at its hyphens, and
+        // no Unicode line-break tables are consulted for every line (docs/scale.md).
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
+    let unwrapping = handler.clone().with_wrap_lines(false);
+    (handler, unwrapping)
 }
 
 /// A finding shaped for miette.
@@ -387,12 +396,7 @@ mod tests {
             .flat_map(|theme| [40, 60, 100, 200].map(|width| (theme.clone(), width)))
         {
             let rooms = Rooms::of(&theme, width).expect("textwrap wraps first-fit");
-            let handler = GraphicalReportHandler::new_themed(theme)
-                .with_width(width)
-                .with_links(false)
-                .with_word_separator(textwrap::WordSeparator::AsciiSpace)
-                .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
-            let unwrapping = handler.clone().with_wrap_lines(false);
+            let (handler, unwrapping) = handlers(theme, width);
             for (i, j) in (0..texts.len()).flat_map(|i| (0..texts.len()).map(move |j| (i, j))) {
                 let (message, help, related) = (texts[i], texts[j], texts[(i + j) % texts.len()]);
                 for severity in [miette::Severity::Error, miette::Severity::Warning] {
