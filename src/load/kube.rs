@@ -470,34 +470,6 @@ impl Kube {
             m.folder = folder.to_path_buf();
         }
     }
-
-    /// The ConfigMap `name` a workload in `namespace` and `folder` reads: when several files
-    /// define it (variants of one deployment), the one closest to the workload's folder.
-    pub fn config_map(
-        &self,
-        name: &str,
-        namespace: &str,
-        folder: &std::path::Path,
-    ) -> Option<&ConfigMap> {
-        let shared = |m: &ConfigMap| {
-            m.folder
-                .components()
-                .zip(folder.components())
-                .take_while(|(a, b)| a == b)
-                .count()
-        };
-        let mut best: Option<&ConfigMap> = None;
-        for m in self
-            .config_maps
-            .iter()
-            .filter(|m| m.name == name && m.namespace == namespace)
-        {
-            if best.is_none_or(|b| shared(m) > shared(b)) {
-                best = Some(m);
-            }
-        }
-        best
-    }
 }
 
 pub fn selects(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {

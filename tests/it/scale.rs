@@ -181,3 +181,42 @@ fn human_output_of_labels_far_apart_in_one_file_costs_what_it_shows() {
         "{tail}"
     );
 }
+
+/// 12,000 Kubernetes workloads, each with its Service and a NetworkPolicy letting the next one
+/// call it, all in one namespace and all sharing a `part-of` label: the Services that select a
+/// workload, the workloads a policy selects and a unit's name are looked up, not found by
+/// scanning every object (12,000 x 12,000 selector checks per question, minutes in a debug
+/// build).
+#[test]
+fn selectors_over_twelve_thousand_workloads_are_looked_up() {
+    const N: usize = 12_000;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("k8s")).unwrap();
+    // Files of 1,000 workloads: 3,000 documents, within the limit per file.
+    let mut text = String::new();
+    for i in 0..N {
+        let next = (i + 1) % N;
+        write!(
+            text,
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{ name: w{i:05}, namespace: shop }}\n\
+             spec:\n  template:\n    metadata:\n      labels: {{ app: w{i:05}, part-of: shop }}\n\
+             \x20   spec:\n      containers:\n        - {{ name: app, image: example/w{i:05}:1, ports: [{{ containerPort: 8080 }}] }}\n\
+             ---\napiVersion: v1\nkind: Service\nmetadata: {{ name: w{i:05}, namespace: shop }}\n\
+             spec:\n  selector: {{ part-of: shop, app: w{i:05} }}\n  ports: [{{ name: http, port: 80, targetPort: 8080 }}]\n\
+             ---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{ name: w{i:05}, namespace: shop }}\n\
+             spec:\n  podSelector: {{ matchLabels: {{ app: w{i:05} }} }}\n\
+             \x20 ingress:\n    - from: [{{ podSelector: {{ matchLabels: {{ app: w{next:05} }} }} }}]\n      ports: [{{ port: 8080 }}]\n---\n"
+        )
+        .unwrap();
+        if (i + 1) % 1_000 == 0 {
+            let path = dir.path().join(format!("k8s/part{:02}.yaml", i / 1_000));
+            std::fs::write(path, std::mem::take(&mut text)).unwrap();
+        }
+    }
+    let run = common::commaudit_in(dir.path(), &["scan", ".", "--format", "json"]);
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["graph"]["services"], N, "{}", doc["graph"]);
+    // One edge per policy, each allowed pair found through both selectors.
+    assert_eq!(doc["graph"]["sync_edges"], N, "{}", doc["graph"]);
+}

@@ -36,11 +36,10 @@ impl Units {
                         NodeRole::Broker(kind) => Role::Broker(*kind),
                         _ => Role::Service,
                     };
-                    self.units.push(Unit {
+                    self.add(Unit {
                         addressable: true,
                         ..Unit::new(node.name.clone(), role, node.span, node.evidence.clone())
-                    });
-                    self.units.len() - 1
+                    })
                 }
             };
             let unit = &mut self.units[index];
@@ -84,7 +83,7 @@ impl Units {
                     else {
                         continue;
                     };
-                    self.units.push(Unit {
+                    self.add(Unit {
                         mounts: vec![path.clone()],
                         gateway: true,
                         ..Unit::new(
@@ -93,8 +92,7 @@ impl Units {
                             span,
                             format!("proxy configuration {}", path.display()),
                         )
-                    });
-                    self.units.len() - 1
+                    })
                 }
                 (None, Owner::Node(_)) => continue,
             };

@@ -10,6 +10,7 @@ mod directory;
 mod edges;
 mod policies;
 mod routes;
+mod selectors;
 mod spring;
 mod start_order;
 mod topics;

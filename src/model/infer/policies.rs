@@ -16,15 +16,16 @@ use crate::suggest;
 
 use super::Inferred;
 use super::classify::{self, Role};
+use super::selectors::Workloads;
 use super::units::Units;
 
 pub fn from_network_policies(kube: &Kube, units: &Units, protos: &Protos, out: &mut Inferred) {
+    let workloads = Workloads::new(&kube.workloads);
     for policy in &kube.policies {
         let selected = |labels: &BTreeMap<String, String>| -> Vec<usize> {
-            let mut found: Vec<usize> = kube
-                .workloads
-                .iter()
-                .filter(|w| w.namespace == policy.namespace && kube::selects(labels, &w.labels))
+            let mut found: Vec<usize> = workloads
+                .selected(&policy.namespace, labels)
+                .into_iter()
                 .filter_map(|w| units.workloads.get(&(w.namespace.clone(), w.name.clone())))
                 .copied()
                 .collect();

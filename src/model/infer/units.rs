@@ -3,7 +3,7 @@
 //! (`svc`, `svc.ns`, `svc.ns.svc.cluster.local`), compose service names, aliases and published
 //! ports on `localhost`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
 use crate::load::imports::Imports;
@@ -14,6 +14,7 @@ use crate::source::Span;
 use crate::load::importers::{self, Declarations};
 
 use super::classify::{self, Role};
+use super::selectors::{ConfigMaps, Services};
 use super::spring;
 
 /// A workload that runs: a Kubernetes Deployment (and friends) or a compose service.
@@ -112,6 +113,8 @@ pub struct Units {
     pub workloads: BTreeMap<(String, String), usize>,
     /// Services only compose overlays that were not merged define: name -> the file.
     pub unmerged: BTreeMap<String, String>,
+    /// Each unit's index by name (the first unit of a name), kept by [`Units::add`].
+    names: HashMap<String, usize>,
 }
 
 impl Units {
@@ -143,12 +146,30 @@ impl Units {
         out
     }
 
+    /// The first unit named `name`. Looked up, not searched: an organisation runs thousands
+    /// of workloads, and every one of them asks.
     pub fn index_of(&self, name: &str) -> Option<usize> {
-        // Workloads are few (hundreds); a linear search keeps the table simple.
-        self.units.iter().position(|u| u.name == name)
+        self.names.get(name).copied()
+    }
+
+    /// Adds a unit (units are only ever added through here) and returns its index.
+    pub fn add(&mut self, unit: Unit) -> usize {
+        let index = self.units.len();
+        self.names.entry(unit.name.clone()).or_insert(index);
+        self.units.push(unit);
+        index
     }
 
     fn add_kube(&mut self, k: &kube::Kube) {
+        let services = Services::new(&k.services);
+        let config_maps = ConfigMaps::new(k);
+        let routed: HashSet<(&str, &str)> = k
+            .ingress_backends
+            .iter()
+            .map(|(ns, name)| (ns.as_str(), name.as_str()))
+            .collect();
+        let meshed_namespaces: HashSet<&str> =
+            k.meshed_namespaces.iter().map(String::as_str).collect();
         for w in &k.workloads {
             let running = || w.containers.iter().filter(|c| !c.init);
             let server_role = classify::of_workload(&classify::Signals {
@@ -178,14 +199,15 @@ impl Units {
             let mut env = Vec::new();
             for c in &w.containers {
                 for cm_name in &c.env_from {
-                    if let Some(cm) = k.config_map(cm_name, &w.namespace, &w.folder) {
+                    if let Some(cm) = config_maps.of(cm_name, &w.namespace, &w.folder) {
                         env.extend(cm.data.iter().cloned());
                     }
                 }
                 for e in &c.env {
                     let value = e.value.clone().or_else(|| {
                         let (cm_name, key) = e.config_map_ref.as_ref()?;
-                        k.config_map(cm_name, &w.namespace, &w.folder)
+                        config_maps
+                            .of(cm_name, &w.namespace, &w.folder)
                             .and_then(|m| m.data.iter().find(|(k, _, _)| k == key))
                             .map(|(_, v, _)| v.clone())
                     });
@@ -194,14 +216,10 @@ impl Units {
                     }
                 }
             }
-            let selecting: Vec<&KubeService> = k
-                .services
-                .iter()
-                .filter(|s| s.namespace == w.namespace && kube::selects(&s.selector, &w.labels))
-                .collect();
+            let selecting: Vec<&KubeService> = services.selecting(w);
             let meshed = w.meshed
                 || selecting.iter().any(|s| s.meshed)
-                || k.meshed_namespaces.contains(&w.namespace);
+                || meshed_namespaces.contains(w.namespace.as_str());
             let load_balancer = if meshed {
                 Some(LoadBalancer::Mesh)
             } else if selecting.iter().any(|s| s.headless) {
@@ -214,9 +232,9 @@ impl Units {
             let published = selecting
                 .iter()
                 .any(|s| matches!(s.kind.as_str(), "LoadBalancer" | "NodePort"))
-                || k.ingress_backends.iter().any(|(ns, name)| {
-                    *ns == w.namespace && selecting.iter().any(|s| s.name == *name)
-                });
+                || selecting
+                    .iter()
+                    .any(|s| routed.contains(&(w.namespace.as_str(), s.name.as_str())));
             let name = node_name(w, &selecting);
             let depth = w.folder.components().count();
             let images: Vec<String> = w
@@ -245,23 +263,20 @@ impl Units {
                     unit.images.extend(images.iter().cloned());
                     i
                 }
-                None => {
-                    self.units.push(Unit {
-                        env,
-                        published,
-                        addressable: !selecting.is_empty(),
-                        load_balancer,
-                        depth,
-                        images: images.clone(),
-                        ..Unit::new(
-                            name.clone(),
-                            image_role,
-                            w.span,
-                            format!("Kubernetes {} {}", w.kind, w.name),
-                        )
-                    });
-                    self.units.len() - 1
-                }
+                None => self.add(Unit {
+                    env,
+                    published,
+                    addressable: !selecting.is_empty(),
+                    load_balancer,
+                    depth,
+                    images: images.clone(),
+                    ..Unit::new(
+                        name.clone(),
+                        image_role,
+                        w.span,
+                        format!("Kubernetes {} {}", w.kind, w.name),
+                    )
+                }),
             };
             self.workloads
                 .insert((w.namespace.clone(), w.name.clone()), index);
@@ -383,33 +398,30 @@ impl Units {
                             .extend(svc.depends_on.iter().cloned());
                         i
                     }
-                    None => {
-                        self.units.push(Unit {
-                            env,
-                            published: !svc.published.is_empty(),
-                            host_port_only: !svc.published.is_empty(),
-                            addressable: !svc.container_ports.is_empty(),
-                            build_context: svc.build_context.clone(),
-                            dockerfile_dir: svc.dockerfile_dir.clone(),
-                            mounts: svc.mounts.clone(),
-                            depends_on: svc.depends_on.clone(),
-                            container: !svc.host_network,
-                            ports: svc.container_ports.iter().map(|&p| (p, None)).collect(),
-                            images: svc
-                                .image
-                                .as_deref()
-                                .map(image_repository)
-                                .into_iter()
-                                .collect(),
-                            ..Unit::new(
-                                svc.name.clone(),
-                                role,
-                                svc.span,
-                                format!("compose service {}", svc.name),
-                            )
-                        });
-                        self.units.len() - 1
-                    }
+                    None => self.add(Unit {
+                        env,
+                        published: !svc.published.is_empty(),
+                        host_port_only: !svc.published.is_empty(),
+                        addressable: !svc.container_ports.is_empty(),
+                        build_context: svc.build_context.clone(),
+                        dockerfile_dir: svc.dockerfile_dir.clone(),
+                        mounts: svc.mounts.clone(),
+                        depends_on: svc.depends_on.clone(),
+                        container: !svc.host_network,
+                        ports: svc.container_ports.iter().map(|&p| (p, None)).collect(),
+                        images: svc
+                            .image
+                            .as_deref()
+                            .map(image_repository)
+                            .into_iter()
+                            .collect(),
+                        ..Unit::new(
+                            svc.name.clone(),
+                            role,
+                            svc.span,
+                            format!("compose service {}", svc.name),
+                        )
+                    }),
                 };
                 let ports: BTreeMap<u16, (u16, Option<Protocol>)> = svc
                     .container_ports

@@ -111,8 +111,7 @@ fn owner(units: &mut Units, file: &AppConfigFile, declared: &BTreeSet<String>) -
     );
     unit.container = false;
     unit.addressable = true;
-    units.units.push(unit);
-    let index = units.units.len() - 1;
+    let index = units.add(unit);
     units
         .hosts
         .entry(name.to_ascii_lowercase())
