@@ -14,7 +14,7 @@ use crate::source::{SourceId, Sources, Span};
 use super::{ProtoMethod, ProtoService, Resolver, Shared, package_of};
 
 /// Files one compiler compiles: whole packages, at least this many files unless fewer remain.
-const BATCH_FILES: usize = 256;
+const BATCH_FILES: usize = 64;
 
 /// The files to compile in batches of whole packages, in package order: the same batches
 /// whatever the number of threads.
