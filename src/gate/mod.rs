@@ -14,6 +14,8 @@ pub mod suppress;
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::audit::Audit;
 use crate::config::Config;
 use crate::config::date::Date;
@@ -72,7 +74,8 @@ impl Gated {
 /// Applies suppressions and the baseline to the audit's findings, and fingerprints what is
 /// left.
 pub fn apply(audit: Audit, options: &Options) -> Gated {
-    let findings = audit.findings.clone();
+    // The audit keeps its own list (recommendations read what was found before gating).
+    let findings: Vec<Finding> = audit.findings.par_iter().cloned().collect();
     let mut suppressions: Vec<Suppression> = audit
         .config
         .ignores

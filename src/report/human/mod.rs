@@ -31,25 +31,34 @@ pub fn render(gated: &Gated, style: &Style) -> String {
     let mut ordered: Vec<&Finding> = gated.findings.iter().collect();
     // Stable: the gate's location order stays among findings of one severity.
     ordered.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    let mut out = findings(&ordered, gated.sources(), style.color, style.width);
-    if !style.quiet {
+    let rendered = findings(&ordered, gated.sources(), style.color, style.width);
+    let tail = if style.quiet {
+        String::new()
+    } else {
         let mut tail = super::summary::notes(gated);
         tail.push_str(&super::summary::footer(gated));
         match style.width {
-            Some(w) => out.push_str(&fit::wrap(&tail, w, "  ")),
-            None => out.push_str(&tail),
+            Some(w) => fit::wrap(&tail, w, "  "),
+            None => tail,
         }
+    };
+    // Many megabytes at thousands of findings: copied once, into a string of the right size.
+    let size = rendered.iter().map(String::len).sum::<usize>() + tail.len();
+    let mut out = String::with_capacity(size);
+    for one in &rendered {
+        out.push_str(one);
     }
+    out.push_str(&tail);
     out
 }
 
-/// Renders every finding; empty when there are none.
+/// Renders each finding, ending in a blank line.
 fn findings(
     findings: &[&Finding],
     sources: &Sources,
     color: Color,
     width: Option<usize>,
-) -> String {
+) -> Vec<String> {
     let theme = match color {
         Color::Always => GraphicalTheme::unicode(),
         Color::Never => GraphicalTheme::unicode_nocolor(),
@@ -57,7 +66,7 @@ fn findings(
     let rooms = Rooms::of(&theme, width.unwrap_or(WIDTH));
     let (handler, unwrapping) = handlers(theme, width.unwrap_or(WIDTH));
     // Each finding renders on its own, so both cores share the work; the order is the list's.
-    let rendered: Vec<String> = findings
+    findings
         .par_iter()
         .map(|finding| {
             let mut one = String::new();
@@ -73,16 +82,14 @@ fn findings(
                 one = format!("{}: {}\n", finding.rule, finding.message);
             }
             one.push('\n');
-            one
+            match width {
+                // What miette cannot wrap (a label beside a span far right) is cut, never
+                // wrapped into the gutter.
+                Some(w) => fit::cut_lines(&one, w),
+                None => one,
+            }
         })
-        .collect();
-    let out = rendered.concat();
-    match width {
-        // What miette cannot wrap (a label beside a span far right) is cut, never wrapped
-        // into the gutter.
-        Some(w) => fit::cut_lines(&out, w),
-        None => out,
-    }
+        .collect()
 }
 
 /// miette's handler for findings at `width`, and the same handler for prose already broken
