@@ -1,12 +1,8 @@
 //! Finding input files below the scanned paths, and telling which format each one is.
 
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use ignore::gitignore::{Gitignore, GitignoreBuilder};
-
-use super::read::{ReadProblem, Reader};
 
 /// What a file is, decided from its name and a cheap look at its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -64,7 +60,7 @@ pub struct Candidate {
 /// Project file names, in the order they are preferred.
 pub const PROJECT_FILES: [&str; 3] = ["commaudit.yaml", "commaudit.yml", ".commaudit.yaml"];
 
-const EXTENSIONS: [&str; 7] = [
+pub(super) const EXTENSIONS: [&str; 7] = [
     "yaml",
     "yml",
     "json",
@@ -93,171 +89,6 @@ pub fn is_compose_base(name: &str) -> bool {
         name,
         "compose.yaml" | "compose.yml" | "docker-compose.yml" | "docker-compose.yaml"
     )
-}
-
-/// What a walk found: the candidate files, and the folders and ignore files it could not read.
-#[derive(Debug, Default)]
-pub struct Walk {
-    pub files: Vec<Candidate>,
-    pub problems: Vec<(PathBuf, ReadProblem)>,
-    /// Source files passed by, counted by language: what the scan cannot read.
-    pub skipped: super::skipped::Skipped,
-}
-
-/// Every file with a readable extension below `root` (or `root` itself when it is not a
-/// folder), honouring `.gitignore` and `.ignore` files and skipping hidden entries, in file
-/// name order. Symbolic links are not followed into folders; a linked file is a candidate that
-/// the reader resolves (and refuses when it leads outside the scanned folders). Ignore files
-/// are read through `reader` too. The walk keeps its own stack, so no folder depth can
-/// overflow it.
-pub fn walk(root: &Path, reader: &Reader) -> Walk {
-    let mut walk = Walk::default();
-    if !root.is_dir() {
-        let scan_root = root.parent().unwrap_or(Path::new(".")).to_path_buf();
-        walk.files.push(Candidate {
-            path: root.to_path_buf(),
-            scan_root,
-        });
-        return walk;
-    }
-    // Ignore rules match absolute paths; candidates keep the path as given.
-    let top = super::canonical(root);
-    let shown = |path: &Path| match path.strip_prefix(&top) {
-        Ok(rel) if !rel.as_os_str().is_empty() => root.join(rel),
-        _ => root.to_path_buf(),
-    };
-    let mut ignores = Ignores::default();
-    let mut inherited = None;
-    // Ignore files of the folders above `root`, up to the repository's root, apply too.
-    let mut above: Vec<&Path> = top
-        .ancestors()
-        .skip(1)
-        .take_while(|d| reader.resolve(d).is_ok())
-        .collect();
-    above.reverse();
-    for dir in above {
-        inherited = ignores.read(dir, &IGNORE_FILES, inherited, reader, &mut walk.problems);
-    }
-    let mut stack: Vec<(PathBuf, bool, Option<usize>)> = vec![(top.clone(), true, inherited)];
-    while let Some((path, is_dir, parent)) = stack.pop() {
-        if !is_dir {
-            walk.files.push(Candidate {
-                path: shown(&path),
-                scan_root: root.to_path_buf(),
-            });
-            continue;
-        }
-        let entries = match std::fs::read_dir(&path) {
-            Ok(entries) => entries,
-            Err(err) => {
-                walk.problems
-                    .push((shown(&path), ReadProblem::Io(err.to_string())));
-                continue;
-            }
-        };
-        let mut listed = Vec::new();
-        for entry in entries {
-            match entry {
-                Ok(entry) => listed.push(entry),
-                Err(err) => walk
-                    .problems
-                    .push((shown(&path), ReadProblem::Io(err.to_string()))),
-            }
-        }
-        // Only the ignore files the listing shows are opened: most folders have none, and
-        // looking for them in each folder cost more than the rest of the walk.
-        let present: Vec<&str> = IGNORE_FILES
-            .into_iter()
-            .filter(|f| listed.iter().any(|e| e.file_name() == *f))
-            .collect();
-        let own = ignores.read(&path, &present, parent, reader, &mut walk.problems);
-        let mut children: Vec<(OsString, PathBuf, bool)> = Vec::new();
-        for entry in listed {
-            let name = entry.file_name();
-            if name.to_string_lossy().starts_with('.') {
-                continue;
-            }
-            let child = entry.path();
-            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-            if ignores.ignored(own, &child, is_dir) {
-                continue;
-            }
-            let project = PROJECT_FILES.iter().any(|p| name == *p);
-            let readable = child
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
-            let wanted = name.to_str().is_some_and(super::importers::wanted);
-            if is_dir || readable || project || wanted {
-                children.push((name, child, is_dir));
-            } else {
-                walk.skipped.count_code(&child);
-            }
-        }
-        children.sort_by(|a, b| b.0.cmp(&a.0));
-        stack.extend(children.into_iter().map(|(_, p, d)| (p, d, own)));
-    }
-    walk
-}
-
-/// The files whose patterns leave paths out of the walk, as git and ripgrep read them.
-const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
-
-/// The ignore rules of the folders walked so far; each knows its parent folder's, so a path is
-/// matched innermost first, as git does.
-#[derive(Default)]
-struct Ignores {
-    rules: Vec<(Gitignore, Option<usize>)>,
-}
-
-impl Ignores {
-    /// Reads the ignore files `names` (of [`IGNORE_FILES`]) in `dir`; the index of the rules
-    /// that apply in it.
-    fn read(
-        &mut self,
-        dir: &Path,
-        names: &[&str],
-        parent: Option<usize>,
-        reader: &Reader,
-        problems: &mut Vec<(PathBuf, ReadProblem)>,
-    ) -> Option<usize> {
-        let mut builder = GitignoreBuilder::new(dir);
-        let mut any = false;
-        for name in names {
-            let path = dir.join(name);
-            match reader.read_text(&path) {
-                Ok(text) => {
-                    for line in text.lines() {
-                        any |= builder.add_line(Some(path.clone()), line).is_ok();
-                    }
-                }
-                Err(ReadProblem::NotFound) => {}
-                Err(problem) => problems.push((path, problem)),
-            }
-        }
-        match builder.build() {
-            Ok(rules) if any => {
-                self.rules.push((rules, parent));
-                Some(self.rules.len() - 1)
-            }
-            _ => parent,
-        }
-    }
-
-    fn ignored(&self, mut at: Option<usize>, path: &Path, is_dir: bool) -> bool {
-        while let Some(i) = at {
-            let (rules, parent) = &self.rules[i];
-            let found = rules.matched(path, is_dir);
-            if found.is_ignore() {
-                return true;
-            }
-            if found.is_whitelist() {
-                return false;
-            }
-            at = *parent;
-        }
-        false
-    }
 }
 
 /// Decides what a file is from its name and the top of its text. `None`: not ours.
@@ -555,50 +386,6 @@ mod tests {
             sniff(Path::new("d/commaudit.yaml"), ""),
             Some(Kind::Project)
         );
-    }
-
-    #[test]
-    fn walks_in_name_order_honouring_ignore_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        let write = |p: &str, text: &str| {
-            let path = root.join(p);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
-        write(".gitignore", "gen/\n*.tmp.yaml\n");
-        write("b/.gitignore", "!keep.tmp.yaml\n");
-        write("b/keep.tmp.yaml", "");
-        write("b/drop.yaml", "");
-        write("a.yaml", "");
-        write("a.tmp.yaml", "");
-        write("gen/x.yaml", "");
-        write(".hidden/x.yaml", "");
-        write("notes.txt", "");
-        write("c/d/e.proto", "");
-        std::fs::write(root.join("b/.ignore"), "drop.yaml\n").unwrap();
-        let reader = Reader::new(&[root.to_path_buf()], &[], 1 << 20);
-        let found = walk(root, &reader);
-        let names: Vec<String> = found
-            .files
-            .iter()
-            .map(|c| c.path.strip_prefix(root).unwrap().display().to_string())
-            .collect();
-        assert_eq!(names, ["a.yaml", "b/keep.tmp.yaml", "c/d/e.proto"]);
-        assert!(found.problems.is_empty(), "{:?}", found.problems);
-    }
-
-    #[test]
-    fn deep_folders_do_not_overflow_the_stack() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut path = dir.path().to_path_buf();
-        for _ in 0..300 {
-            path.push("d");
-        }
-        std::fs::create_dir_all(&path).unwrap();
-        std::fs::write(path.join("x.yaml"), "").unwrap();
-        let reader = Reader::new(&[dir.path().to_path_buf()], &[], 1 << 20);
-        assert_eq!(walk(dir.path(), &reader).files.len(), 1);
     }
 
     #[test]

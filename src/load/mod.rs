@@ -24,6 +24,7 @@ pub mod read;
 pub mod secrets;
 pub mod skipped;
 pub mod thrift;
+pub mod walk;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -160,7 +161,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     };
     let mut candidates: Vec<Candidate> = Vec::new();
     for path in &options.paths {
-        let walk = discover::walk(path, &loader.loaded.reader);
+        let walk = walk::walk(path, &loader.loaded.reader);
         candidates.extend(walk.files);
         loader.unreadable.extend(walk.problems);
         loader.loaded.skipped.append(walk.skipped);

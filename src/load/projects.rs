@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::catalog::INVALID_INPUT;
 use crate::diagnostics::{Finding, Item};
 
-use super::discover::{self, Candidate, Kind};
+use super::discover::{Candidate, Kind};
 use super::read::ReadProblem;
 use super::{Loader, ManifestInput, Reference, canonical};
 
@@ -63,7 +63,7 @@ impl Loader {
             for include in &project.file.include {
                 let path = project.dir.join(&include.value);
                 let found = match self.loaded.reader.resolve(&path) {
-                    Ok(_) => Ok(discover::walk(&path, &self.loaded.reader)),
+                    Ok(_) => Ok(super::walk::walk(&path, &self.loaded.reader)),
                     Err(problem) => Err(problem),
                 };
                 match found {
