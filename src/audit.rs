@@ -1,6 +1,8 @@
 //! The pipeline in one place: load -> model -> graph -> rules, giving one [`Audit`] that every
 //! report reads.
 
+use rayon::prelude::*;
+
 use crate::config::{Config, ConfigError, Settings};
 use crate::coverage::Coverage;
 use crate::diagnostics::{Finding, inferred_note, sort_findings};
@@ -96,9 +98,10 @@ pub fn run_with(options: &LoadOptions, settings: &Settings) -> Result<Audit, Aud
     // What each finding of a check rests on; findings about files, names and the coverage
     // itself rest on no edge.
     let basis = model::Basis::new(&resolved.model);
-    for f in findings.iter_mut().filter(|f| judges_edges(f.rule)) {
-        f.provenance = basis.of(f);
-    }
+    findings
+        .par_iter_mut()
+        .filter(|f| judges_edges(f.rule))
+        .for_each(|f| f.provenance = basis.of(f));
     for f in &mut findings {
         if let Some(severity) = config.severity(f.rule) {
             f.severity = severity;

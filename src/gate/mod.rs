@@ -90,10 +90,18 @@ pub fn apply(audit: Audit, options: &Options) -> Gated {
     }
     let applied = suppress::apply(findings, &suppressions, &audit.config, options.today);
     let mut findings = applied.kept;
-    findings.extend(configured(unreadable, &audit.config));
-    findings.extend(configured(applied.meta, &audit.config));
-    sort_findings(&mut findings, &audit.sources);
-    findings.dedup();
+    let mut added = configured(unreadable, &audit.config);
+    added.extend(configured(applied.meta, &audit.config));
+    // The audit's findings come sorted and without repeats, and suppressing keeps their order:
+    // only findings the gate adds need sorting in.
+    debug_assert!(findings.windows(2).all(|pair| {
+        order_key(&pair[0], &audit.sources) <= order_key(&pair[1], &audit.sources)
+    }));
+    if !added.is_empty() {
+        findings.extend(added);
+        sort_findings(&mut findings, &audit.sources);
+        findings.dedup();
+    }
     let mut fingerprints =
         fingerprint::assign(&findings, &audit.model, &audit.sources, options.root);
     let mut baselined = 0;

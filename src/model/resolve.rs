@@ -94,6 +94,9 @@ pub fn build(loaded: Loaded) -> Resolved {
     let extra = r.extra_services(&inferred, &unreadable_services);
     let kept = r.declare_services(manifests, extra);
     r.adopt_owned_asyncapi();
+    r.model
+        .calls
+        .reserve(kept.iter().map(|k| k.manifest.calls.len()).sum());
     for (id, input) in kept.iter().enumerate() {
         let id = ServiceId(id as u32);
         r.resolve_calls(id, input);
