@@ -171,15 +171,29 @@ pub struct Location<'a> {
     pub end_column: u32,
 }
 
+/// The working directory, asked once per run rather than once per file (commaudit never
+/// changes it).
+pub fn working_dir() -> Option<&'static Path> {
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    CWD.get_or_init(|| std::env::current_dir().ok()).as_deref()
+}
+
+/// What [`std::path::absolute`] gives, without asking the system for the working directory
+/// once per path.
+pub fn absolute(path: &Path) -> std::io::Result<PathBuf> {
+    match working_dir() {
+        Some(cwd) if cfg!(unix) && path.is_relative() && !path.as_os_str().is_empty() => {
+            Ok(cwd.join(path).components().collect())
+        }
+        _ => std::path::absolute(path),
+    }
+}
+
 /// The name users see for a path: relative to the working directory when it lies below it,
 /// always with forward slashes, without a leading `./`, and with unsafe characters escaped
 /// ([`crate::escape::line`]).
 pub fn display_name(path: &Path) -> String {
-    // The working directory, asked once per run rather than once per file.
-    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
-    let cwd = CWD.get_or_init(|| std::env::current_dir().ok());
-    let shown = cwd
-        .as_deref()
+    let shown = working_dir()
         .and_then(|cwd| path.strip_prefix(cwd).ok())
         .unwrap_or(path);
     let mut parts: Vec<String> = Vec::new();

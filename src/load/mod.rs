@@ -214,7 +214,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
 /// The identity of a path: absolute and lexically cleaned (`.` and `..` removed). It does not
 /// touch the file system, so later stages can compare paths without I/O.
 pub fn canonical(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let absolute = crate::source::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut out = PathBuf::new();
     for part in absolute.components() {
         match part {

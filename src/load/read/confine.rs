@@ -127,10 +127,17 @@ impl Reader {
     /// fails outside the roots is reported as outside, so a refusal never tells what exists
     /// there.
     pub fn resolve(&self, path: &Path) -> Result<PathBuf, ReadProblem> {
-        let absolute = std::path::absolute(path).map_err(|_| ReadProblem::Outside)?;
+        self.resolve_looked(path).map(|(physical, _)| physical)
+    }
+
+    /// [`Reader::resolve`], with what the last look at the physical path saw when it was looked
+    /// at (not when the path ends in a folder resolved before).
+    fn resolve_looked(&self, path: &Path) -> Result<(PathBuf, Option<Metadata>), ReadProblem> {
+        let absolute = crate::source::absolute(path).map_err(|_| ReadProblem::Outside)?;
         let (mut current, mut todo, mut entered) = self.known_start(&absolute);
         todo.reverse();
         let mut links = 0;
+        let mut looked = None;
         while let Some(part) = todo.pop() {
             let next = match part {
                 Part::Root(root) => PathBuf::from(root),
@@ -165,10 +172,11 @@ impl Reader {
                 }
                 current = next;
                 entered |= inside;
+                looked = Some(meta);
             }
         }
         if self.contains(&current) {
-            Ok(current)
+            Ok((current, looked))
         } else {
             Err(ReadProblem::Outside)
         }
@@ -207,8 +215,12 @@ impl Reader {
     /// What the physical path of `path` is, refused as [`Reader::resolve`] refuses; `Ok`
     /// only for a regular file.
     pub fn check_file(&self, path: &Path) -> Result<PathBuf, ReadProblem> {
-        let physical = self.resolve(path)?;
-        let meta = std::fs::symlink_metadata(&physical).map_err(io)?;
+        let (physical, looked) = self.resolve_looked(path)?;
+        // Resolving looked at the file itself already; opening it looks again (`read_regular`).
+        let meta = match looked {
+            Some(meta) => meta,
+            None => std::fs::symlink_metadata(&physical).map_err(io)?,
+        };
         regular(&meta)?;
         Ok(physical)
     }
