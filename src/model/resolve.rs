@@ -120,8 +120,13 @@ pub fn build(loaded: Loaded) -> Resolved {
     notes.extend(r.isolated_note());
     notes.extend(r.model.observed.notes(&observed));
     let Resolver {
-        model, findings, ..
+        model,
+        findings,
+        paths,
+        ..
     } = r;
+    // What only the resolution read is freed on another core while the graph is built.
+    rayon::spawn(move || drop((kept, inferred, imports, projects, observed, paths)));
     Resolved {
         model,
         sources,
