@@ -5,6 +5,8 @@
 //! attempts together (an Istio or Envoy route `timeout`) cuts the wait. Streaming calls (open for as long as they are useful)
 //! and clients' calls are not judged; neither are calls without a timeout (CA402's case).
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{Finding, Item};
 use crate::model::{Call, CallId, OperationKind, ServiceKind};
 
@@ -12,34 +14,40 @@ use super::Context;
 use crate::diagnostics::catalog::TIMEOUT_MISMATCH;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
+    // Thousands of findings in a large system: made on every core, in the calls' order.
+    ctx.model
+        .calls
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, call)| judge(ctx, CallId(i as u32), call))
+        .collect()
+}
+
+/// The finding about one call, if its timeout does not nest.
+fn judge(ctx: &Context, id: CallId, call: &Call) -> Option<Finding> {
     let model = ctx.model;
-    let mut findings = Vec::new();
-    for (id, call) in model.call_ids().zip(&model.calls) {
-        let timeout = match (call.timeout_ms, call.proxy.timeout_ms) {
-            (Some(a), Some(b)) => a.min(b),
-            (a, b) => match a.or(b) {
-                Some(t) => t,
-                None => continue,
-            },
-        };
-        if model.service(call.from).kind == ServiceKind::Client || streaming(call) {
-            continue;
-        }
-        let attempts =
-            (1 + call.retries.unwrap_or(0)).saturating_mul(1 + call.proxy.retries.unwrap_or(0));
-        let all = timeout * f64::from(attempts);
-        let wait = call.proxy.total_ms.map_or(all, |t| all.min(t));
-        if let Some(own) = model.service(call.from).latency_p99_ms
-            && wait > own
-        {
-            findings.push(too_long(ctx, id, timeout, attempts, wait, own));
-        } else if let Some(theirs) = model.service(call.to).latency_p99_ms
-            && timeout < theirs
-        {
-            findings.push(too_short(ctx, id, timeout, theirs));
-        }
+    let timeout = match (call.timeout_ms, call.proxy.timeout_ms) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b)?,
+    };
+    if model.service(call.from).kind == ServiceKind::Client || streaming(call) {
+        return None;
     }
-    findings
+    let attempts =
+        (1 + call.retries.unwrap_or(0)).saturating_mul(1 + call.proxy.retries.unwrap_or(0));
+    let all = timeout * f64::from(attempts);
+    let wait = call.proxy.total_ms.map_or(all, |t| all.min(t));
+    if let Some(own) = model.service(call.from).latency_p99_ms
+        && wait > own
+    {
+        Some(too_long(ctx, id, timeout, attempts, wait, own))
+    } else if let Some(theirs) = model.service(call.to).latency_p99_ms
+        && timeout < theirs
+    {
+        Some(too_short(ctx, id, timeout, theirs))
+    } else {
+        None
+    }
 }
 
 fn streaming(call: &Call) -> bool {
