@@ -117,6 +117,21 @@ pub struct Graph {
     index: BTreeMap<NodeRef, usize>,
 }
 
+/// Each node's place in the order of the nodes' names; nodes of one name share a place.
+fn name_ranks(nodes: &[Node]) -> Vec<u32> {
+    let mut by_name: Vec<usize> = (0..nodes.len()).collect();
+    by_name.sort_by(|&a, &b| nodes[a].name.cmp(&nodes[b].name));
+    let mut rank = vec![0; nodes.len()];
+    let mut place = 0;
+    for (k, &node) in by_name.iter().enumerate() {
+        if k > 0 && nodes[by_name[k - 1]].name != nodes[node].name {
+            place += 1;
+        }
+        rank[node] = place;
+    }
+    rank
+}
+
 impl Graph {
     pub fn build(model: &Model) -> Graph {
         let mut nodes = Vec::new();
@@ -244,17 +259,20 @@ impl Graph {
                 provenance: a.provenance.clone(),
             });
         }
+        // Edges sort by their ends' names: each node's place in name order (one place for
+        // equal names) stands for its name, so most comparisons are of numbers.
+        let rank = name_ranks(&nodes);
         edges.sort_by(|a, b| {
             (
-                &nodes[a.from].name,
-                &nodes[a.to].name,
+                rank[a.from],
+                rank[a.to],
                 a.kind.as_str(),
                 &a.operation,
                 a.span,
             )
                 .cmp(&(
-                    &nodes[b.from].name,
-                    &nodes[b.to].name,
+                    rank[b.from],
+                    rank[b.to],
                     b.kind.as_str(),
                     &b.operation,
                     b.span,
@@ -318,4 +336,23 @@ pub struct Counts {
     pub sync_edges: usize,
     pub async_edges: usize,
     pub by_protocol: BTreeMap<String, usize>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nodes_of_one_name_share_a_place_in_name_order() {
+        let node = |name: &str, i: u32| Node {
+            name: name.into(),
+            kind: NodeKind::Service,
+            target: NodeRef::Service(ServiceId(i)),
+            span: None,
+            provenance: Provenance::manifest(),
+        };
+        let nodes = [node("b", 0), node("a", 1), node("b", 2), node("c", 3)];
+        assert_eq!(name_ranks(&nodes), [1, 0, 1, 2]);
+        assert!(name_ranks(&[]).is_empty());
+    }
 }
