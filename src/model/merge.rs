@@ -1,13 +1,14 @@
 //! Merging what was inferred (compose, Kubernetes, Backstage, application configuration) into
 //! the model the manifests declared. Manifests win: an import adds what they do not say.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::load::manifest::ServiceManifest;
 use crate::model::infer::{INode, Inferred, Role, nearest_folder};
 use crate::source::{SourceId, Span};
 use crate::yaml::located::Located;
 
+use super::documents::{Documents, Kind};
 use super::resolve::Resolver;
 use super::{
     Broker, BrokerId, Call, Contracts, Datastore, DatastoreAccess, DatastoreId, LoadBalancer,
@@ -90,16 +91,24 @@ impl Resolver<'_> {
         unreadable: &[(String, Span)],
     ) -> Vec<Service> {
         let by_folder = self.contracts_by_folder(inferred);
+        let documents = Documents::new(&self.model, self.sources);
         let mut extra: Vec<Service> = inferred
             .nodes
             .iter()
             .filter(|n| matches!(n.role, Role::Service | Role::Infrastructure(_)))
-            .map(|n| self.service_from(n, by_folder.get(n.name.as_str())))
+            .map(|n| self.service_from(n, by_folder.get(n.name.as_str()), &documents))
             .collect();
+        let mut named: HashMap<String, usize> = HashMap::new();
+        for (i, s) in extra.iter().enumerate() {
+            named.entry(s.name.clone()).or_insert(i);
+        }
         for (name, span) in unreadable {
-            match extra.iter_mut().find(|s| s.name == *name) {
-                Some(s) => s.contracts.unreadable = true,
-                None => extra.push(stand_in(name.clone(), *span)),
+            match named.get(name) {
+                Some(&i) => extra[i].contracts.unreadable = true,
+                None => {
+                    named.insert(name.clone(), extra.len());
+                    extra.push(stand_in(name.clone(), *span));
+                }
             }
         }
         extra.sort_by(|a, b| a.name.cmp(&b.name));
@@ -154,27 +163,22 @@ impl Resolver<'_> {
         out
     }
 
-    fn service_from(&self, node: &INode, by_folder: Option<&(Vec<usize>, Vec<usize>)>) -> Service {
+    fn service_from(
+        &self,
+        node: &INode,
+        by_folder: Option<&(Vec<usize>, Vec<usize>)>,
+        documents: &Documents,
+    ) -> Service {
         let mut contracts = Contracts {
             grpc: node.grpc.clone(),
             ..Contracts::default()
         };
         // The definitions of the APIs a catalog says it provides.
-        let defined = |source| node.contract_sources.contains(&source);
-        for (i, p) in self.model.grpc.iter().enumerate() {
-            if defined(p.span.source) && !contracts.grpc.contains(&i) {
-                contracts.grpc.push(i);
-            }
-        }
-        contracts.openapi = (0..self.model.openapi.len())
-            .filter(|&i| defined(self.model.openapi[i].source))
-            .collect();
-        contracts.asyncapi = (0..self.model.asyncapi.len())
-            .filter(|&i| defined(self.model.asyncapi[i].source))
-            .collect();
-        contracts.thrift = (0..self.model.thrift.len())
-            .filter(|&i| defined(self.model.thrift[i].span.source))
-            .collect();
+        let defined = |kind| documents.in_files(&node.contract_sources, kind);
+        add_new(&mut contracts.grpc, defined(Kind::Grpc).into_iter());
+        contracts.openapi = defined(Kind::OpenApi);
+        contracts.asyncapi = defined(Kind::AsyncApi);
+        contracts.thrift = defined(Kind::Thrift);
         // Documents in a folder named after it are its contracts.
         if let Some((openapi, thrift)) = by_folder {
             add_new(&mut contracts.openapi, openapi.iter().copied());
@@ -186,20 +190,10 @@ impl Resolver<'_> {
             .as_ref()
             .map(|d| crate::load::canonical(d))
         {
-            let inside =
-                |source| crate::load::canonical(&self.sources.get(source).path).starts_with(&dir);
-            add_new(
-                &mut contracts.openapi,
-                (0..self.model.openapi.len()).filter(|&i| inside(self.model.openapi[i].source)),
-            );
-            add_new(
-                &mut contracts.asyncapi,
-                (0..self.model.asyncapi.len()).filter(|&i| inside(self.model.asyncapi[i].source)),
-            );
-            add_new(
-                &mut contracts.thrift,
-                (0..self.model.thrift.len()).filter(|&i| inside(self.model.thrift[i].span.source)),
-            );
+            let inside = |kind| documents.below(&dir, kind).into_iter();
+            add_new(&mut contracts.openapi, inside(Kind::OpenApi));
+            add_new(&mut contracts.asyncapi, inside(Kind::AsyncApi));
+            add_new(&mut contracts.thrift, inside(Kind::Thrift));
         }
         Service {
             kind: node.kind,
@@ -214,12 +208,19 @@ impl Resolver<'_> {
     /// A mesh's policy for a service governs every call into it, declared or inferred, and
     /// says how it is balanced when nothing else did.
     fn apply_policies(&mut self, inferred: &Inferred) {
+        // The calls into each service, found once rather than per policy.
+        let mut into: HashMap<ServiceId, Vec<usize>> = HashMap::new();
+        if !inferred.policies.is_empty() {
+            for (i, call) in self.model.calls.iter().enumerate() {
+                into.entry(call.to).or_default().push(i);
+            }
+        }
         for policy in &inferred.policies {
             let Some(to) = self.model.service_named(&policy.service) else {
                 continue;
             };
-            for call in self.model.calls.iter_mut().filter(|c| c.to == to) {
-                call.proxy.merge(&policy.proxy);
+            for &i in into.get(&to).into_iter().flatten() {
+                self.model.calls[i].proxy.merge(&policy.proxy);
             }
             let service = &mut self.model.services[to.index()];
             // A balancer a manifest declares wins.

@@ -6,6 +6,7 @@
 
 mod basis;
 mod contracts;
+mod documents;
 mod infer;
 mod merge;
 pub mod messaging;
