@@ -23,7 +23,13 @@ impl Resolver<'_> {
         for grpc in provides.grpc.iter() {
             contracts.span.get_or_insert(grpc.span(source));
             let name = &grpc.service.value;
-            if let Some(i) = self.model.grpc.iter().position(|s| &s.full_name == name) {
+            // The services come sorted by name (`load::proto::compile`): looked up, not
+            // scanned, for each of thousands of manifests.
+            let i = self
+                .model
+                .grpc
+                .partition_point(|s| s.full_name.as_str() < name.as_str());
+            if self.model.grpc.get(i).is_some_and(|s| &s.full_name == name) {
                 contracts.grpc.push(i);
                 continue;
             }
@@ -75,17 +81,11 @@ impl Resolver<'_> {
                     continue;
                 };
                 let found = if what == "OpenAPI" {
-                    self.model
-                        .openapi
-                        .iter()
-                        .position(|d| d.source == id)
-                        .map(|i| contracts.openapi.push(i))
+                    self.openapi_at.get(&id).map(|&i| contracts.openapi.push(i))
                 } else {
-                    self.model
-                        .asyncapi
-                        .iter()
-                        .position(|d| d.source == id)
-                        .map(|i| contracts.asyncapi.push(i))
+                    self.asyncapi_at
+                        .get(&id)
+                        .map(|&i| contracts.asyncapi.push(i))
                 };
                 if found.is_some() {
                     continue;

@@ -44,6 +44,9 @@ pub fn build(loaded: Loaded) -> Resolved {
         skipped: _,
         observed,
     } = loaded;
+    debug_assert!(protos.windows(2).all(|w| w[0].full_name <= w[1].full_name));
+    let openapi_at = first_by_source(openapi.iter().map(|d| d.source));
+    let asyncapi_at = first_by_source(asyncapi.iter().map(|d| d.source));
     let mut r = Resolver {
         model: Model {
             grpc: protos,
@@ -63,6 +66,8 @@ pub fn build(loaded: Loaded) -> Resolved {
         broken,
         sources: &sources,
         unknown_services: Vec::new(),
+        openapi_at,
+        asyncapi_at,
     };
     for project in &projects {
         for broker in &project.file.brokers {
@@ -145,6 +150,9 @@ pub(super) struct Resolver<'a> {
     pub(super) paths: std::collections::HashMap<std::path::PathBuf, SourceId>,
     pub(super) broken: std::collections::BTreeSet<SourceId>,
     pub(super) sources: &'a Sources,
+    /// The first OpenAPI and AsyncAPI document read from each file, by the file.
+    pub(super) openapi_at: HashMap<SourceId, usize>,
+    pub(super) asyncapi_at: HashMap<SourceId, usize>,
     /// CA002 findings for unknown services (index in `findings`, name), suggested at the end.
     pub(super) unknown_services: Vec<(usize, String)>,
 }
@@ -381,6 +389,15 @@ impl Resolver<'_> {
             provenance: Provenance::manifest(),
         }
     }
+}
+
+/// Each file's first position in a list of documents, by the file.
+fn first_by_source(sources: impl Iterator<Item = SourceId>) -> HashMap<SourceId, usize> {
+    let mut at = HashMap::new();
+    for (i, source) in sources.enumerate() {
+        at.entry(source).or_insert(i);
+    }
+    at
 }
 
 #[cfg(test)]
