@@ -71,6 +71,9 @@ pub fn run(args: &ReportArgs) -> Exit {
         }
     }
     warn_if_incomplete(&audit);
+    // Left to the operating system at exit, as `scan` leaves its audit.
+    std::mem::forget(report);
+    std::mem::forget(audit);
     Exit::Clean
 }
 

@@ -95,6 +95,9 @@ pub fn run(args: &WhatIfArgs, width: Option<usize>) -> Exit {
         WhatIfFormat::Json => print!("{}", json::render(&view)),
     }
     warn_if_incomplete(&audit);
+    // Left to the operating system at exit, as `scan` leaves its audit.
+    std::mem::forget(answers);
+    std::mem::forget(audit);
     Exit::Clean
 }
 
