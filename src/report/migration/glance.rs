@@ -1,10 +1,11 @@
 //! The top of the report, for a reader with one minute: what is wrong, why it matters and what
 //! to do first, each a few sentences built from the measures, the recommendations and the plan.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+use crate::model::ServiceId;
 use crate::recommend::plan::{Plan, percent, times};
 use crate::recommend::{Recommendation, Verdict};
 
@@ -31,7 +32,8 @@ impl Glance {
     /// services (nothing to judge), qualified when inputs could not be read or understood or
     /// most edges are inferred.
     pub fn qualify(&mut self, audit: &crate::audit::Audit, plan: &Plan) {
-        self.first = first_steps(plan, &|step| assumption_of(audit, step));
+        let between = calls_between(&audit.model);
+        self.first = first_steps(plan, &|step| assumption_of(audit, &between, step));
         let c = &audit.coverage;
         self.coverage = c.lines().into_iter().map(|l| capitalized(&l)).collect();
         if c.no_service_calls() {
@@ -133,23 +135,34 @@ fn first_steps(
         .collect()
 }
 
+/// The calls between each pair of services, in the model's order.
+type Between<'m> = HashMap<(ServiceId, ServiceId), Vec<&'m crate::model::Call>>;
+
+fn calls_between(model: &crate::model::Model) -> Between<'_> {
+    let mut between: Between = HashMap::new();
+    for call in &model.calls {
+        between.entry((call.from, call.to)).or_default().push(call);
+    }
+    between
+}
+
 /// What a step rests on that nobody declared: an inferred edge, or an answer assumed needed.
 fn assumption_of(
     audit: &crate::audit::Audit,
+    between: &Between,
     step: &crate::recommend::plan::Step,
 ) -> Option<String> {
     let model = &audit.model;
+    // Looked up per edge: a step of thousands of edges does not read every call for each.
     let calls: Vec<&crate::model::Call> = step
         .edges
         .iter()
         .filter_map(|e| e.split_once(" -> "))
-        .flat_map(|(from, to)| {
-            let (from, to) = (model.service_named(from), model.service_named(to));
-            model
-                .calls
-                .iter()
-                .filter(move |c| Some(c.from) == from && Some(c.to) == to)
+        .filter_map(|(from, to)| {
+            between.get(&(model.service_named(from)?, model.service_named(to)?))
         })
+        .flatten()
+        .copied()
         .collect();
     if let Some(c) = calls.iter().find(|c| c.provenance.is_inferred()) {
         return Some(format!(
