@@ -183,7 +183,12 @@ pub fn working_dir() -> Option<&'static Path> {
 pub fn absolute(path: &Path) -> std::io::Result<PathBuf> {
     match working_dir() {
         Some(cwd) if cfg!(unix) && path.is_relative() && !path.as_os_str().is_empty() => {
-            Ok(cwd.join(path).components().collect())
+            let mut out: PathBuf = cwd.join(path).components().collect();
+            // A trailing separator is kept, as the standard library keeps it.
+            if path.as_os_str().as_encoded_bytes().ends_with(b"/") {
+                out.push("");
+            }
+            Ok(out)
         }
         _ => std::path::absolute(path),
     }
@@ -227,6 +232,18 @@ pub fn display_name(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absolute_paths_are_those_the_standard_library_gives() {
+        for path in [
+            "a", "./a", "a/./b", "a/../b", "a/", "..", "a//b", "./", "/x/./y", "/x/../y",
+        ] {
+            let ours = absolute(Path::new(path)).unwrap();
+            let theirs = std::path::absolute(path).unwrap();
+            assert_eq!(ours.as_os_str(), theirs.as_os_str(), "{path}");
+        }
+        assert!(absolute(Path::new("")).is_err());
+    }
 
     fn file(text: &str) -> SourceFile {
         SourceFile::new("f".into(), "f".into(), text.into())
