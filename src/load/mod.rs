@@ -284,17 +284,19 @@ impl Loader {
             Result<Prepared, ReadProblem>,
         );
         let reader = &self.loaded.reader;
-        let keyed: Vec<(Candidate, PathBuf)> = candidates
-            .into_par_iter()
+        // Keys are made without the file system, so files already read cost a lookup here, and
+        // a reference to one of them (thousands per organisation) never reaches the pool.
+        let fresh: Vec<(Candidate, PathBuf)> = candidates
+            .into_iter()
             .map(|c| {
                 let key = canonical(&c.path);
                 (c, key)
             })
-            .collect();
-        let fresh: Vec<(Candidate, PathBuf)> = keyed
-            .into_iter()
             .filter(|(_, key)| !self.loaded.paths.contains_key(key))
             .collect();
+        if fresh.is_empty() {
+            return;
+        }
         // Reading, classifying and indexing the lines of a file need nothing but the file, so
         // they run on every core; only numbering the sources is left to the loop below.
         let texts: Vec<Read> = fresh

@@ -142,11 +142,6 @@ impl Loader {
             }
         }
         for (path, reference) in wanted {
-            // Most references name a file the walk already read: looked up here, without
-            // handing one file at a time to the thread pool.
-            if self.loaded.paths.contains_key(&canonical(&path)) {
-                continue;
-            }
             let scan_root = path.parent().unwrap_or(Path::new(".")).to_path_buf();
             self.read_batch(vec![Candidate { path, scan_root }], Some(&reference));
         }
