@@ -10,6 +10,7 @@ use crate::source::SourceId;
 use crate::suggest;
 
 use super::Contracts;
+use super::documents::Kind;
 use super::resolve::Resolver;
 
 impl Resolver<'_> {
@@ -81,11 +82,13 @@ impl Resolver<'_> {
                     continue;
                 };
                 let found = if what == "OpenAPI" {
-                    self.openapi_at.get(&id).map(|&i| contracts.openapi.push(i))
+                    self.documents
+                        .first_in(id, Kind::OpenApi)
+                        .map(|i| contracts.openapi.push(i))
                 } else {
-                    self.asyncapi_at
-                        .get(&id)
-                        .map(|&i| contracts.asyncapi.push(i))
+                    self.documents
+                        .first_in(id, Kind::AsyncApi)
+                        .map(|i| contracts.asyncapi.push(i))
                 };
                 if found.is_some() {
                     continue;

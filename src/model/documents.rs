@@ -82,6 +82,15 @@ impl Documents {
         found
     }
 
+    /// The first document of `kind` read from `file`, by its index in the model's list.
+    pub fn first_in(&self, file: SourceId, kind: Kind) -> Option<usize> {
+        self.by_source
+            .get(&file)?
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|&(_, i)| i)
+    }
+
     /// The documents of `kind` in files below the folder `dir` (absolute, cleaned), ascending.
     pub fn below(&self, dir: &Path, kind: Kind) -> Vec<usize> {
         // Paths order component by component, so those starting with `dir` follow each other.
@@ -130,5 +139,7 @@ mod tests {
             docs.in_files(&[SourceId(2), SourceId(0), SourceId(2)], Kind::OpenApi),
             [0, 2]
         );
+        assert_eq!(docs.first_in(SourceId(3), Kind::OpenApi), Some(3));
+        assert_eq!(docs.first_in(SourceId(3), Kind::AsyncApi), None);
     }
 }

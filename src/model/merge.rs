@@ -8,7 +8,7 @@ use crate::model::infer::{INode, Inferred, Role, nearest_folder};
 use crate::source::{SourceId, Span};
 use crate::yaml::located::Located;
 
-use super::documents::{Documents, Kind};
+use super::documents::Kind;
 use super::resolve::Resolver;
 use super::{
     Broker, BrokerId, Call, Contracts, Datastore, DatastoreAccess, DatastoreId, LoadBalancer,
@@ -91,12 +91,11 @@ impl Resolver<'_> {
         unreadable: &[(String, Span)],
     ) -> Vec<Service> {
         let by_folder = self.contracts_by_folder(inferred);
-        let documents = Documents::new(&self.model, self.sources);
         let mut extra: Vec<Service> = inferred
             .nodes
             .iter()
             .filter(|n| matches!(n.role, Role::Service | Role::Infrastructure(_)))
-            .map(|n| self.service_from(n, by_folder.get(n.name.as_str()), &documents))
+            .map(|n| self.service_from(n, by_folder.get(n.name.as_str())))
             .collect();
         let mut named: HashMap<String, usize> = HashMap::new();
         for (i, s) in extra.iter().enumerate() {
@@ -163,12 +162,8 @@ impl Resolver<'_> {
         out
     }
 
-    fn service_from(
-        &self,
-        node: &INode,
-        by_folder: Option<&(Vec<usize>, Vec<usize>)>,
-        documents: &Documents,
-    ) -> Service {
+    fn service_from(&self, node: &INode, by_folder: Option<&(Vec<usize>, Vec<usize>)>) -> Service {
+        let documents = &self.documents;
         let mut contracts = Contracts {
             grpc: node.grpc.clone(),
             ..Contracts::default()

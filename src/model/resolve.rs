@@ -10,6 +10,7 @@ use crate::load::{Loaded, ManifestInput};
 use crate::source::{SourceId, Sources, Span};
 use crate::yaml::located::Located;
 
+use super::documents::Documents;
 use super::{
     Broker, BrokerId, Datastore, DatastoreId, Exposure, Model, Provenance, Service, ServiceId,
     ServiceKind,
@@ -45,16 +46,17 @@ pub fn build(loaded: Loaded) -> Resolved {
         observed,
     } = loaded;
     debug_assert!(protos.windows(2).all(|w| w[0].full_name <= w[1].full_name));
-    let openapi_at = first_by_source(openapi.iter().map(|d| d.source));
-    let asyncapi_at = first_by_source(asyncapi.iter().map(|d| d.source));
+    let model = Model {
+        grpc: protos,
+        thrift,
+        openapi,
+        asyncapi,
+        ..Model::default()
+    };
+    // The contract lists are complete here and not changed by resolving.
+    let documents = Documents::new(&model, &sources);
     let mut r = Resolver {
-        model: Model {
-            grpc: protos,
-            thrift,
-            openapi,
-            asyncapi,
-            ..Model::default()
-        },
+        model,
         findings,
         broker_names: BTreeMap::new(),
         channel_index: BTreeMap::new(),
@@ -66,8 +68,7 @@ pub fn build(loaded: Loaded) -> Resolved {
         broken,
         sources: &sources,
         unknown_services: Vec::new(),
-        openapi_at,
-        asyncapi_at,
+        documents,
     };
     for project in &projects {
         for broker in &project.file.brokers {
@@ -150,9 +151,8 @@ pub(super) struct Resolver<'a> {
     pub(super) paths: std::collections::HashMap<std::path::PathBuf, SourceId>,
     pub(super) broken: std::collections::BTreeSet<SourceId>,
     pub(super) sources: &'a Sources,
-    /// The first OpenAPI and AsyncAPI document read from each file, by the file.
-    pub(super) openapi_at: HashMap<SourceId, usize>,
-    pub(super) asyncapi_at: HashMap<SourceId, usize>,
+    /// The contract documents by file and by folder.
+    pub(super) documents: Documents,
     /// CA002 findings for unknown services (index in `findings`, name), suggested at the end.
     pub(super) unknown_services: Vec<(usize, String)>,
 }
@@ -389,15 +389,6 @@ impl Resolver<'_> {
             provenance: Provenance::manifest(),
         }
     }
-}
-
-/// Each file's first position in a list of documents, by the file.
-fn first_by_source(sources: impl Iterator<Item = SourceId>) -> HashMap<SourceId, usize> {
-    let mut at = HashMap::new();
-    for (i, source) in sources.enumerate() {
-        at.entry(source).or_insert(i);
-    }
-    at
 }
 
 #[cfg(test)]
