@@ -67,18 +67,14 @@ pub fn walk(root: &Path, reader: &Reader) -> Walk {
             .par_iter()
             .map(|(dir, parent)| list(dir, *parent, ignores_so_far, reader, &place))
             .collect();
-        // The next level's listings are numbered after this level's.
-        let first_next = listings.len() + level.len();
+        // The next level's listings are numbered after this level's, in order.
+        let mut next_number = listings.len() + level.len();
         let mut next = Vec::new();
         for ((mut listing, rules, folders), (_, parent)) in listed.into_iter().zip(&level) {
             let own = ignores.add(rules, *parent);
-            let mut folders = folders.into_iter();
-            for entry in &mut listing.entries {
-                if let Entry::Folder(number) = entry {
-                    *number = first_next + next.len();
-                    next.push((folders.next().unwrap_or_default(), own));
-                }
-            }
+            listing.first_folder = next_number;
+            next_number += folders.len();
+            next.extend(folders.into_iter().map(|folder| (folder, own)));
             listings.push(listing);
         }
         level = next;
@@ -95,7 +91,11 @@ pub fn walk(root: &Path, reader: &Reader) -> Walk {
                 for path in &listing.code {
                     walk.skipped.count_code(path);
                 }
-                stack.extend(listing.entries.into_iter().rev());
+                let first = listing.first_folder;
+                stack.extend(listing.entries.into_iter().rev().map(|entry| match entry {
+                    Entry::Folder(i) => Entry::Folder(first + i),
+                    file => file,
+                }));
             }
         }
     }
@@ -127,16 +127,19 @@ struct Listing {
     problems: Vec<(PathBuf, ReadProblem)>,
     /// Source files it holds, in the order the folder listed them, for the skipped counts.
     code: Vec<PathBuf>,
+    /// The number of the listing of its first folder; the others follow it.
+    first_folder: usize,
 }
 
 enum Entry {
     File(Candidate),
-    /// A listing's number (while listing, a placeholder).
+    /// A folder: its place among the listing's folders, and, once on the replay's stack, its
+    /// listing's number.
     Folder(usize),
 }
 
 /// Lists `dir`: its entries that are candidates or folders, the ignore rules it adds, and the
-/// paths of its folders in the order its entries name them.
+/// paths of its folders, in name order (an entry names a folder by its place among them).
 fn list(
     dir: &Path,
     parent: Option<usize>,
@@ -198,8 +201,8 @@ fn list(
     let mut folders = Vec::new();
     for (_, path, is_dir) in children {
         if is_dir {
+            listing.entries.push(Entry::Folder(folders.len()));
             folders.push(path);
-            listing.entries.push(Entry::Folder(0));
         } else {
             listing.entries.push(Entry::File(Candidate {
                 path: place.shown(&path),
