@@ -168,44 +168,65 @@ impl SyncGraph {
                 (),
             );
         }
-        let mut members: Vec<Vec<ServiceId>> = petgraph::algo::kosaraju_scc(&g)
-            .into_iter()
-            .map(|scc| {
-                let mut m: Vec<ServiceId> = scc
-                    .into_iter()
-                    .map(|ix| ServiceId(ix.index() as u32))
-                    .collect();
-                m.sort();
-                m
-            })
-            .collect();
-        // Number components by their smallest member, so the numbering is stable.
-        members.sort();
-        let mut of = vec![0usize; n];
-        for (c, m) in members.iter().enumerate() {
-            for s in m {
-                of[s.index()] = c;
+        // Number components by their smallest member, so the numbering is stable: services in
+        // order, each component numbered when its first member is met, which also leaves every
+        // member list sorted.
+        // Kosaraju, because petgraph's Tarjan recurses and a hostile graph could overflow the
+        // stack.
+        let sccs = petgraph::algo::kosaraju_scc(&g);
+        let mut raw = vec![0usize; n];
+        for (i, scc) in sccs.iter().enumerate() {
+            for ix in scc {
+                raw[ix.index()] = i;
             }
         }
-        // Kahn's algorithm on the condensation: sources first, ties by component number.
-        let mut indegree = vec![0usize; members.len()];
-        let mut succ: Vec<Vec<usize>> = vec![Vec::new(); members.len()];
+        drop(sccs);
+        let mut number = vec![usize::MAX; raw.len().max(1)];
+        let mut members: Vec<Vec<ServiceId>> = Vec::new();
+        let mut of = vec![0usize; n];
+        for (s, &r) in raw.iter().enumerate() {
+            if number[r] == usize::MAX {
+                number[r] = members.len();
+                members.push(Vec::new());
+            }
+            of[s] = number[r];
+            members[number[r]].push(ServiceId(s as u32));
+        }
+        // Kahn's algorithm on the condensation: sources first, ties by component number. The
+        // edges between components are kept flat, grouped by their first component.
+        let k = members.len();
+        let mut indegree = vec![0usize; k];
+        let mut start = vec![0usize; k + 1];
         for e in &self.edges {
             let (a, b) = (of[e.from.index()], of[e.to.index()]);
             if a != b {
-                succ[a].push(b);
+                start[a + 1] += 1;
                 indegree[b] += 1;
             }
         }
-        let mut ready: std::collections::BTreeSet<usize> =
-            (0..members.len()).filter(|&c| indegree[c] == 0).collect();
-        let mut topo = Vec::with_capacity(members.len());
-        while let Some(c) = ready.pop_first() {
+        for c in 0..k {
+            start[c + 1] += start[c];
+        }
+        let mut fill = start.clone();
+        let mut succ = vec![0usize; start[k]];
+        for e in &self.edges {
+            let (a, b) = (of[e.from.index()], of[e.to.index()]);
+            if a != b {
+                succ[fill[a]] = b;
+                fill[a] += 1;
+            }
+        }
+        let mut ready: std::collections::BinaryHeap<std::cmp::Reverse<usize>> = (0..k)
+            .filter(|&c| indegree[c] == 0)
+            .map(std::cmp::Reverse)
+            .collect();
+        let mut topo = Vec::with_capacity(k);
+        while let Some(std::cmp::Reverse(c)) = ready.pop() {
             topo.push(c);
-            for &d in &succ[c] {
+            for &d in &succ[start[c]..start[c + 1]] {
                 indegree[d] -= 1;
                 if indegree[d] == 0 {
-                    ready.insert(d);
+                    ready.push(std::cmp::Reverse(d));
                 }
             }
         }
