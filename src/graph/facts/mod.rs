@@ -9,6 +9,7 @@
 //! one traversal per entrypoint. Paths are never enumerated.
 
 pub mod cost;
+pub mod headline;
 pub mod latency;
 pub mod load;
 pub mod removal;
@@ -20,10 +21,10 @@ use serde::Serialize;
 use crate::model::{BrokerId, DatastoreId, Model, ServiceId};
 
 use super::assumptions::Assumptions;
-use super::chains::{self, Chain};
-use super::cycles;
-use super::reach;
+use super::chains::Chain;
 use super::sync::{Components, SyncGraph};
+use headline::Shape;
+pub use headline::{EntryHeadline, Headline};
 use latency::Latency;
 use load::Load;
 pub use uses::Uses;
@@ -140,53 +141,35 @@ impl Facts {
         entrypoints: &[ServiceId],
         defaults: Defaults,
     ) -> Facts {
-        let comps = sync.components();
-        let depths = chains::depths(sync, &comps);
-        let retries = chains::retry_products(sync, &comps);
+        let shape = Shape::of(model, sync, entrypoints, defaults);
+        let comps = shape.comps;
         let processing = |s: ServiceId| processing_ms(model, defaults, s);
         let latency = Latency::estimate(sync, &comps, processing);
         let worst_case_ms = latency::worst_case(sync, &comps, processing);
         let load = load::of(sync, &comps);
-        let uses = Uses::of(model);
-        let deps: Vec<Vec<ServiceId>> = entrypoints
-            .iter()
-            .map(|&e| reach::hard_dependencies(sync, e))
-            .collect();
-        let per_entry = entrypoints
-            .iter()
-            .zip(&deps)
-            .map(|(&entry, needs)| {
-                let longest = chains::follow(sync, &comps, &depths, entry);
-                let retry_chain = chains::follow(sync, &comps, &retries, entry);
-                let dependencies = uses.dependencies(entry, needs);
-                EntryFacts {
-                    entry,
-                    depth: longest.hops(),
-                    chain_ms: longest.services(sync).into_iter().map(processing).sum(),
-                    longest,
-                    ceiling: ceiling(model, defaults, &dependencies),
-                    dependencies,
-                    attempts: attempts(sync, &retry_chain),
-                    retry_chain,
-                    latency_ms: latency.of(&comps, entry),
-                    worst_case_ms: worst_case_ms[entry.index()],
-                    calls_per_request: load::calls_per_request(sync, &comps, entry),
-                }
+        let per_entry = shape
+            .per_entry
+            .into_iter()
+            .map(|e| EntryFacts {
+                entry: e.entry,
+                depth: e.longest.hops(),
+                chain_ms: e.longest.services(sync).into_iter().map(processing).sum(),
+                longest: e.longest,
+                ceiling: e.ceiling,
+                dependencies: e.dependencies,
+                attempts: e.attempts,
+                retry_chain: e.retry_chain,
+                latency_ms: latency.of(&comps, e.entry),
+                worst_case_ms: worst_case_ms[e.entry.index()],
+                calls_per_request: load::calls_per_request(sync, &comps, e.entry),
             })
             .collect();
-        let down = reach::blast_radius(sync, entrypoints, &deps);
-        let worst_blast_radius = down
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| !d.is_empty())
-            .max_by(|(a, da), (b, db)| da.len().cmp(&db.len()).then(b.cmp(a)))
-            .map(|(i, d)| (ServiceId(i as u32), d.len()));
         Facts {
             defaults,
             per_entry,
-            sync_cycles: cycles::find(sync, &comps).len(),
-            worst_blast_radius,
-            takes_down: down,
+            sync_cycles: shape.sync_cycles,
+            worst_blast_radius: shape.worst_blast_radius,
+            takes_down: shape.takes_down,
             components: comps,
             latency,
             worst_case_ms,
@@ -232,22 +215,13 @@ impl Facts {
     }
 
     pub fn summary(&self) -> Summary {
-        Summary {
-            longest_sync_chain: self.per_entry.iter().map(|m| m.depth).max().unwrap_or(0),
-            sync_cycles: self.sync_cycles,
-            worst_blast_radius: self.worst_blast_radius.map_or(0, |(_, n)| n),
-            lowest_availability_ceiling: self
-                .per_entry
+        Summary::of(
+            self.per_entry
                 .iter()
-                .map(|m| m.ceiling)
-                .min_by(f64::total_cmp)
-                .map(|c| (c * 1e6).round() / 1e4),
-            max_retry_amplification: self
-                .per_entry
-                .iter()
-                .map(|m| m.attempts)
-                .fold(1.0, f64::max),
-        }
+                .map(|m| (m.depth, m.ceiling, m.attempts)),
+            self.sync_cycles,
+            self.worst_blast_radius,
+        )
     }
 }
 

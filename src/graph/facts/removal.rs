@@ -12,7 +12,7 @@
 use crate::model::{Model, ServiceId};
 
 use super::super::chains::{self, Best};
-use super::super::sync::SyncGraph;
+use super::super::sync::{Components, SyncGraph};
 use super::{Defaults, Facts, Uses, ceiling};
 
 /// An entrypoint's longest chain (hops) and availability ceiling without the edge.
@@ -30,12 +30,11 @@ pub struct Removals<'a> {
     sync: &'a SyncGraph,
     facts: &'a Facts,
     entrypoints: &'a [ServiceId],
-    depths: Best,
+    cuts: ChainCuts<'a>,
     uses: Uses,
     /// Position of each service among the entrypoints (`usize::MAX` when it is none).
     position: Vec<usize>,
-    /// Marks of the current traversal, by component and by service.
-    comp_mark: Vec<u32>,
+    /// Marks of the current traversal by service.
     service_mark: Vec<u32>,
     stamp: u32,
 }
@@ -57,10 +56,9 @@ impl<'a> Removals<'a> {
             sync,
             facts,
             entrypoints,
-            depths: chains::depths(sync, &facts.components),
+            cuts: ChainCuts::new(sync, &facts.components),
             uses: Uses::of(model),
             position,
-            comp_mark: vec![0; facts.components.members.len()],
             service_mark: vec![0; sync.len()],
             stamp: 0,
         }
@@ -78,12 +76,12 @@ impl<'a> Removals<'a> {
         if comps.of(from) == comps.of(to) {
             return self.rebuilt(edge, entries);
         }
-        let undo = self.patch_depths(edge);
+        let undo = self.cuts.patch(edge);
         let hard = self.sync.edge(edge).hard;
         let out = entries
             .iter()
             .map(|&entry| {
-                let depth = chains::follow(self.sync, comps, &self.depths, entry).hops();
+                let depth = chains::follow(self.sync, comps, &self.cuts.depths, entry).hops();
                 let before = self.position.get(entry.index()).copied();
                 let old = before
                     .and_then(|i| self.facts.per_entry.get(i))
@@ -100,10 +98,7 @@ impl<'a> Removals<'a> {
                 }
             })
             .collect();
-        for (c, value, exit) in undo {
-            self.depths.value[c] = value;
-            self.depths.exit[c] = exit;
-        }
+        self.cuts.restore(undo);
         out
     }
 
@@ -129,18 +124,100 @@ impl<'a> Removals<'a> {
     fn next_stamp(&mut self) -> u32 {
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
-            self.comp_mark.fill(0);
             self.service_mark.fill(0);
             self.stamp = 1;
         }
         self.stamp
     }
 
+    /// The ceiling of `entry` without `edge`, or `None` when its hard dependencies stay the
+    /// same (the callee is still reached another way).
+    fn ceiling_without(&mut self, edge: usize, entry: ServiceId) -> Option<f64> {
+        let to = self.sync.edge(edge).to;
+        if to == entry {
+            return None;
+        }
+        let stamp = self.next_stamp();
+        let sync = self.sync;
+        self.service_mark[entry.index()] = stamp;
+        let mut stack = vec![entry];
+        let mut found = Vec::new();
+        while let Some(s) = stack.pop() {
+            for &e in sync.out_edges(s) {
+                let next = sync.edge(e).to;
+                if e == edge || !sync.edge(e).hard || self.service_mark[next.index()] == stamp {
+                    continue;
+                }
+                if next == to {
+                    return None;
+                }
+                self.service_mark[next.index()] = stamp;
+                found.push(next);
+                stack.push(next);
+            }
+        }
+        found.sort();
+        let deps = self.uses.dependencies(entry, &found);
+        Some(ceiling(self.model, self.facts.defaults, &deps))
+    }
+}
+
+/// Longest chains with one edge taken off at a time: the best exits of the components above the
+/// edge are patched in place, read, and restored.
+pub struct ChainCuts<'a> {
+    sync: &'a SyncGraph,
+    comps: &'a Components,
+    depths: Best,
+    /// Marks of the current traversal, by component.
+    comp_mark: Vec<u32>,
+    stamp: u32,
+}
+
+impl<'a> ChainCuts<'a> {
+    /// `comps` must be the components of `sync`.
+    pub fn new(sync: &'a SyncGraph, comps: &'a Components) -> ChainCuts<'a> {
+        ChainCuts {
+            sync,
+            comps,
+            depths: chains::depths(sync, comps),
+            comp_mark: vec![0; comps.members.len()],
+            stamp: 0,
+        }
+    }
+
+    /// The longest chain leaving each component, with every edge in place.
+    pub fn depths(&self) -> &Best {
+        &self.depths
+    }
+
+    /// Hops of the longest chain of each of `entries` once `edge` is off the synchronous path,
+    /// exactly as [`chains::follow`] gives them on the graph without it; `None` for an edge
+    /// inside a sync cycle, whose removal can split the cycle and must be measured on the
+    /// rebuilt graph.
+    pub fn hops_without(&mut self, edge: usize, entries: &[ServiceId]) -> Option<Vec<usize>> {
+        let e = self.sync.edge(edge);
+        if self.comps.of(e.from) == self.comps.of(e.to) {
+            return None;
+        }
+        let undo = self.patch(edge);
+        let hops = entries
+            .iter()
+            .map(|&entry| chains::follow(self.sync, self.comps, &self.depths, entry).hops())
+            .collect();
+        self.restore(undo);
+        Some(hops)
+    }
+
     /// Recomputes the best exit of the caller's component and of every component above it,
     /// callees first, as [`chains::best_paths`] does, without `edge`. Returns what to restore.
-    fn patch_depths(&mut self, edge: usize) -> Vec<(usize, f64, Option<usize>)> {
-        let stamp = self.next_stamp();
-        let comps = &self.facts.components;
+    fn patch(&mut self, edge: usize) -> Vec<(usize, f64, Option<usize>)> {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.comp_mark.fill(0);
+            self.stamp = 1;
+        }
+        let stamp = self.stamp;
+        let comps = self.comps;
         let sync = self.sync;
         let start = comps.of(sync.edge(edge).from);
         self.comp_mark[start] = stamp;
@@ -184,35 +261,11 @@ impl<'a> Removals<'a> {
         undo
     }
 
-    /// The ceiling of `entry` without `edge`, or `None` when its hard dependencies stay the
-    /// same (the callee is still reached another way).
-    fn ceiling_without(&mut self, edge: usize, entry: ServiceId) -> Option<f64> {
-        let to = self.sync.edge(edge).to;
-        if to == entry {
-            return None;
+    fn restore(&mut self, undo: Vec<(usize, f64, Option<usize>)>) {
+        for (c, value, exit) in undo {
+            self.depths.value[c] = value;
+            self.depths.exit[c] = exit;
         }
-        let stamp = self.next_stamp();
-        let sync = self.sync;
-        self.service_mark[entry.index()] = stamp;
-        let mut stack = vec![entry];
-        let mut found = Vec::new();
-        while let Some(s) = stack.pop() {
-            for &e in sync.out_edges(s) {
-                let next = sync.edge(e).to;
-                if e == edge || !sync.edge(e).hard || self.service_mark[next.index()] == stamp {
-                    continue;
-                }
-                if next == to {
-                    return None;
-                }
-                self.service_mark[next.index()] = stamp;
-                found.push(next);
-                stack.push(next);
-            }
-        }
-        found.sort();
-        let deps = self.uses.dependencies(entry, &found);
-        Some(ceiling(self.model, self.facts.defaults, &deps))
     }
 }
 
@@ -248,6 +301,7 @@ mod tests {
         let entries = [ServiceId(0), ServiceId(6)];
         let facts = Facts::of(&model, &g, &entries, Defaults::default());
         let mut removals = Removals::new(&model, &g, &facts, &entries);
+        let mut cuts = ChainCuts::new(&g, &facts.components);
         for edge in 0..g.edges.len() {
             let rebuilt = Facts::of(
                 &model,
@@ -266,6 +320,16 @@ mod tests {
                 })
                 .collect();
             assert_eq!(got, want, "edge {edge}");
+            // The chains alone, patched the same way; an edge inside the cycle is left to the
+            // caller.
+            let inside =
+                facts.components.of(g.edge(edge).from) == facts.components.of(g.edge(edge).to);
+            let hops: Vec<usize> = want.iter().map(|w| w.depth).collect();
+            assert_eq!(
+                cuts.hops_without(edge, &entries),
+                (!inside).then_some(hops),
+                "edge {edge}"
+            );
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::graph::facts::{EntryFacts, Facts};
+use crate::graph::facts::{EntryHeadline, Headline};
 use crate::model::{Model, ServiceId};
 
 /// A measure before and after a step.
@@ -103,7 +103,7 @@ pub fn times(x: f64) -> String {
 /// The measures that got better between two states, over the entrypoints whose values changed.
 /// A chain that grows because a cycle it crossed as one step is gone is not news, so only
 /// improvements are kept.
-pub(super) fn improvements(model: &Model, before: &Facts, after: &Facts) -> Vec<Improvement> {
+pub(super) fn improvements(model: &Model, before: &Headline, after: &Headline) -> Vec<Improvement> {
     let mut out = Vec::new();
     if before.sync_cycles != after.sync_cycles {
         out.push(Improvement {
@@ -114,7 +114,7 @@ pub(super) fn improvements(model: &Model, before: &Facts, after: &Facts) -> Vec<
         });
     }
     let pairs: Vec<_> = before.per_entry.iter().zip(&after.per_entry).collect();
-    let changed = |pick: &dyn Fn(&EntryFacts) -> f64| {
+    let changed = |pick: &dyn Fn(&EntryHeadline) -> f64| {
         pairs
             .iter()
             .filter(|(b, a)| (pick(b) - pick(a)).abs() > 1e-12)

@@ -10,7 +10,8 @@ use crate::diagnostics::catalog::{
 };
 use crate::diagnostics::{Item, RuleId};
 use crate::graph::chains;
-use crate::graph::facts::Facts;
+use crate::graph::facts::Headline;
+use crate::graph::facts::removal::ChainCuts;
 use crate::graph::sync::Via;
 use crate::model::{Call, CallId, ServiceId};
 use crate::recommend::Verdict;
@@ -150,7 +151,7 @@ pub(super) fn cut_chains(work: &mut Work) -> Vec<Step> {
         }
         let (g, original) = work.graph(&[]);
         let comps = g.components();
-        let depths = chains::depths(&g, &comps);
+        let mut cuts = ChainCuts::new(&g, &comps);
         let Some(deepest) = current
             .per_entry
             .iter()
@@ -158,17 +159,23 @@ pub(super) fn cut_chains(work: &mut Work) -> Vec<Step> {
         else {
             break;
         };
-        let chain = chains::follow(&g, &comps, &depths, deepest.entry);
+        let chain = chains::follow(&g, &comps, cuts.depths(), deepest.entry);
+        let entries: Vec<ServiceId> = current.per_entry.iter().map(|m| m.entry).collect();
+        // Each cut is measured by patching the chains above it; a cut inside a sync cycle
+        // changes the cycle, so the graph without it is measured whole.
         let best = chain
             .edges
             .iter()
             .enumerate()
             .map(|(pos, &ge)| {
                 let e = original[ge];
-                let after = work.measures(&[e]);
+                let hops = cuts.hops_without(ge, &entries).unwrap_or_else(|| {
+                    let after = work.measures(&[e]);
+                    after.per_entry.iter().map(|m| m.depth).collect()
+                });
                 let key = (
-                    after.summary().longest_sync_chain,
-                    depth_sum(&after),
+                    hops.iter().copied().max().unwrap_or(0),
+                    hops.iter().sum::<usize>(),
                     cut_effort(work, e),
                     Reverse(pos),
                 );
@@ -316,7 +323,7 @@ fn cut_effort(work: &Work, e: usize) -> Effort {
     }
 }
 
-fn depth_sum(m: &Facts) -> usize {
+fn depth_sum(m: &Headline) -> usize {
     m.per_entry.iter().map(|x| x.depth).sum()
 }
 

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::audit::Audit;
 use crate::diagnostics::{Item, RuleId};
-use crate::graph::facts::{Facts, Summary};
+use crate::graph::facts::{Headline, Summary};
 use crate::graph::sync::{SyncGraph, Via};
 use crate::graph::what_if::without_edges;
 use crate::model::{CallId, ServiceId};
@@ -24,8 +24,9 @@ pub(crate) struct Work<'a> {
     pub max_depth: f64,
     /// The G_sync edge of each call.
     pub sync_of_call: BTreeMap<CallId, usize>,
-    /// The facts of the graph the steps so far leave, kept from one step to the next.
-    pub current: Facts,
+    /// The headline measures of the graph the steps so far leave, kept from one step to the
+    /// next.
+    pub current: Headline,
     /// The findings whose identity names each item, so a step finds what it resolves without
     /// reading every finding.
     findings_of: HashMap<&'a Item, Vec<usize>>,
@@ -52,7 +53,7 @@ impl<'a> Work<'a> {
         }
         Work {
             findings_of,
-            current: audit.facts.clone(),
+            current: Headline::from_facts(&audit.facts),
             audit,
             recs,
             removed: BTreeSet::new(),
@@ -75,9 +76,9 @@ impl<'a> Work<'a> {
         without_edges(&self.audit.analysis.sync, &removed)
     }
 
-    pub fn measures(&self, extra: &[usize]) -> Facts {
+    pub fn measures(&self, extra: &[usize]) -> Headline {
         let (g, _) = self.graph(extra);
-        Facts::of(
+        Headline::of(
             &self.audit.model,
             &g,
             &self.audit.analysis.entrypoints,
@@ -89,8 +90,8 @@ impl<'a> Work<'a> {
         self.current.summary()
     }
 
-    /// Takes `edges` off the synchronous path and says what improved. The facts before are the
-    /// ones the last step left: one measure per step.
+    /// Takes `edges` off the synchronous path and says what improved. The measures before are
+    /// the ones the last step left: one measure per step.
     pub fn remove(&mut self, edges: &[usize]) -> Vec<Improvement> {
         self.removed.extend(edges.iter().copied());
         let after = self.measures(&[]);
