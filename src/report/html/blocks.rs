@@ -5,9 +5,9 @@ use std::fmt::Write;
 
 use crate::report::migration::sections::{Block, Section};
 use crate::report::migration::table::{Cell, Show, Table};
-use crate::report::xml::escape;
+use crate::report::xml::{escape, escape_into};
 
-use super::text;
+use super::{text, text_into};
 
 pub fn section(out: &mut String, s: &Section) {
     let _ = writeln!(
@@ -99,40 +99,45 @@ fn note(out: &mut String, prose: &str) {
 /// A table, then how many rows it left out. A column shown under another puts its cells on a
 /// line of their own in that column's cells.
 fn table(out: &mut String, t: &Table) {
-    // Where each column of the table stands among the page's columns.
+    // The page's columns: each shown column, and the columns whose cells go under it.
     let mut at = vec![0; t.columns.len()];
-    let mut heads: Vec<(String, bool)> = Vec::new();
+    let mut heads: Vec<(String, bool, Vec<usize>)> = Vec::new();
     for (i, c) in t.columns.iter().enumerate() {
         if c.show == Show::Column {
             at[i] = heads.len();
-            heads.push((escape(c.header), c.numeric));
+            heads.push((escape(c.header), c.numeric, vec![i]));
         }
     }
-    for c in t.columns {
-        if let Show::OnlyInHtml(n) = c.show {
-            let _ = write!(heads[at[n]].0, " and {}", escape(c.header));
+    for (i, c) in t.columns.iter().enumerate() {
+        match c.show {
+            Show::Column => {}
+            Show::OnlyInHtml(n) => {
+                let _ = write!(heads[at[n]].0, " and {}", escape(c.header));
+                heads[at[n]].2.push(i);
+            }
+            Show::UnderInHtml(n) => heads[at[n]].2.push(i),
         }
     }
     let _ = write!(out, "<table class=\"{}\">\n<thead><tr>", t.id);
-    for (head, numeric) in &heads {
+    for (head, numeric, _) in &heads {
         let _ = write!(out, "<th{}>{head}</th>", num(*numeric));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for row in &t.rows {
-        let mut cells = vec![String::new(); heads.len()];
-        for (i, c) in t.columns.iter().enumerate() {
-            match c.show {
-                Show::Column => cells[at[i]] = inline(&row[i]),
-                Show::UnderInHtml(n) | Show::OnlyInHtml(n) => {
-                    if !matches!(row[i], Cell::Empty) {
-                        let _ = write!(cells[at[n]], "<br/>{}", inline(&row[i]));
-                    }
+        out.push_str("<tr>");
+        for (_, numeric, shown) in &heads {
+            out.push_str("<td");
+            out.push_str(num(*numeric));
+            out.push('>');
+            let (&main, under) = shown.split_first().unwrap_or((&0, &[]));
+            inline_into(out, &row[main]);
+            for &i in under {
+                if !matches!(row[i], Cell::Empty) {
+                    out.push_str("<br/>");
+                    inline_into(out, &row[i]);
                 }
             }
-        }
-        out.push_str("<tr>");
-        for (cell, (_, numeric)) in cells.iter().zip(&heads) {
-            let _ = write!(out, "<td{}>{cell}</td>", num(*numeric));
+            out.push_str("</td>");
         }
         out.push_str("</tr>\n");
     }
@@ -147,25 +152,64 @@ fn num(numeric: bool) -> &'static str {
 }
 
 fn inline(cell: &Cell) -> String {
+    let mut out = String::new();
+    inline_into(&mut out, cell);
+    out
+}
+
+/// One cell's markup, appended to `out`.
+fn inline_into(out: &mut String, cell: &Cell) {
+    let mut wrapped = |open: &str, s: &str, close: &str| {
+        out.push_str(open);
+        escape_into(out, s);
+        out.push_str(close);
+    };
     match cell {
-        Cell::Empty => String::new(),
-        Cell::Text(s) => escape(s),
-        Cell::Prose(s) => text(s),
-        Cell::Path(names) => escape(&names.join(" → ")),
-        Cell::Code(s) | Cell::Call(s) => format!("<code>{}</code>", escape(s)),
-        Cell::Place(s) => format!("<span class=\"where\">{}</span>", escape(s)),
-        Cell::Severity(s) => format!("<span class=\"badge sev-{0}\">{0}</span>", s.as_str()),
-        Cell::Strong(s) => format!("<strong>{}</strong>", escape(s)),
-        Cell::Good(s) => format!("<span class=\"good\">{}</span>", escape(s)),
-        Cell::Bad(s) | Cell::Over(s) => format!("<span class=\"bad\">{}</span>", escape(s)),
-        Cell::Effort(effort, why) => format!(
-            "<span class=\"badge effort-{0}\">{0}</span><br/>{1}",
-            effort.as_str(),
-            text(why)
-        ),
-        Cell::Note(s) => format!("<span class=\"note\">{}</span>", text(s)),
-        Cell::Lines(cells) => cells.iter().map(inline).collect::<Vec<_>>().join("<br/>"),
-        Cell::Spans(cells) => cells.iter().map(inline).collect(),
+        Cell::Empty => {}
+        Cell::Text(s) => escape_into(out, s),
+        Cell::Prose(s) => text_into(out, s),
+        Cell::Path(names) => {
+            for (i, name) in names.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(" → ");
+                }
+                escape_into(out, name);
+            }
+        }
+        Cell::Code(s) | Cell::Call(s) => wrapped("<code>", s, "</code>"),
+        Cell::Place(s) => wrapped("<span class=\"where\">", s, "</span>"),
+        Cell::Severity(s) => {
+            let _ = write!(out, "<span class=\"badge sev-{0}\">{0}</span>", s.as_str());
+        }
+        Cell::Strong(s) => wrapped("<strong>", s, "</strong>"),
+        Cell::Good(s) => wrapped("<span class=\"good\">", s, "</span>"),
+        Cell::Bad(s) | Cell::Over(s) => wrapped("<span class=\"bad\">", s, "</span>"),
+        Cell::Effort(effort, why) => {
+            let _ = write!(
+                out,
+                "<span class=\"badge effort-{0}\">{0}</span><br/>",
+                effort.as_str()
+            );
+            text_into(out, why);
+        }
+        Cell::Note(s) => {
+            out.push_str("<span class=\"note\">");
+            text_into(out, s);
+            out.push_str("</span>");
+        }
+        Cell::Lines(cells) => {
+            for (i, c) in cells.iter().enumerate() {
+                if i > 0 {
+                    out.push_str("<br/>");
+                }
+                inline_into(out, c);
+            }
+        }
+        Cell::Spans(cells) => {
+            for c in cells {
+                inline_into(out, c);
+            }
+        }
     }
 }
 

@@ -9,7 +9,7 @@ mod top;
 use std::fmt::Write;
 
 use crate::report::migration::Report;
-use crate::report::xml::escape;
+use crate::report::xml::{escape, escape_into};
 
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
@@ -45,12 +45,24 @@ pub fn render(r: &Report) -> String {
 /// Text with `code` spans, as the product writes names in messages, and arrows drawn as arrows.
 fn text(s: &str) -> String {
     let mut out = String::new();
+    text_into(&mut out, s);
+    out
+}
+
+/// [`text`], appended to `out`.
+fn text_into(out: &mut String, s: &str) {
     for (i, part) in s.split('`').enumerate() {
         if i % 2 == 1 {
-            let _ = write!(out, "<code>{}</code>", escape(part));
+            out.push_str("<code>");
+            escape_into(out, part);
+            out.push_str("</code>");
         } else {
-            out.push_str(&escape(&part.replace(" -> ", " → ")));
+            for (j, piece) in part.split(" -> ").enumerate() {
+                if j > 0 {
+                    out.push_str(" → ");
+                }
+                escape_into(out, piece);
+            }
         }
     }
-    out
 }
