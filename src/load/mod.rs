@@ -26,6 +26,7 @@ pub mod skipped;
 pub mod thrift;
 pub mod walk;
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -286,13 +287,14 @@ impl Loader {
         let reader = &self.loaded.reader;
         // Keys are made without the file system, so files already read cost a lookup here, and
         // a reference to one of them (thousands per organisation) never reaches the pool.
+        let known = &self.loaded.paths;
         let fresh: Vec<(Candidate, PathBuf)> = candidates
-            .into_iter()
+            .into_par_iter()
             .map(|c| {
                 let key = canonical(&c.path);
                 (c, key)
             })
-            .filter(|(_, key)| !self.loaded.paths.contains_key(key))
+            .filter(|(_, key)| !known.contains_key(key))
             .collect();
         if fresh.is_empty() {
             return;
@@ -322,31 +324,42 @@ impl Loader {
 
         let mut jobs: Vec<(SourceId, Kind, Candidate)> = Vec::new();
         for (candidate, key, physical, prepared) in texts {
-            if self.loaded.paths.contains_key(&key) {
-                continue;
-            }
+            // One lookup per map and file: the entry found is the one filled.
+            let slot = match self.loaded.paths.entry(key) {
+                Entry::Occupied(_) => continue,
+                Entry::Vacant(slot) => slot,
+            };
             // A file reached twice (through a symbolic link inside the scanned folders) is
             // read once.
-            if let Some(&id) = physical.as_ref().and_then(|p| self.physical.get(p)) {
-                self.loaded.paths.insert(key, id);
-                continue;
-            }
+            let seen = match physical {
+                Some(physical) => match self.physical.entry(physical) {
+                    Entry::Occupied(first) => {
+                        slot.insert(*first.get());
+                        continue;
+                    }
+                    Entry::Vacant(seen) => Some(seen),
+                },
+                None => None,
+            };
             match prepared {
                 Ok((_, None)) => {}
                 Ok((None, Some(file))) => {
                     let id = self.loaded.sources.push(file);
-                    self.loaded.paths.insert(key, id);
+                    slot.insert(id);
                     self.loaded.skipped.templates.push(id);
                 }
                 Ok((Some(kind), Some(file))) => {
                     let id = self.loaded.sources.push(file);
-                    self.loaded.paths.insert(key, id);
-                    if let Some(physical) = physical {
-                        self.physical.insert(physical, id);
+                    slot.insert(id);
+                    if let Some(seen) = seen {
+                        seen.insert(id);
                     }
                     jobs.push((id, kind, candidate));
                 }
-                Err(problem) => self.unreadable_file(&candidate, key, problem, forced),
+                Err(problem) => {
+                    let key = slot.into_key();
+                    self.unreadable_file(&candidate, key, problem, forced);
+                }
             }
         }
 
