@@ -53,8 +53,31 @@ pub fn build(loaded: Loaded) -> Resolved {
         asyncapi,
         ..Model::default()
     };
-    // The contract lists are complete here and not changed by resolving.
-    let documents = Documents::new(&model, &sources);
+    let declared: std::collections::BTreeSet<String> = manifests
+        .iter()
+        .map(|m| m.manifest.service.value.clone())
+        .collect();
+    // What the deployments say and the index of the contract documents need nothing of each
+    // other, so they are worked out side by side. The contract lists are complete here and
+    // not changed by resolving.
+    let (inferred, documents) = rayon::join(
+        || super::infer::infer(&imports, &declared, &model.grpc),
+        || {
+            manifests.sort_by(|a, b| {
+                (
+                    a.manifest.service.value.as_str(),
+                    a.source,
+                    a.manifest.service.pos,
+                )
+                    .cmp(&(
+                        b.manifest.service.value.as_str(),
+                        b.source,
+                        b.manifest.service.pos,
+                    ))
+            });
+            Documents::new(&model, &sources)
+        },
+    );
     let mut r = Resolver {
         model,
         findings,
@@ -78,23 +101,6 @@ pub fn build(loaded: Loaded) -> Resolved {
             r.declare_datastore(store, project.source);
         }
     }
-    manifests.sort_by(|a, b| {
-        (
-            a.manifest.service.value.as_str(),
-            a.source,
-            a.manifest.service.pos,
-        )
-            .cmp(&(
-                b.manifest.service.value.as_str(),
-                b.source,
-                b.manifest.service.pos,
-            ))
-    });
-    let declared: std::collections::BTreeSet<String> = manifests
-        .iter()
-        .map(|m| m.manifest.service.value.clone())
-        .collect();
-    let inferred = super::infer::infer(&imports, &declared, &r.model.grpc);
     r.findings.extend(inferred.findings.iter().cloned());
     r.declare_inferred_stores(&inferred);
     let extra = r.extra_services(&inferred, &unreadable_services);
