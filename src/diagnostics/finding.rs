@@ -202,8 +202,47 @@ pub fn without_inferred_note(message: &str) -> &str {
 
 /// Sorts findings into the one order every output uses: file, line, column, rule, message.
 pub fn sort_findings(findings: &mut [Finding], sources: &Sources) {
-    // The keys (file, line, message) are built on every core; the order is the same.
-    findings.par_sort_by_cached_key(|f| order_key(f, sources));
+    // The keys borrow what they compare, so nothing is copied to sort; they are built and
+    // sorted on every core. The position breaks ties, so the order is that of a stable sort.
+    let mut keys: Vec<_> = findings
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let place = f.span.map(|s| {
+                let file = sources.get(s.source);
+                let (line, column) = file.line_col(s.offset);
+                (file.name.as_str(), line, column)
+            });
+            let key = (
+                place.is_some(),
+                place,
+                f.rule,
+                f.message.as_str(),
+                f.services.as_slice(),
+            );
+            (key, i)
+        })
+        .collect();
+    keys.par_sort_unstable();
+    let order: Vec<usize> = keys.into_iter().map(|(_, i)| i).collect();
+    permute(findings, &order);
+}
+
+/// Puts `items[order[k]]` at `k` for every `k`, by following each cycle of the permutation.
+fn permute<T>(items: &mut [T], order: &[usize]) {
+    let mut done = vec![false; items.len()];
+    for start in 0..items.len() {
+        let mut at = start;
+        while !done[at] {
+            done[at] = true;
+            let next = order[at];
+            if next == start {
+                break;
+            }
+            items.swap(at, next);
+            at = next;
+        }
+    }
 }
 
 /// The key of [`sort_findings`], for sorting findings kept alongside other data.
@@ -248,5 +287,54 @@ impl Tally {
             Severity::Warning => self.errors + self.warnings,
             Severity::Note => self.errors + self.warnings + self.notes,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_permutation_moves_every_item_once_to_its_place() {
+        // Cycles of lengths 1, 2 and 4, and a long one.
+        let orders: [&[usize]; 4] = [
+            &[0, 2, 1, 6, 3, 4, 5],
+            &[],
+            &[0],
+            &[9, 0, 1, 2, 3, 4, 5, 6, 7, 8],
+        ];
+        for order in orders {
+            let mut items: Vec<usize> = (0..order.len()).map(|i| i * 10).collect();
+            permute(&mut items, order);
+            let want: Vec<usize> = order.iter().map(|&i| i * 10).collect();
+            assert_eq!(items, want);
+        }
+    }
+
+    #[test]
+    fn findings_sort_by_place_then_rule_then_message_and_stay_stable() {
+        let mut sources = Sources::default();
+        let a = sources.add("a.yaml".into(), "a.yaml".into(), "x: 1\ny: 2\n".into());
+        let b = sources.add("b.yaml".into(), "b.yaml".into(), "z: 3\n".into());
+        let rule = crate::diagnostics::catalog::INVALID_INPUT;
+        let at = |source, offset, message: &str| {
+            Finding::new(rule, message).at(Span::new(source, offset, 1))
+        };
+        let mut findings = vec![
+            Finding::new(rule, "nowhere"),
+            at(b, 0, "b1"),
+            at(a, 5, "a2"),
+            at(a, 0, "a1 second"),
+            at(a, 0, "a1 first"),
+            at(b, 0, "b1"),
+        ];
+        findings[5].services = vec!["s".into()];
+        sort_findings(&mut findings, &sources);
+        let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["nowhere", "a1 first", "a1 second", "a2", "b1", "b1"]
+        );
+        assert!(findings[4].services.is_empty() && findings[5].services == ["s"]);
     }
 }
