@@ -4,6 +4,7 @@
 //! cycles a red one. No scripts, fonts or images are referenced, every text is escaped.
 
 pub mod layout;
+mod number;
 mod shapes;
 
 use std::fmt::Write;
@@ -187,16 +188,20 @@ fn curve(points: &[(f64, f64)]) -> String {
     let Some(&(x0, y0)) = points.first() else {
         return String::new();
     };
-    let mut d = format!("M{x0:.1},{y0:.1}");
+    let mut d = String::with_capacity(12 + 36 * points.len());
+    let point = |d: &mut String, prefix: &str, x: f64, y: f64| {
+        d.push_str(prefix);
+        number::push(d, x);
+        d.push(',');
+        number::push(d, y);
+    };
+    point(&mut d, "M", x0, y0);
     for pair in points.windows(2) {
         let ((ax, ay), (bx, by)) = (pair[0], pair[1]);
         let mid = (by - ay) / 2.0;
-        let _ = write!(
-            d,
-            " C{ax:.1},{:.1} {bx:.1},{:.1} {bx:.1},{by:.1}",
-            ay + mid,
-            by - mid
-        );
+        point(&mut d, " C", ax, ay + mid);
+        point(&mut d, " ", bx, by - mid);
+        point(&mut d, " ", bx, by);
     }
     d
 }
