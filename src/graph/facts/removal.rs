@@ -8,6 +8,8 @@
 //! are, so only the best exits of the caller's component and of the components above it change
 //! (patched in place and restored), and only the reach of the entrypoints above it. An edge
 //! inside a sync cycle can split the cycle; there the whole graph is measured again.
+//!
+//! [`ChainCuts`] is the chain half alone: the migration plan scores each cut of a chain with it.
 
 use crate::model::{Model, ServiceId};
 
