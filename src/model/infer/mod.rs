@@ -119,6 +119,11 @@ pub struct Inferred {
     /// Addresses whose setting says they are not calls, by what they are (`health check`,
     /// `browser link`), counted in the summary.
     pub kept_out: BTreeMap<&'static str, usize>,
+    /// The calls of each pair (caller, then callee), as indexes into `calls` in order, so a
+    /// call is found without reading every call: tens of thousands in a large organisation.
+    /// The first `indexed` calls are in it; calls pushed elsewhere are added when next needed.
+    pair_calls: HashMap<String, HashMap<String, Vec<usize>>>,
+    indexed: usize,
 }
 
 impl Inferred {
@@ -136,18 +141,19 @@ impl Inferred {
         declared: bool,
     ) {
         let tcp = Protocol::Other("tcp".into());
-        let mut pair = self
-            .calls
-            .iter_mut()
-            .filter(|c| c.from == from && c.to == to);
         if from == to {
             return;
         }
+        let pair = self.pair(from, to).to_vec();
         if protocol == tcp {
-            if pair.next().is_some() {
+            if !pair.is_empty() {
                 return;
             }
-        } else if let Some(known) = pair.find(|c| c.protocol == protocol || c.protocol == tcp) {
+        } else if let Some(i) = pair.iter().copied().find(|&i| {
+            let c = &self.calls[i];
+            c.protocol == protocol || c.protocol == tcp
+        }) {
+            let known = &mut self.calls[i];
             if known.protocol == tcp {
                 known.protocol = protocol;
                 known.evidence = format!("{}; {evidence}", known.evidence);
@@ -167,6 +173,30 @@ impl Inferred {
         });
     }
 
+    /// The indexes of the calls from `from` to `to`, in order.
+    fn pair(&mut self, from: &str, to: &str) -> &[usize] {
+        for i in self.indexed..self.calls.len() {
+            let c = &self.calls[i];
+            self.pair_calls
+                .entry(c.from.clone())
+                .or_default()
+                .entry(c.to.clone())
+                .or_default()
+                .push(i);
+        }
+        self.indexed = self.calls.len();
+        self.pair_calls
+            .get(from)
+            .and_then(|callees| callees.get(to))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The first call from `from` to `to`.
+    pub(super) fn first_call_mut(&mut self, from: &str, to: &str) -> Option<&mut ICall> {
+        let i = *self.pair(from, to).first()?;
+        self.calls.get_mut(i)
+    }
+
     /// Adds a route's paths and proxy policy to the call from `from` to `to` (the one just
     /// recorded, or the one a setting or another route already gave).
     pub(super) fn attach(
@@ -175,14 +205,10 @@ impl Inferred {
         paths: &[String],
         proxy: &ProxyPolicy,
     ) {
-        let Some(call) = self
-            .calls
-            .iter_mut()
-            .rev()
-            .find(|c| c.from == from && c.to == to)
-        else {
+        let Some(&last) = self.pair(from, to).last() else {
             return;
         };
+        let call = &mut self.calls[last];
         call.routed = true;
         for path in paths {
             if !call.paths.contains(path) {

@@ -71,11 +71,7 @@ fn allow(
 ) {
     let (from, to) = (&units.units[source].name, &units.units[target].name);
     let why = format!("NetworkPolicy {} allows it", policy.name);
-    if let Some(c) = out
-        .calls
-        .iter_mut()
-        .find(|c| c.from == *from && c.to == *to)
-    {
+    if let Some(c) = out.first_call_mut(from, to) {
         c.evidence = format!("{}; {why}", c.evidence);
         return;
     }
