@@ -244,6 +244,12 @@ impl Resolver<'_> {
             }
             p
         };
+        // The calls of each pair, in order, so an inferred call finds the one it adds to
+        // without reading every call (tens of thousands in a large organisation).
+        let mut by_pair: HashMap<(ServiceId, ServiceId), Vec<usize>> = HashMap::new();
+        for (i, k) in self.model.calls.iter().enumerate() {
+            by_pair.entry((k.from, k.to)).or_default().push(i);
+        }
         for c in &inferred.calls {
             let (Some(from), Some(to)) = (
                 self.model.service_named(&c.from),
@@ -251,11 +257,13 @@ impl Resolver<'_> {
             ) else {
                 continue;
             };
-            if let Some(known) = self.model.calls.iter_mut().find(|k| {
-                k.from == from
-                    && k.to == to
-                    && (k.protocol == c.protocol || k.provenance.origin == Origin::Manifest)
-            }) {
+            let pair = by_pair.entry((from, to)).or_default();
+            let calls = &mut self.model.calls;
+            let found = pair.iter().copied().find(|&i| {
+                let k = &calls[i];
+                k.protocol == c.protocol || k.provenance.origin == Origin::Manifest
+            });
+            if let Some(known) = found.map(|i| &mut calls[i]) {
                 // A manifest's call keeps its own facts; a route adds its paths and proxy.
                 // Inferred calls of one pair over different protocols stay apart.
                 for p in &c.paths {
@@ -266,7 +274,8 @@ impl Resolver<'_> {
                 known.proxy.merge(&c.proxy);
                 continue;
             }
-            self.model.calls.push(Call {
+            pair.push(calls.len());
+            calls.push(Call {
                 from,
                 to,
                 protocol: c.protocol.clone(),
