@@ -202,34 +202,25 @@ pub fn without_inferred_note(message: &str) -> &str {
 
 /// Sorts findings into the one order every output uses: file, line, column, rule, message.
 pub fn sort_findings(findings: &mut [Finding], sources: &Sources) {
-    // The keys borrow what they compare, so nothing is copied to sort; they are built and
-    // sorted on every core. The position breaks ties, so the order is that of a stable sort.
-    let mut keys: Vec<_> = findings
-        .par_iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let place = f.span.map(|s| {
-                let file = sources.get(s.source);
-                let (line, column) = file.line_col(s.offset);
-                (file.name.as_str(), line, column)
-            });
-            let key = (
-                place.is_some(),
-                place,
-                f.rule,
-                f.message.as_str(),
-                f.services.as_slice(),
-            );
-            (key, i)
-        })
-        .collect();
-    keys.par_sort_unstable();
-    let order: Vec<usize> = keys.into_iter().map(|(_, i)| i).collect();
+    let order = sorted_order(findings, sources);
     permute(findings, &order);
 }
 
+/// The positions of `findings` in [`sort_findings`]'s order, for sorting data kept alongside
+/// them with [`permute`]. The keys borrow what they compare, so nothing is copied; they are
+/// built and sorted on every core, and the position breaks ties, as in a stable sort.
+pub fn sorted_order(findings: &[Finding], sources: &Sources) -> Vec<usize> {
+    let mut keys: Vec<_> = findings
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| (order_key(f, sources), i))
+        .collect();
+    keys.par_sort_unstable();
+    keys.into_iter().map(|(_, i)| i).collect()
+}
+
 /// Puts `items[order[k]]` at `k` for every `k`, by following each cycle of the permutation.
-fn permute<T>(items: &mut [T], order: &[usize]) {
+pub fn permute<T>(items: &mut [T], order: &[usize]) {
     let mut done = vec![false; items.len()];
     for start in 0..items.len() {
         let mut at = start;
@@ -245,18 +236,20 @@ fn permute<T>(items: &mut [T], order: &[usize]) {
     }
 }
 
-/// The key of [`sort_findings`], for sorting findings kept alongside other data.
-pub fn order_key(f: &Finding, sources: &Sources) -> impl Ord + use<> {
+/// The key of [`sort_findings`]: place (file, line, column; findings without one first), rule,
+/// message, services.
+pub fn order_key<'a>(f: &'a Finding, sources: &'a Sources) -> impl Ord + Send + 'a {
     let place = f.span.map(|s| {
-        let loc = sources.locate(s);
-        (loc.file.to_owned(), loc.line, loc.column)
+        let file = sources.get(s.source);
+        let (line, column) = file.line_col(s.offset);
+        (file.name.as_str(), line, column)
     });
     (
         place.is_some(),
         place,
         f.rule,
-        f.message.clone(),
-        f.services.clone(),
+        f.message.as_str(),
+        f.services.as_slice(),
     )
 }
 

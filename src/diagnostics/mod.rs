@@ -9,7 +9,7 @@ mod subject;
 pub mod template;
 
 pub use finding::{
-    Finding, Related, RuleId, Severity, Tally, inferred_note, order_key, sort_findings,
-    without_inferred_note,
+    Finding, Related, RuleId, Severity, Tally, inferred_note, order_key, permute, sort_findings,
+    sorted_order, without_inferred_note,
 };
 pub use subject::{Item, Subject};

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use crate::audit::Audit;
 use crate::config::Config;
 use crate::config::date::Date;
-use crate::diagnostics::{Finding, order_key, sort_findings};
+use crate::diagnostics::{Finding, order_key, permute, sort_findings, sorted_order};
 use crate::source::{SourceId, Sources};
 
 use baseline::Baseline;
@@ -153,11 +153,12 @@ fn configured(findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
 
 /// Sorts findings into the one output order, keeping each fingerprint with its finding.
 pub fn sorted_pairs(
-    findings: Vec<Finding>,
-    fingerprints: Vec<String>,
+    mut findings: Vec<Finding>,
+    mut fingerprints: Vec<String>,
     sources: &Sources,
 ) -> (Vec<Finding>, Vec<String>) {
-    let mut pairs: Vec<(Finding, String)> = findings.into_iter().zip(fingerprints).collect();
-    pairs.sort_by_cached_key(|(f, _)| order_key(f, sources));
-    pairs.into_iter().unzip()
+    let order = sorted_order(&findings, sources);
+    permute(&mut findings, &order);
+    permute(&mut fingerprints, &order);
+    (findings, fingerprints)
 }
