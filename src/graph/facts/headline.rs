@@ -191,32 +191,12 @@ impl Shape {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::chains::tests::graph;
-    use crate::graph::facts::tests::test_model;
+    use crate::graph::facts::tests::mixed_graph;
 
     /// A cycle, a diamond, retries and a soft edge: the headline is what the full facts say.
     #[test]
     fn the_headline_is_what_the_facts_say() {
-        let mut g = graph(
-            7,
-            &[
-                (0, 1, 1),
-                (1, 2, 0),
-                (2, 3, 2),
-                (1, 3, 0),
-                (3, 4, 0),
-                (4, 3, 0),
-                (4, 5, 0),
-                (6, 2, 0),
-                (0, 5, 0),
-            ],
-        );
-        g.edges[8].hard = false;
-        let g = SyncGraph::from_edges(7, g.edges);
-        let mut model = test_model(7);
-        model.services[3].availability = Some(0.9);
-        model.services[5].availability = Some(0.5);
-        let entries = [ServiceId(0), ServiceId(6)];
+        let (g, model, entries) = mixed_graph();
         let facts = Facts::of(&model, &g, &entries, Defaults::default());
         let headline = Headline::of(&model, &g, &entries, Defaults::default());
         assert_eq!(headline, Headline::from_facts(&facts));

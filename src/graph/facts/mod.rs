@@ -355,6 +355,31 @@ mod tests {
         assert!((e.ceiling - 0.99 * 0.9).abs() < 1e-12, "{}", e.ceiling);
     }
 
+    /// Seven services with a sync cycle (3 <-> 4), a diamond, retries, a soft edge (0 -> 5)
+    /// and two lowered availabilities, seen from entrypoints 0 and 6.
+    pub(crate) fn mixed_graph() -> (SyncGraph, Model, [ServiceId; 2]) {
+        let mut g = graph(
+            7,
+            &[
+                (0, 1, 1),
+                (1, 2, 0),
+                (2, 3, 2),
+                (1, 3, 0),
+                (3, 4, 0),
+                (4, 3, 0),
+                (4, 5, 0),
+                (6, 2, 0),
+                (0, 5, 0),
+            ],
+        );
+        g.edges[8].hard = false;
+        let g = SyncGraph::from_edges(7, g.edges);
+        let mut model = test_model(7);
+        model.services[3].availability = Some(0.9);
+        model.services[5].availability = Some(0.5);
+        (g, model, [ServiceId(0), ServiceId(6)])
+    }
+
     pub(crate) fn test_model(n: usize) -> Model {
         let mut model = Model::default();
         for i in 0..n {

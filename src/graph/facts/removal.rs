@@ -274,33 +274,13 @@ impl<'a> ChainCuts<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::chains::tests::graph;
-    use crate::graph::facts::tests::test_model;
+    use crate::graph::facts::tests::mixed_graph;
 
     /// Every edge of a graph with a cycle, a diamond and a soft edge: the same figures as the
     /// facts of the graph rebuilt without it.
     #[test]
     fn each_removal_matches_the_rebuilt_graph() {
-        let mut g = graph(
-            7,
-            &[
-                (0, 1, 1),
-                (1, 2, 0),
-                (2, 3, 2),
-                (1, 3, 0),
-                (3, 4, 0),
-                (4, 3, 0),
-                (4, 5, 0),
-                (6, 2, 0),
-                (0, 5, 0),
-            ],
-        );
-        g.edges[8].hard = false;
-        let g = SyncGraph::from_edges(7, g.edges);
-        let mut model = test_model(7);
-        model.services[3].availability = Some(0.9);
-        model.services[5].availability = Some(0.5);
-        let entries = [ServiceId(0), ServiceId(6)];
+        let (g, model, entries) = mixed_graph();
         let facts = Facts::of(&model, &g, &entries, Defaults::default());
         let mut removals = Removals::new(&model, &g, &facts, &entries);
         let mut cuts = ChainCuts::new(&g, &facts.components);
